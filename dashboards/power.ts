@@ -1,0 +1,172 @@
+/**
+ * "PeekStack / Power": host power and energy (Scaphandre, job `scaphandre`), the RAPL domain
+ * breakdown (node_exporter `rapl` collector, job `node`), power per process and per container,
+ * and what the PeekStack collector itself costs in power and CPU.
+ */
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import { buildDashboard, HOST, JOULES_PER_KWH, MICRO, MICROJOULES_PER_KWH, statPanel, timeseriesPanel } from './shared';
+
+/** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
+export const POWER_DASHBOARD_UID = 'peekstack-power';
+
+const RATE = '[$__rate_interval]';
+// Scaphandre --containers copies the Docker label `peekstack.component` of our own containers
+// to the processes inside them; cAdvisor whitelists the same label under the same name.
+const STACK = 'container_label_peekstack_component!=""';
+const COMPONENT = 'container_label_peekstack_component';
+
+// RAPL counters in joules: rate() is joules per second, i.e. watts.
+const PACKAGE_W = `sum by (host) (rate(node_rapl_package_joules_total{${HOST}}${RATE}))`;
+const CORE_W = `sum by (host) (rate(node_rapl_core_joules_total{${HOST}}${RATE}))`;
+
+/** Builds the power dashboard. */
+export function powerDashboard(): dashboard.Dashboard {
+  return buildDashboard({
+    uid: POWER_DASHBOARD_UID,
+    title: 'PeekStack / Power',
+    description:
+      'Host power and energy (Scaphandre), RAPL domains (node_exporter), power per process and container, and the cost of the monitoring stack itself.',
+    tags: ['peekstack', 'scaphandre', 'power'],
+    rows: [
+      {
+        title: 'Host',
+        panels: [
+          statPanel({
+            title: 'Host power',
+            description: 'Power of the whole host measured by Scaphandre (RAPL), in watts.',
+            unit: units.Watt,
+            queries: [{ expr: `sum by (host) (scaph_host_power_microwatts{${HOST}}) / ${MICRO}`, legend: '{{host}}' }],
+          }),
+          statPanel({
+            title: 'Host energy over the range',
+            description: 'Energy used over the selected time range: increase of the Scaphandre energy counter (microjoules) converted to kWh.',
+            unit: units.KiloWattHour,
+            instant: true,
+            decimals: 3,
+            queries: [
+              {
+                expr: `sum by (host) (increase(scaph_host_energy_microjoules{${HOST}}[$__range])) / ${MICROJOULES_PER_KWH}`,
+                legend: '{{host}}',
+              },
+            ],
+          }),
+          statPanel({
+            title: 'CPU package energy over the range',
+            description: 'Energy of the CPU packages over the selected time range from node_exporter RAPL counters (joules) converted to kWh.',
+            unit: units.KiloWattHour,
+            instant: true,
+            decimals: 3,
+            queries: [
+              {
+                expr: `sum by (host) (increase(node_rapl_package_joules_total{${HOST}}[$__range])) / ${JOULES_PER_KWH}`,
+                legend: '{{host}}',
+              },
+            ],
+          }),
+          statPanel({
+            title: 'Monitoring stack share of host power',
+            description: 'Power Scaphandre attributes to the PeekStack containers, as a share of the host power.',
+            unit: units.PercentUnit,
+            queries: [
+              {
+                expr: `sum by (host) (scaph_process_power_consumption_microwatts{${HOST}, ${STACK}}) / sum by (host) (scaph_host_power_microwatts{${HOST}})`,
+                legend: '{{host}}',
+              },
+            ],
+          }),
+          timeseriesPanel({
+            title: 'Host power',
+            description:
+              'Host power from Scaphandre and CPU package power from the node_exporter RAPL counters. Two readings of overlapping RAPL counters: compare them, do not add them.',
+            unit: units.Watt,
+            width: 24,
+            min: 0,
+            queries: [
+              { expr: `sum by (host) (scaph_host_power_microwatts{${HOST}}) / ${MICRO}`, legend: '{{host}} host (Scaphandre)' },
+              { expr: PACKAGE_W, legend: '{{host}} CPU packages (RAPL)' },
+            ],
+          }),
+        ],
+      },
+      {
+        title: 'RAPL domains',
+        panels: [
+          timeseriesPanel({
+            title: 'CPU package power by RAPL domain',
+            description:
+              'The core domain is part of the package domain, so the package is split into cores + rest of package (uncore: caches, memory controller, integrated GPU). Stacked, the top of the stack is the package power; DRAM and psys zones are outside this split.',
+            unit: units.Watt,
+            width: 24,
+            stacked: true,
+            min: 0,
+            queries: [
+              { expr: CORE_W, legend: '{{host}} cores' },
+              { expr: `${PACKAGE_W} - ${CORE_W}`, legend: '{{host}} rest of package' },
+            ],
+          }),
+        ],
+      },
+      {
+        title: 'Processes and containers',
+        panels: [
+          timeseriesPanel({
+            title: 'Power per process (top 10)',
+            description: 'Host power Scaphandre attributes to each executable in proportion to its CPU time, top 10 at each instant.',
+            unit: units.Watt,
+            min: 0,
+            queries: [
+              {
+                expr: `topk(10, sum by (host, exe) (scaph_process_power_consumption_microwatts{${HOST}})) / ${MICRO}`,
+                legend: '{{host}} {{exe}}',
+              },
+            ],
+          }),
+          timeseriesPanel({
+            title: 'Power per container',
+            description: 'Host power Scaphandre attributes to the processes of each Docker container.',
+            unit: units.Watt,
+            min: 0,
+            queries: [
+              {
+                expr: `sum by (host, container_names) (scaph_process_power_consumption_microwatts{${HOST}, container_scheduler="docker"}) / ${MICRO}`,
+                legend: '{{host}} {{container_names}}',
+              },
+            ],
+          }),
+        ],
+      },
+      {
+        title: 'Cost of the monitoring stack',
+        panels: [
+          timeseriesPanel({
+            title: 'Monitoring stack power',
+            description: 'Power Scaphandre attributes to each PeekStack container (label peekstack.component). Stacked: the top is the whole stack.',
+            unit: units.Watt,
+            stacked: true,
+            min: 0,
+            queries: [
+              {
+                expr: `sum by (host, ${COMPONENT}) (scaph_process_power_consumption_microwatts{${HOST}, ${STACK}}) / ${MICRO}`,
+                legend: `{{host}} {{${COMPONENT}}}`,
+              },
+            ],
+          }),
+          timeseriesPanel({
+            title: 'Monitoring stack CPU',
+            description: 'CPU used by each PeekStack container (cAdvisor), as a percentage of one core. Stacked: the top is the whole stack.',
+            unit: units.Percent,
+            stacked: true,
+            min: 0,
+            queries: [
+              {
+                expr: `sum by (host, ${COMPONENT}) (rate(container_cpu_usage_seconds_total{${HOST}, ${STACK}}${RATE})) * 100`,
+                legend: `{{host}} {{${COMPONENT}}}`,
+              },
+            ],
+          }),
+        ],
+      },
+    ],
+  });
+}

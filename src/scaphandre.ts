@@ -1,0 +1,116 @@
+import { Construct } from 'constructs';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { DockerService } from './docker-service';
+import { DEFAULT_IMAGES } from './images';
+import { PeekStackValidationError } from './errors';
+import { ScrapeTarget } from './scrape-target';
+import { assertNonEmpty, assertPinnedImage } from './validate';
+
+/**
+ * Scaphandre's Prometheus exporter refreshes its topology only when more than 2 s passed since the
+ * previous request: a faster scrape gets stale or missing power values.
+ */
+export const SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS = 2;
+
+/** Port Scaphandre serves /metrics on inside the private network. */
+export const SCAPHANDRE_PORT = 8080;
+
+/** Props of {@link Scaphandre}. */
+export interface ScaphandreProps {
+  /** Name of the Docker network Prometheus reaches Scaphandre on. */
+  readonly networkName: string;
+  /**
+   * Pinned image.
+   * @default DEFAULT_IMAGES.scaphandre
+   */
+  readonly image?: string;
+  /**
+   * Container name, also its DNS name on the network.
+   * @default 'peekstack-scaphandre'
+   */
+  readonly containerName?: string;
+  /**
+   * Label process power with the container it runs in (`--containers`). Needs Docker's socket, and
+   * labels only containers that existed when Scaphandre started.
+   * @default true
+   */
+  readonly containers?: boolean;
+  /**
+   * Scrape interval of the `scaphandre` job; at least {@link SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS}.
+   * @default - Prometheus's interval
+   */
+  readonly scrapeIntervalSeconds?: number;
+  /** Docker provider. @default - the stack's default */
+  readonly provider?: DockerProvider;
+}
+
+/**
+ * Scaphandre: host, socket, RAPL-domain, per-process and per-container power from the kernel's
+ * powercap RAPL interface. It publishes no port: only Prometheus reaches it, on the private network.
+ */
+export class Scaphandre extends Construct {
+  public readonly image: string;
+  public readonly containerName: string;
+  public readonly containers: boolean;
+  public readonly command: readonly string[];
+  public readonly service: DockerService;
+  public readonly scrapeTarget: ScrapeTarget;
+
+  constructor(scope: Construct, id: string, props: ScaphandreProps) {
+    super(scope, id);
+    this.image = assertPinnedImage('Scaphandre.image', props.image ?? DEFAULT_IMAGES.scaphandre);
+    this.containerName = assertNonEmpty('Scaphandre.containerName', props.containerName ?? 'peekstack-scaphandre');
+    this.containers = props.containers ?? true;
+    if (props.scrapeIntervalSeconds !== undefined) assertScaphandreInterval('Scaphandre.scrapeIntervalSeconds', props.scrapeIntervalSeconds);
+    this.command = [
+      '--sensor',
+      'powercap_rapl',
+      'prometheus',
+      '--address',
+      '0.0.0.0',
+      '--port',
+      String(SCAPHANDRE_PORT),
+      ...(this.containers ? ['--containers'] : []),
+    ];
+    this.service = new DockerService(this, 'service', {
+      image: this.image,
+      containerName: this.containerName,
+      component: 'scaphandre',
+      provider: props.provider,
+      command: [...this.command],
+      // Reading energy_uj is root-only since CVE-2020-8694 and Docker mounts /sys read-only and masks
+      // parts of it; upstream documents privileged mode as required (hubblo-org/scaphandre#106).
+      privileged: true,
+      // The host's PID namespace gives Scaphandre the host's processes in /proc, which it attributes power to.
+      pidMode: 'host',
+      networksAdvanced: [{ name: props.networkName, aliases: [this.containerName] }],
+      volumes: [
+        // The RAPL energy counters.
+        { hostPath: '/sys/class/powercap', containerPath: '/sys/class/powercap', readOnly: true },
+        // Container names and labels for --containers; read-only is enough for the API reads it makes.
+        ...(this.containers
+          ? [{ hostPath: '/var/run/docker.sock', containerPath: '/var/run/docker.sock', readOnly: true }]
+          : []),
+      ],
+    });
+    this.scrapeTarget = {
+      jobName: 'scaphandre',
+      address: `${this.containerName}:${SCAPHANDRE_PORT}`,
+      scrapeIntervalSeconds: props.scrapeIntervalSeconds,
+      minScrapeIntervalSeconds: SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS,
+      fallbackScrapeProtocol: 'PrometheusText0.0.4',
+    };
+  }
+}
+
+/** Refuses a Scaphandre scrape interval under the 2 s floor. */
+export function assertScaphandreInterval(field: string, seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds < SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS) {
+    throw new PeekStackValidationError(
+      field,
+      seconds,
+      `at least ${SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS} seconds: Scaphandre refreshes its readings only when ${SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS} s have passed since the last scrape`,
+    );
+  }
+  return seconds;
+}

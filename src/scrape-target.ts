@@ -1,0 +1,57 @@
+/**
+ * What an exporter tells the Prometheus that scrapes it. Exporter constructs expose one; the
+ * Prometheus construct turns it into a scrape job and owns every file the job needs (CA, password).
+ */
+export interface ScrapeTarget {
+  /** Job name; becomes the `job` label (`node`, `cadvisor`, `scaphandre`, ...). */
+  readonly jobName: string;
+  /** `host:port` as the Prometheus container reaches it. */
+  readonly address: string;
+  /**
+   * Verify the target over HTTPS against this CA.
+   * @default - plain HTTP, only acceptable inside the collector's private network
+   */
+  readonly tls?: {
+    /** PEM of the CA that signed the target's certificate (may be a Terraform token). */
+    readonly caCertificatePem: string;
+    /** Name to check in the target's certificate. */
+    readonly serverName: string;
+  };
+  /**
+   * Basic-auth credentials to send.
+   * @default - none
+   */
+  readonly basicAuth?: {
+    readonly username: string;
+    /** Plain password, as a Terraform token: it is uploaded to a file, never written to prometheus.yml. */
+    readonly password: string;
+  };
+  /**
+   * Interval for this job only.
+   * @default - the Prometheus construct's interval
+   */
+  readonly scrapeIntervalSeconds?: number;
+  /**
+   * Timeout for this job only.
+   * @default - the Prometheus construct's timeout, capped at the job's interval
+   */
+  readonly scrapeTimeoutSeconds?: number;
+  /**
+   * The exporter cannot be scraped more often than this (Scaphandre: 2 s); a faster job is refused.
+   * @default - no floor
+   */
+  readonly minScrapeIntervalSeconds?: number;
+  /**
+   * Regex of metric names to drop after scraping, to keep the series count down.
+   * @default - keep all
+   */
+  readonly dropMetrics?: string;
+  /**
+   * Set for exporters that answer with a Content-Type Prometheus 3 does not accept.
+   * @default - none
+   */
+  readonly fallbackScrapeProtocol?: 'PrometheusText0.0.4';
+}
+
+/** Runtime/self metrics of Go exporters that no dashboard reads; dropped to save series. */
+export const GO_RUNTIME_METRICS = '(go|promhttp)_.*';
