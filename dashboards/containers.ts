@@ -63,7 +63,7 @@ export function containersDashboard(): dashboard.Dashboard {
         title: 'CPU',
         panels: [
           timeseriesPanel({
-            title: 'CPU per container',
+            title: 'CPU per container (% of one core)',
             description: 'CPU time used per second, as a percentage of one core (200 % = two cores busy), like `docker stats`.',
             unit: units.Percent,
             width: 24,

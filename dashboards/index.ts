@@ -16,7 +16,11 @@ export interface DashboardDefinition {
   title: string;
   /** File name for the provisioning folder, `<uid>.json`. */
   fileName: string;
-  /** The dashboard model (the SDK's `.build()` output); JSON-serializable. */
+  /**
+   * The dashboard model: the SDK's `.build()` output as plain JSON (the SDK leaves a marker
+   * function on each query, which `JSON.stringify` drops; dropping it here makes `json` exactly
+   * what Grafana receives).
+   */
   json: object;
 }
 
@@ -29,7 +33,7 @@ const DASHBOARDS: readonly { readonly uid: string; readonly build: () => dashboa
 /** Builds every PeekStack dashboard, in menu order: system, containers, power. */
 export function buildDashboards(): DashboardDefinition[] {
   return DASHBOARDS.map(({ uid, build }) => {
-    const json = build();
-    return { uid, title: json.title ?? uid, fileName: `${uid}.json`, json };
+    const built = build();
+    return { uid, title: built.title ?? uid, fileName: `${uid}.json`, json: JSON.parse(JSON.stringify(built)) as object };
   });
 }

@@ -76,7 +76,7 @@ export function powerDashboard(): dashboard.Dashboard {
             ],
           }),
           timeseriesPanel({
-            title: 'Host power',
+            title: 'Host and CPU package power',
             description:
               'Host power from Scaphandre and CPU package power from the node_exporter RAPL counters. Two readings of overlapping RAPL counters: compare them, do not add them.',
             unit: units.Watt,
@@ -153,7 +153,7 @@ export function powerDashboard(): dashboard.Dashboard {
             ],
           }),
           timeseriesPanel({
-            title: 'Monitoring stack CPU',
+            title: 'Monitoring stack CPU (% of one core)',
             description: 'CPU used by each PeekStack container (cAdvisor), as a percentage of one core. Stacked: the top is the whole stack.',
             unit: units.Percent,
             stacked: true,

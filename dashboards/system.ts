@@ -41,7 +41,7 @@ export function systemDashboard(): dashboard.Dashboard {
             queries: [{ expr: `1 - avg by (host) (rate(node_cpu_seconds_total{${HOST}, mode="idle"}${RATE}))`, legend: '{{host}}' }],
           }),
           statPanel({
-            title: 'Memory used',
+            title: 'Memory used (%)',
             description: 'Share of RAM not available to new work (1 - MemAvailable / MemTotal).',
             unit: units.PercentUnit,
             queries: [{ expr: `1 - node_memory_MemAvailable_bytes{${HOST}} / node_memory_MemTotal_bytes{${HOST}}`, legend: '{{host}}' }],
@@ -58,7 +58,7 @@ export function systemDashboard(): dashboard.Dashboard {
         title: 'CPU',
         panels: [
           timeseriesPanel({
-            title: 'CPU usage by mode',
+            title: 'CPU busy by mode',
             description: 'Share of the whole CPU capacity spent in each non-idle mode (stacked: the top is total busy).',
             unit: units.PercentUnit,
             stacked: true,
@@ -114,7 +114,7 @@ export function systemDashboard(): dashboard.Dashboard {
         title: 'Disks',
         panels: [
           timeseriesPanel({
-            title: 'Disk space used',
+            title: 'Disk space used (%)',
             description: 'Share of each filesystem not available to ordinary users (1 - avail / size).',
             unit: units.PercentUnit,
             min: 0,

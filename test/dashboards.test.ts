@@ -1,0 +1,194 @@
+/**
+ * Contract of the dashboards as code: what Grafana needs (uids, datasource variables), what the
+ * collectors really export (metric catalog), PromQL that respects metric types, units that match
+ * what is plotted, and expressions the real promtool parses.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { buildDashboards } from '../dashboards';
+import { lookupMetric } from '../src/metric-catalog';
+import { toolPath } from './real/tools';
+import { dashboardQueries, dashboardVariables, panelsOf, substituteVariables } from './support/dashboard-queries';
+import { metricNames, selectorUses } from './support/promql';
+
+const dashboards = buildDashboards();
+const queries = dashboardQueries(dashboards);
+const where = (q: { dashboardUid: string; panelTitle: string; refId: string }): string =>
+  `${q.dashboardUid} / "${q.panelTitle}" / ${q.refId}`;
+
+/** Functions that turn a counter into something meaningful; the only ones a counter may feed. */
+const COUNTER_FUNCTIONS = new Set(['rate', 'irate', 'increase', 'resets']);
+
+describe('dashboard set', () => {
+  it('has the three PeekStack dashboards with stable uids and unique titles and file names', () => {
+    expect(dashboards.map((d) => d.uid)).toEqual(['peekstack-system', 'peekstack-containers', 'peekstack-power']);
+    expect(new Set(dashboards.map((d) => d.title)).size).toBe(dashboards.length);
+    expect(dashboards.map((d) => d.fileName)).toEqual(dashboards.map((d) => `${d.uid}.json`));
+    for (const d of dashboards) expect((d.json as { uid?: string }).uid).toBe(d.uid);
+  });
+
+  it('serializes to JSON without loss', () => {
+    for (const d of dashboards) expect(JSON.parse(JSON.stringify(d.json))).toEqual(d.json);
+  });
+
+  it('numbers panels uniquely within each dashboard', () => {
+    for (const d of dashboards) {
+      const ids = ((d.json as { panels?: { id?: number }[] }).panels ?? []).map((p) => p.id);
+      expect(ids.every((id) => typeof id === 'number')).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+});
+
+describe.each(dashboards.map((d) => [d.uid, d] as const))('%s variables', (_uid, definition) => {
+  const variables = dashboardVariables(definition);
+
+  it('lets the user pick a PeekStack Prometheus datasource', () => {
+    expect(variables[0]).toEqual({ name: 'datasource', type: 'datasource', query: 'prometheus' });
+  });
+
+  it('has a host variable listing the hosts of the chosen datasource', () => {
+    const host = variables.find((v) => v.name === 'host');
+    expect(host?.type).toBe('query');
+    expect(host?.query).toBe('label_values(up{job="node"}, host)');
+  });
+
+  it('reads only catalogued metrics in its variable queries', () => {
+    for (const v of variables.filter((v) => v.type === 'query')) {
+      const selector = /^label_values\((.+),\s*\w+\)$/.exec(v.query ?? '')?.[1];
+      expect(selector, `variable ${v.name}: ${v.query}`).toBeDefined();
+      for (const name of metricNames(substituteVariables(selector as string))) {
+        expect(lookupMetric(name), `variable ${v.name} reads ${name}`).toBeDefined();
+      }
+    }
+  });
+});
+
+describe('panels and queries', () => {
+  it('every panel has at least one query, and every query a non-empty expression', () => {
+    for (const d of dashboards) {
+      for (const panel of panelsOf(d)) {
+        expect(panel.targets?.length, `${d.uid} / "${panel.title}"`).toBeGreaterThan(0);
+      }
+    }
+    for (const q of queries) expect(q.expr.trim(), where(q)).not.toBe('');
+  });
+
+  it('every panel and every query use the ${datasource} variable', () => {
+    for (const q of queries) {
+      expect(q.panelDatasourceUid, where(q)).toBe('${datasource}');
+      expect(q.datasourceUid, where(q)).toBe('${datasource}');
+    }
+  });
+
+  it('every query is restricted to the selected hosts', () => {
+    for (const q of queries) expect(q.expr, where(q)).toContain('host=~"$host"');
+  });
+
+  it('reads only metrics the collector exports (metric catalog)', () => {
+    for (const q of queries) {
+      const names = metricNames(substituteVariables(q.expr));
+      expect(names.length, where(q)).toBeGreaterThan(0);
+      for (const name of names) expect(lookupMetric(name), `${where(q)} reads ${name}`).toBeDefined();
+    }
+  });
+
+  it('feeds counters only to rate/irate/increase/resets, and gauges never', () => {
+    for (const q of queries) {
+      for (const use of selectorUses(substituteVariables(q.expr))) {
+        const type = lookupMetric(use.name)?.type;
+        const inCounterFunction = COUNTER_FUNCTIONS.has(use.directFunction ?? '');
+        const message = `${where(q)}: ${type} ${use.name} passed to ${use.directFunction ?? 'nothing'}`;
+        expect(inCounterFunction, message).toBe(type === 'counter');
+      }
+    }
+  });
+
+  it('uses $__range only in instant queries (one value for the whole range)', () => {
+    for (const q of queries.filter((q) => q.expr.includes('$__range'))) {
+      expect(q.instant, where(q)).toBe(true);
+    }
+  });
+});
+
+describe('units', () => {
+  // First matching rule wins; every panel must match one, so a new panel forces a unit decision.
+  const rules: readonly { readonly title: RegExp; readonly unit: string }[] = [
+    { title: /% of one core/i, unit: 'percent' },
+    { title: /\(%\)|share of|busy/i, unit: 'percentunit' },
+    { title: /energy/i, unit: 'kwatth' },
+    { title: /power/i, unit: 'watt' },
+    { title: /frequency/i, unit: 'hertz' },
+    { title: /memory|swap|space available/i, unit: 'bytes' },
+    { title: /network|disk i\/o/i, unit: 'Bps' },
+    { title: /load/i, unit: 'short' },
+    { title: /uptime/i, unit: 'dtdurations' },
+  ];
+
+  it('match what each kind of panel plots', () => {
+    for (const q of queries) {
+      const rule = rules.find((r) => r.title.test(q.panelTitle));
+      expect(rule, `no unit rule for ${where(q)}`).toBeDefined();
+      expect(q.unit, where(q)).toBe(rule?.unit);
+    }
+  });
+
+  it('convert Scaphandre microwatts to watts and energy counters to kWh', () => {
+    for (const q of queries) {
+      const names = metricNames(substituteVariables(q.expr));
+      if (q.unit === 'watt') {
+        for (const name of names) {
+          if (name.endsWith('_microwatts')) expect(q.expr, where(q)).toContain('/ 1000000');
+          else expect(name, where(q)).toMatch(/_joules_total$/); // rate(J) = W
+        }
+      }
+      if (q.unit === 'kwatth') {
+        expect(q.expr, where(q)).toMatch(/increase\(.*\[\$__range\]\)/);
+        for (const name of names) {
+          expect(q.expr, where(q)).toContain(name.endsWith('_microjoules') ? '/ 3600000000000' : '/ 3600000');
+        }
+      }
+    }
+  });
+
+  it('show CPU frequencies from hertz metrics', () => {
+    for (const q of queries.filter((q) => q.unit === 'hertz')) {
+      for (const name of metricNames(substituteVariables(q.expr))) expect(name, where(q)).toMatch(/_hertz$/);
+    }
+  });
+
+  it('memory panels plot memory metrics only (no CPU, no process counts)', () => {
+    const memoryQueries = queries.filter((q) => /memory/i.test(q.panelTitle));
+    expect(memoryQueries.length).toBeGreaterThan(0);
+    for (const q of memoryQueries) {
+      for (const name of metricNames(substituteVariables(q.expr))) expect(name, where(q)).toMatch(/_memory_/);
+    }
+  });
+});
+
+describe('promtool', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'peekstack-dashboards-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('parses every dashboard expression (as recording rules)', () => {
+    const rules = queries.map((q, i) => ({
+      record: `peekstack:dashboard_query_${i}`,
+      expr: substituteVariables(q.expr),
+      labels: { dashboard: q.dashboardUid, panel: q.panelTitle, ref_id: q.refId },
+    }));
+    const file = path.join(dir, 'dashboard-queries.rules.yml');
+    writeFileSync(file, stringify({ groups: [{ name: 'dashboard-queries', rules }] }));
+    let output: string;
+    try {
+      output = execFileSync(toolPath('promtool'), ['check', 'rules', file], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string };
+      throw new Error(`promtool check rules failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    }
+    expect(output).toContain(`SUCCESS: ${rules.length} rules found`);
+  });
+});
