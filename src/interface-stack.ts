@@ -1,0 +1,56 @@
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { Interface, InterfaceProps } from './interface';
+import { Grafana } from './grafana';
+import { DockerEndpoint, dockerProviderFor, LOCAL_DOCKER_ENDPOINT } from './docker-endpoint';
+import { applyStateBackend, StateBackend } from './state-backend';
+
+/** Props of {@link InterfaceStack}. */
+export interface InterfaceStackProps extends Omit<InterfaceProps, 'provider'> {
+  /**
+   * The interface host's Docker engine.
+   * @default LOCAL_DOCKER_ENDPOINT
+   */
+  readonly docker?: DockerEndpoint;
+  /**
+   * Where the stack's state lives.
+   * @default - a local file with a relative path
+   */
+  readonly backend?: StateBackend;
+  /**
+   * Address users open Grafana at, for the `grafana_url` output.
+   * @default - the colocated collector's first address, else 'localhost'
+   */
+  readonly address?: string;
+}
+
+/**
+ * A Terraform stack deploying Grafana. The collectors' URLs, passwords and CAs reach it as
+ * cross-stack references: cdktf turns them into outputs of each collector stack and
+ * `terraform_remote_state` reads here, so nothing is copied by hand and the interface stack is
+ * applied after its collectors.
+ */
+export class InterfaceStack extends TerraformStack {
+  public readonly grafana: Grafana;
+
+  constructor(scope: Construct, id: string, props: InterfaceStackProps) {
+    super(scope, id);
+    const { docker, backend, address, ...interfaceProps } = props;
+    const provider = dockerProviderFor(this, 'docker', 'InterfaceStack.docker', docker ?? LOCAL_DOCKER_ENDPOINT);
+    new RandomProvider(this, 'random');
+    applyStateBackend(this, id, backend ?? { type: 'local' });
+    this.grafana = new Interface(this, 'interface', { ...interfaceProps, provider }).grafana;
+
+    new TerraformOutput(this, 'grafana_url', {
+      value: `http://${address ?? props.colocatedCollector?.addresses[0] ?? 'localhost'}:${this.grafana.publishedPort}`,
+      description: 'URL of Grafana',
+    });
+    new TerraformOutput(this, 'grafana_admin_user', { value: this.grafana.adminUser });
+    new TerraformOutput(this, 'grafana_admin_password', {
+      value: this.grafana.adminPassword,
+      sensitive: true,
+      description: 'Grafana admin password (read with: terraform output -raw grafana_admin_password)',
+    });
+  }
+}
