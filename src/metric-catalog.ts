@@ -189,12 +189,14 @@ const SCAPH_PROCESS_LABELS = [
 ] as const;
 
 // Names, types and labels from Scaphandre 1.0 src/exporters/mod.rs (MetricGenerator) and
-// src/sensors/mod.rs (`get_all_per_process`); its Prometheus exporter prints them unchanged.
+// src/sensors/mod.rs (`get_all_per_process`), checked against the /metrics page of the real
+// 1.0.2 binary (Debian trixie) on a simulated RAPL tree. Left out: the `scaph_host_disk_*`
+// family, whose series depend on the disks found.
 const SCAPHANDRE_METRICS: readonly CatalogMetric[] = [
   { name: 'scaph_self_version', type: 'gauge', jobs: ['scaphandre'], help: 'Scaphandre version as a float.' },
-  { name: 'scaph_self_mem_total_program_size', type: 'gauge', jobs: ['scaphandre'], help: 'Scaphandre total program size, in bytes.' },
-  { name: 'scaph_self_mem_resident_set_size', type: 'gauge', jobs: ['scaphandre'], help: 'Scaphandre resident set size, in bytes.' },
-  { name: 'scaph_self_mem_shared_resident_size', type: 'gauge', jobs: ['scaphandre'], help: 'Scaphandre shared resident memory, in bytes.' },
+  { name: 'scaph_self_cpu_usage_percent', type: 'gauge', jobs: ['scaphandre'], help: 'CPU used by Scaphandre itself, in percent.' },
+  { name: 'scaph_self_memory_bytes', type: 'gauge', jobs: ['scaphandre'], help: 'Scaphandre resident set size, in bytes.' },
+  { name: 'scaph_self_memory_virtual_bytes', type: 'gauge', jobs: ['scaphandre'], help: 'Scaphandre total program size, in bytes.' },
   { name: 'scaph_self_topo_stats_nb', type: 'gauge', jobs: ['scaphandre'], help: 'CPU stat traces stored for the host.' },
   { name: 'scaph_self_topo_records_nb', type: 'gauge', jobs: ['scaphandre'], help: 'Energy records stored for the host.' },
   { name: 'scaph_self_topo_procs_nb', type: 'gauge', jobs: ['scaphandre'], help: 'Processes monitored.' },
@@ -234,7 +236,6 @@ const SCAPHANDRE_METRICS: readonly CatalogMetric[] = [
 const PROMETHEUS_METRICS: readonly CatalogMetric[] = [
   { name: 'prometheus_build_info', type: 'info', jobs: ['prometheus'], help: 'Prometheus version and build.', labels: ['version', 'revision', 'goversion'] },
   { name: 'prometheus_tsdb_head_series', type: 'gauge', jobs: ['prometheus'], help: 'Series in the head block.' },
-  { name: 'prometheus_tsdb_head_samples_appended_total', type: 'counter', jobs: ['prometheus'], help: 'Samples appended to the head block.', labels: ['type'] },
   { name: 'prometheus_tsdb_storage_blocks_bytes', type: 'gauge', jobs: ['prometheus'], help: 'Bytes of the persisted blocks.' },
   { name: 'prometheus_config_last_reload_successful', type: 'gauge', jobs: ['prometheus'], help: '1 if the last configuration reload succeeded.' },
   { name: 'process_cpu_seconds_total', type: 'counter', jobs: GO_CLIENT_JOBS, help: 'CPU time of the exporter process, in seconds.' },
