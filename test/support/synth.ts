@@ -1,0 +1,54 @@
+import { App, Testing, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
+
+/** The synthesized JSON of a stack, typed loosely for assertions. */
+export interface SynthesizedStack {
+  resource: Record<string, Record<string, Record<string, any>>>;
+  data?: Record<string, Record<string, Record<string, any>>>;
+  output?: Record<string, { value: unknown; sensitive?: boolean }>;
+  terraform: Record<string, any>;
+  provider?: Record<string, any[]>;
+}
+
+/** Synthesizes what `build` adds to a fresh stack that has the docker, random and tls providers. */
+export function synthConstructs(build: (scope: Construct) => void): SynthesizedStack {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  new DockerProvider(stack, 'docker', { host: 'unix:///var/run/docker.sock' });
+  new RandomProvider(stack, 'random');
+  new TlsProvider(stack, 'tls');
+  build(stack);
+  return JSON.parse(Testing.synth(stack));
+}
+
+/** Synthesizes a whole stack. */
+export function synthStack(stack: TerraformStack): SynthesizedStack {
+  return JSON.parse(Testing.synth(stack));
+}
+
+/** A fresh app for stacks. */
+export function testApp(): App {
+  return Testing.app();
+}
+
+/** The resources of one type, as a list. */
+export function resourcesOf(synth: SynthesizedStack, type: string): Record<string, any>[] {
+  return Object.values(synth.resource[type] ?? {});
+}
+
+/** The container with this name. */
+export function containerNamed(synth: SynthesizedStack, name: string): Record<string, any> {
+  const container = resourcesOf(synth, 'docker_container').find((c) => c.name === name);
+  if (!container) throw new Error(`no docker_container named ${name}; have ${resourcesOf(synth, 'docker_container').map((c) => c.name).join(', ')}`);
+  return container;
+}
+
+/** The decoded text of a file uploaded into a container. */
+export function uploadedFile(container: Record<string, any>, path: string): string {
+  const upload = (container.upload as any[]).find((u) => u.file === path);
+  if (!upload) throw new Error(`no upload ${path}; have ${(container.upload as any[]).map((u) => u.file).join(', ')}`);
+  return upload.content_base64 !== undefined ? Buffer.from(upload.content_base64, 'base64').toString('utf8') : upload.content;
+}
