@@ -11,6 +11,8 @@ import {
   stopAll,
   type RunningExporter,
 } from './processes';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { startRaplSimulation, type RaplSimulation } from './rapl-simulator';
 
 const PACKAGE_WATTS = 50;
@@ -24,6 +26,28 @@ function expectWithin(actual: number | undefined, expected: number, fraction: nu
   const rel = Math.abs((actual as number) - expected) / expected;
   expect(rel, `${what}: got ${actual}, expected ${expected} ± ${fraction * 100} %`).toBeLessThanOrEqual(fraction);
 }
+
+describe('RAPL simulator', () => {
+  it('wraps energy_uj at max_energy_range_uj like a real counter', async () => {
+    const max = 10_000_000; // 10 J: at 50 W it wraps every 200 ms
+    const s = await startRaplSimulation({ packageWatts: 50, coreWatts: 30, maxEnergyRangeUj: max, initialEnergyUj: max - 1 });
+    try {
+      const read = () => Number(readFileSync(path.join(s.powercapDir, 'intel-rapl:0', 'energy_uj'), 'utf8'));
+      const seen: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        await sleep(50);
+        seen.push(read());
+      }
+      expect(seen.every((v) => Number.isInteger(v) && v >= 0 && v < max), seen.join()).toBe(true);
+      // ~2.5 J per 50 ms step: the counter must have dropped back (wrapped) at least once.
+      expect(seen.some((v, i) => i > 0 && v < seen[i - 1]!), seen.join()).toBe(true);
+      expect(Number(readFileSync(path.join(s.powercapDir, 'intel-rapl:0:0', 'max_energy_range_uj'), 'utf8'))).toBe(max);
+      expect(readFileSync(s.modulesFile, 'utf8')).toContain('intel_rapl_common');
+    } finally {
+      await s.stop();
+    }
+  });
+});
 
 describe('real exporters on a simulated RAPL tree', () => {
   let sim: RaplSimulation;
