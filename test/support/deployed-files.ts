@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/**
+ * Values the test supplies for the Terraform references of a synthesized upload, keyed by the
+ * attribute they stand for. Terraform would fill them in at apply time; the test fills them with
+ * real material it generated itself (a bcrypt hash, an openssl certificate).
+ */
+export interface TerraformValues {
+  /** `random_password.*.result` */
+  password: string;
+  /** `random_password.*.bcrypt_hash` */
+  bcryptHash: string;
+  /** `tls_self_signed_cert.*.cert_pem` (the CA) */
+  caPem: string;
+  /** `tls_locally_signed_cert.*.cert_pem` (a server certificate) */
+  certPem: string;
+  /** `tls_private_key.*.private_key_pem` */
+  keyPem: string;
+}
+
+const REFERENCE = /\$\{([a-z_]+)\.[^}]+\.([a-z_]+)\}/g;
+
+/** Replaces every Terraform reference in `content` with the matching test value; throws on an unknown one. */
+export function resolveReferences(content: string, values: TerraformValues): string {
+  return content.replace(REFERENCE, (whole, type: string, attribute: string) => {
+    const key = `${type}.${attribute}`;
+    switch (key) {
+      case 'random_password.result':
+        return values.password;
+      case 'random_password.bcrypt_hash':
+        return values.bcryptHash;
+      case 'tls_self_signed_cert.cert_pem':
+        return values.caPem;
+      case 'tls_locally_signed_cert.cert_pem':
+        return values.certPem;
+      case 'tls_private_key.private_key_pem':
+        return values.keyPem;
+      default:
+        throw new Error(`no test value for Terraform reference ${whole}`);
+    }
+  });
+}
+
+/** The text of one upload of a synthesized container. */
+export function uploadText(upload: { content?: string; content_base64?: string }): string {
+  return upload.content_base64 !== undefined ? Buffer.from(upload.content_base64, 'base64').toString('utf8') : (upload.content ?? '');
+}
+
+/**
+ * Writes every file a synthesized container would receive into a fresh directory that mirrors the
+ * container's paths (`<root>/etc/prometheus/prometheus.yml`, ...), references resolved. Run the real
+ * binary under proot with `-b <root>/etc/prometheus:/etc/prometheus` and it reads the deployed files
+ * at their deployed paths, unchanged.
+ */
+export function materializeUploads(container: { upload?: { file: string; content?: string; content_base64?: string }[] }, values: TerraformValues): string {
+  const root = mkdtempSync(join(tmpdir(), 'peekstack-container-'));
+  for (const upload of container.upload ?? []) {
+    const target = join(root, upload.file);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, resolveReferences(uploadText(upload), values));
+  }
+  return root;
+}
