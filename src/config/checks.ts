@@ -1,0 +1,166 @@
+import { describeValue } from '../errors';
+import { SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from '../scaphandre';
+import { resolveStateBackend, stateLocation } from '../state-backend';
+import { FleetFile } from './schema';
+import { FleetSpec } from './spec';
+import { TERRAFORM_IDENTIFIER } from './stack-names';
+
+/**
+ * Checks across fields, run on a structurally valid file after defaults: what no single field's
+ * schema can see. Each problem points at the field where the offending value was written (a host's
+ * own, else `defaults`, else the host entry when a built-in default is involved).
+ */
+
+/** A problem before it is located in the file. */
+export interface PathProblem {
+  readonly path: readonly (string | number)[];
+  readonly found: string;
+  readonly allowed: string;
+}
+
+type Path = (string | number)[];
+
+function get(value: unknown, path: readonly (string | number)[]): unknown {
+  let current = value;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[part];
+  }
+  return current;
+}
+
+/** Where a host's effective setting was written. */
+function origin(file: FleetFile, hostIndex: number, setting: Path): Path {
+  if (get(file.hosts[hostIndex], setting) !== undefined) return ['hosts', hostIndex, ...setting];
+  if (get(file.defaults, setting) !== undefined) return ['defaults', ...setting];
+  return ['hosts', hostIndex];
+}
+
+/** Every cross-field problem of `file` (already structurally valid), with `spec` its defaults applied. */
+export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const hostNames = spec.hosts.map((host) => host.name);
+
+  // Host names: unique, and giving distinct, valid stack names.
+  const stackOwners = new Map<string, Path>([[spec.interface.stackName, ['interface']]]);
+  spec.hosts.forEach((host, index) => {
+    const first = hostNames.indexOf(host.name);
+    if (first !== index) {
+      problems.push({
+        path: ['hosts', index, 'name'],
+        found: describeValue(host.name),
+        allowed: `a name no other host uses (hosts[${first}] is already "${host.name}")`,
+      });
+      return;
+    }
+    if (!TERRAFORM_IDENTIFIER.test(host.stackName)) {
+      problems.push({ path: ['hosts', index, 'name'], found: describeValue(host.name), allowed: `a name giving a valid Terraform identifier as stack name (got "${host.stackName}")` });
+    }
+    const owner = stackOwners.get(host.stackName);
+    if (owner) {
+      problems.push({
+        path: ['hosts', index, 'name'],
+        found: describeValue(host.name),
+        allowed: `a name whose stack name "${host.stackName}" is not already taken (by ${owner.join('.')})`,
+      });
+    }
+    stackOwners.set(host.stackName, ['hosts', index]);
+  });
+
+  // Addresses: one machine each. DNS names compare case-insensitively.
+  const addressOwners = new Map<string, number>();
+  file.hosts.forEach((host, index) =>
+    host.addresses.forEach((address, addressIndex) => {
+      const key = address.toLowerCase();
+      const owner = addressOwners.get(key);
+      if (owner !== undefined && owner !== index) {
+        problems.push({
+          path: ['hosts', index, 'addresses', addressIndex],
+          found: describeValue(address),
+          allowed: `an address of this host only (hosts[${owner}] "${file.hosts[owner].name}" already has it)`,
+        });
+      } else {
+        addressOwners.set(key, index);
+      }
+    }),
+  );
+
+  spec.hosts.forEach((host, index) => {
+    // Published ports on one host must differ: Prometheus, node_exporter (host network), Grafana.
+    const published: { port: number; owner: string; path: Path }[] = [
+      { port: host.ports.prometheus, owner: 'Prometheus', path: origin(file, index, ['ports', 'prometheus']) },
+    ];
+    if (host.exporters.nodeExporter.enabled) {
+      published.push({ port: host.ports.nodeExporter, owner: 'node_exporter', path: origin(file, index, ['ports', 'nodeExporter']) });
+    }
+    if (host.name === spec.interface.host) {
+      published.push({ port: spec.interface.port, owner: 'Grafana', path: file.interface.port === undefined ? ['interface'] : ['interface', 'port'] });
+    }
+    published.forEach((entry, entryIndex) => {
+      const clash = published.slice(0, entryIndex).find((other) => other.port === entry.port);
+      if (clash) {
+        // Point at the port the user wrote, rather than at a built-in default it collides with.
+        const written = entry.path.length >= clash.path.length ? entry : clash;
+        problems.push({
+          path: written.path,
+          found: `port ${written.port} for ${written.owner}`,
+          allowed: `a port not already published on host "${host.name}" (${(written === entry ? clash : entry).owner} uses ${clash.port})`,
+        });
+      }
+    });
+
+    // Scaphandre without its own interval follows the host's: the 2 s floor applies to that one.
+    if (
+      host.exporters.scaphandre.enabled &&
+      host.exporters.scaphandre.scrapeIntervalSeconds === undefined &&
+      host.scrapeIntervalSeconds < SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS
+    ) {
+      problems.push({
+        path: origin(file, index, ['scrapeIntervalSeconds']),
+        found: describeValue(host.scrapeIntervalSeconds),
+        allowed: `at least ${SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS} seconds while Scaphandre is enabled (Scaphandre refreshes only every ${SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS} s), or set exporters.scaphandre.scrapeIntervalSeconds`,
+      });
+    }
+    if (host.scrapeTimeoutSeconds !== undefined && host.scrapeTimeoutSeconds > host.scrapeIntervalSeconds) {
+      problems.push({
+        path: origin(file, index, ['scrapeTimeoutSeconds']),
+        found: describeValue(host.scrapeTimeoutSeconds),
+        allowed: `at most the scrape interval (${host.scrapeIntervalSeconds} s)`,
+      });
+    }
+  });
+
+  // The interface runs on a host of the fleet.
+  if (!hostNames.includes(spec.interface.host)) {
+    problems.push({
+      path: ['interface', 'host'],
+      found: describeValue(spec.interface.host),
+      allowed: `the name of a host in this fleet: ${hostNames.map((name) => `"${name}"`).join(', ')}`,
+    });
+  }
+
+  // Two stacks with one state location would overwrite each other's state.
+  const locations = new Map<string, string>();
+  const stacks = [
+    ...spec.hosts.map((host, index) => ({ name: host.stackName, backend: host.backend, path: origin(file, index, ['backend']) })),
+    {
+      name: spec.interface.stackName,
+      backend: spec.interface.backend,
+      path: file.interface.backend ? ['interface', 'backend'] : file.defaults?.backend ? ['defaults', 'backend'] : ['interface'],
+    },
+  ];
+  for (const stack of stacks) {
+    const location = stateLocation(resolveStateBackend(stack.name, stack.backend));
+    const owner = locations.get(location);
+    if (owner !== undefined && owner !== stack.name) {
+      problems.push({
+        path: stack.path,
+        found: `the same state as stack "${owner}" (${location})`,
+        allowed: 'a state location of its own per stack: put "{stack}" in the key, path, schema or address',
+      });
+    } else {
+      locations.set(location, stack.name);
+    }
+  }
+  return problems;
+}

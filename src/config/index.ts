@@ -1,0 +1,6 @@
+/** The fleet file: schema, loader, and the validated {@link FleetSpec} the app builds stacks from. */
+export { FleetConfigError, FleetProblem, formatProblem } from './problems';
+export { loadFleetFile, parseFleet } from './loader';
+export { FleetSpec, HostSpec, InterfaceSpec, ExporterSpec, FLEET_DEFAULTS } from './spec';
+export { collectorStackName, HOST_NAME_PATTERN, INTERFACE_STACK_NAME, variablePrefix } from './stack-names';
+export { fleetFileSchema, FleetFile } from './schema';

@@ -1,0 +1,46 @@
+/**
+ * What is wrong with a fleet file, one entry per problem, each locatable in the file: the CLI prints
+ * them all at once so a user fixes the file in one pass instead of one error per run.
+ */
+
+/** One problem in a fleet file. */
+export interface FleetProblem {
+  /** The fleet file, as the user named it. */
+  readonly file: string;
+  /** 1-based line, when the problem has a place in the file. */
+  readonly line?: number;
+  /** 1-based column, when the problem has a place in the file. */
+  readonly column?: number;
+  /** Field path such as `hosts[1].ports.prometheus`; empty for the whole file. */
+  readonly path: string;
+  /** What was found, rendered for humans. */
+  readonly found: string;
+  /** What would have been accepted. */
+  readonly allowed: string;
+}
+
+/** `file:line:col: path: found X; allowed: Y`. */
+export function formatProblem(problem: FleetProblem): string {
+  const place = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}:${problem.column ?? 1}`;
+  const path = problem.path === '' ? '' : ` ${problem.path}:`;
+  return `${place}:${path} found ${problem.found}; allowed: ${problem.allowed}`;
+}
+
+/** Renders a zod/YAML path as `hosts[1].ports.prometheus`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
+    .join('');
+}
+
+/** The error the config loader throws: every problem of the file, sorted by position. */
+export class FleetConfigError extends Error {
+  public readonly problems: readonly FleetProblem[];
+
+  constructor(problems: readonly FleetProblem[]) {
+    const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    super(sorted.map(formatProblem).join('\n'));
+    this.name = 'FleetConfigError';
+    this.problems = sorted;
+  }
+}

@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { validateDockerEndpoint } from '../docker-endpoint';
+import { PeekStackValidationError } from '../errors';
+import { assertScaphandreInterval } from '../scaphandre';
+import { assertNoCredentials } from '../state-backend';
+import { assertPinnedImage } from '../validate';
+import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
+
+/**
+ * The fleet file's shape, strict: an unknown key is an error (a typo such as `retentionDay` must not
+ * silently fall back to a default). Each leaf carries its own "allowed" text, which becomes the
+ * message's `allowed:` part; checks across fields live in checks.ts.
+ */
+
+/** A strict object whose unknown-key error lists the keys it accepts. */
+function strict<T extends z.ZodRawShape>(shape: T, what = 'a mapping (key: value)') {
+  const keys = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `one of the keys ${keys}` : what),
+  });
+}
+
+/** An integer in [min, max], with one message for every way of missing it. */
+function integer(min: number, max: number, what: string) {
+  const error = `an integer from ${min} to ${max}${what ? ` ${what}` : ''}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+/** A string checked by one of the constructs' assertions, so the file and the constructs agree. */
+function assertedString(assertion: (field: string, value: string) => unknown, typeError = 'a string') {
+  return z.string({ error: typeError }).superRefine((value, ctx) => {
+    try {
+      assertion('fleet', value);
+    } catch (error) {
+      if (!(error instanceof PeekStackValidationError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.allowed });
+    }
+  });
+}
+
+const text = (what = 'a non-empty string') => z.string({ error: what }).min(1, { error: what });
+const flag = z.boolean({ error: 'true or false' });
+const port = integer(1, 65535, '(a TCP port)');
+const seconds = integer(1, 3600, 'seconds');
+const image = assertedString(assertPinnedImage, 'an image reference such as "prom/prometheus:v3.5.0"');
+
+/** Host name: what Collector accepts. */
+export const hostNameSchema = z.string({ error: HOST_NAME_ALLOWED }).regex(HOST_NAME_PATTERN, { error: HOST_NAME_ALLOWED });
+
+const addressSchema = z
+  .string({ error: 'a DNS name or an IP address' })
+  .regex(/^[A-Za-z0-9.:-]+$/, { error: 'a DNS name or an IP address' });
+
+/** A Docker endpoint, checked by the same function the stacks use. */
+export const dockerSchema = strict({
+  host: text('a Docker endpoint: unix:///path, ssh://user@host[:port] or tcp://host:port'),
+  certPath: text('a directory with ca.pem, cert.pem and key.pem').optional(),
+  sshOpts: z.array(text('an ssh option'), { error: 'a list of ssh options' }).optional(),
+}).superRefine((endpoint, ctx) => {
+  try {
+    validateDockerEndpoint('docker', endpoint);
+  } catch (error) {
+    if (!(error instanceof PeekStackValidationError)) throw error;
+    // The function names `docker.host`, `docker.certPath` or `docker.sshOpts`: keep the last part.
+    ctx.addIssue({ code: 'custom', message: error.allowed, path: [error.field.split('.').pop() ?? 'host'] });
+  }
+});
+
+const noCredentials = (what: string) => assertedString(assertNoCredentials, what);
+
+/** State backends; credentials are never accepted here, only in the backends' environment variables. */
+export const backendSchema = z.discriminatedUnion(
+  'type',
+  [
+    strict({
+      type: z.literal('local'),
+      path: z
+        .string({ error: 'a relative path' })
+        .regex(/^[^/\\]/, { error: 'a relative path (from the stack directory under cdktf.out); an absolute one ties the state to one machine' })
+        .optional(),
+    }),
+    strict({
+      type: z.literal('s3'),
+      bucket: text('an S3 bucket name'),
+      key: text('an object key, "{stack}" is replaced by the stack name').optional(),
+      region: text('an AWS region').optional(),
+      endpoint: noCredentials('an S3 endpoint URL').optional(),
+      profile: text('an AWS profile name').optional(),
+      dynamodbTable: text('a DynamoDB table name').optional(),
+      useLockfile: flag.optional(),
+      encrypt: flag.optional(),
+    }).superRefine((backend, ctx) => {
+      if (backend.useLockfile === false && backend.dynamodbTable === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['useLockfile'],
+          message: 'true, or a dynamodbTable: state shared in CI must be locked',
+        });
+      }
+    }),
+    strict({
+      type: z.literal('pg'),
+      connStr: noCredentials('a postgres:// connection string without a password (use PGPASSWORD)'),
+      schemaName: z.string().regex(/^[a-z_][a-z0-9_{}]*$/, { error: 'a schema name: lower-case letters, digits and "_"' }).optional(),
+    }),
+    strict({
+      type: z.literal('http'),
+      address: noCredentials('a state URL without credentials (use TF_HTTP_USERNAME / TF_HTTP_PASSWORD)'),
+      lockAddress: noCredentials('a lock URL without credentials: locking is required'),
+      unlockAddress: noCredentials('an unlock URL without credentials').optional(),
+      lockMethod: text('an HTTP method').optional(),
+      unlockMethod: text('an HTTP method').optional(),
+    }),
+  ],
+  { error: 'a backend mapping with type local, s3, pg or http' },
+);
+
+const exporterSchema = strict({ enabled: flag.optional(), image: image.optional() });
+
+/** Settings a host may override and `defaults` may set for every host. */
+const settingsShape = {
+  scrapeIntervalSeconds: seconds.optional(),
+  scrapeTimeoutSeconds: seconds.optional(),
+  retentionDays: integer(1, 3650, 'days').optional(),
+  retentionSizeGigabytes: integer(1, 100_000, 'GiB').optional(),
+  ports: strict({ prometheus: port.optional(), nodeExporter: port.optional() }).optional(),
+  exporters: strict({
+    nodeExporter: exporterSchema.optional(),
+    cadvisor: exporterSchema.optional(),
+    scaphandre: strict({
+      enabled: flag.optional(),
+      image: image.optional(),
+      // The 2 s floor is Scaphandre's (scaphandre.ts); the integer bound is Prometheus's.
+      scrapeIntervalSeconds: seconds.superRefine((value, ctx) => {
+        try {
+          assertScaphandreInterval('scaphandre', value);
+        } catch (error) {
+          if (!(error instanceof PeekStackValidationError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.allowed });
+        }
+      }).optional(),
+    }).optional(),
+  }).optional(),
+  images: strict({ prometheus: image.optional() }).optional(),
+  backend: backendSchema.optional(),
+};
+
+const settingsSchema = strict(settingsShape);
+
+export const hostSchema = strict({
+  name: hostNameSchema,
+  docker: dockerSchema,
+  addresses: z.array(addressSchema, { error: 'a list of DNS names or IP addresses' }).min(1, {
+    error: 'at least one DNS name or IP address other machines reach the host at',
+  }),
+  ...settingsShape,
+});
+
+export const fleetFileSchema = strict({
+  hosts: z.array(hostSchema, { error: 'a list of hosts' }).min(1, { error: 'at least one host: an empty fleet deploys nothing' }),
+  defaults: settingsSchema.optional(),
+  interface: strict({
+    host: z.string({ error: 'the name of the host that runs Grafana (one of hosts[].name)' }),
+    port: port.optional(),
+    image: image.optional(),
+    backend: backendSchema.optional(),
+  }, 'a mapping naming the host that runs Grafana, e.g. "interface: { host: <a host name> }"'),
+  credentials: strict({
+    source: z.enum(['generate', 'variables'], {
+      error: '"generate" (Terraform generates passwords) or "variables" (sensitive TF_VAR_* variables)',
+    }),
+  }).optional(),
+});
+
+/** The fleet file as written (before defaults). */
+export type FleetFile = z.infer<typeof fleetFileSchema>;
+/** One host as written. */
+export type HostEntry = z.infer<typeof hostSchema>;
+/** Settings shared by `defaults` and hosts, as written. */
+export type HostSettings = z.infer<typeof settingsSchema>;
