@@ -9,6 +9,7 @@ import { DOCKER_HOST_GATEWAY_NAME, NodeExporter, NodeExporterProps } from './nod
 import { Prometheus, PrometheusProps } from './prometheus';
 import { Scaphandre, ScaphandreProps } from './scaphandre';
 import { ScrapeTarget } from './scrape-target';
+import { renderPeekStackRules } from './render/rules';
 import { assertMatches } from './validate';
 
 /** What a collector can be told about each exporter: the exporter's own props minus what the collector wires. */
@@ -157,6 +158,7 @@ export class Collector extends Construct {
       hostName: this.hostName,
       containerName: name('prometheus'),
       dataVolumeName: prometheusOptions.dataVolumeName ?? name('prometheus-data'),
+      ruleFiles: prometheusOptions.ruleFiles ?? [renderPeekStackRules()],
       networkName: this.network.name,
       certificate: serving,
       caCertificatePem: serving.caCertificatePem,

@@ -103,6 +103,7 @@ describe('Collector', () => {
     expect(prometheus.host).toEqual([{ host: 'host.docker.internal', ip: 'host-gateway' }]);
     expect(prometheus.upload.map((u: any) => u.file).sort()).toEqual([
       '/etc/prometheus/prometheus.yml',
+      '/etc/prometheus/rules/peekstack.rules.yml',
       '/etc/prometheus/secrets/node.password',
       '/etc/prometheus/secrets/prometheus.password',
       '/etc/prometheus/tls/node-ca.crt',
