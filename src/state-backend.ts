@@ -140,7 +140,7 @@ export function stateLocation(backend: StateBackend): string {
     case 'local':
       return `local:${backend.path}`;
     case 's3':
-      return `s3:${backend.endpoint ?? ''}/${backend.bucket}/${backend.key}`;
+      return `s3://${backend.bucket}/${backend.key}${backend.endpoint ? ` at ${backend.endpoint}` : ''}`;
     case 'pg':
       return `pg:${backend.connStr}#${backend.schemaName}`;
     case 'http':

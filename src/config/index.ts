@@ -4,3 +4,4 @@ export { loadFleetFile, parseFleet } from './loader';
 export { FleetSpec, HostSpec, InterfaceSpec, ExporterSpec, FLEET_DEFAULTS } from './spec';
 export { collectorStackName, HOST_NAME_PATTERN, INTERFACE_STACK_NAME, variablePrefix } from './stack-names';
 export { fleetFileSchema, FleetFile } from './schema';
+export { describeFailure, EXIT, UsageError } from './report';
