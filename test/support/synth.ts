@@ -1,4 +1,6 @@
 import { App, Testing, TerraformStack } from 'cdktf';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
@@ -24,9 +26,14 @@ export function synthConstructs(build: (scope: Construct) => void): SynthesizedS
   return JSON.parse(Testing.synth(stack));
 }
 
-/** Synthesizes a whole stack. */
+/**
+ * Synthesizes a whole stack as the app would, cross-stack references included (`Testing.synth`
+ * skips the app-level pass that turns them into outputs and remote-state reads).
+ */
 export function synthStack(stack: TerraformStack): SynthesizedStack {
-  return JSON.parse(Testing.synth(stack));
+  const app = stack.node.root as App;
+  app.synth();
+  return JSON.parse(readFileSync(join(app.outdir, 'stacks', stack.node.id, 'cdk.tf.json'), 'utf8'));
 }
 
 /** A fresh app for stacks. */
