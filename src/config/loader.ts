@@ -86,12 +86,18 @@ export function parseFleet(text: string, fileName: string): FleetSpec {
         }
         const found = valueAt(data, issue.path);
         const allowed = found === undefined ? `${issue.message} (required)` : issue.message;
-        return [problem(issue.path, found === undefined ? 'nothing' : describeValue(found), allowed)];
+        const shown = issue.code === 'custom' && typeof issue.params?.found === 'string' ? issue.params.found : describeValue(found);
+        return [problem(issue.path, found === undefined ? 'nothing' : shown, allowed)];
       }),
     );
   }
   const spec = toFleetSpec(fileName, parsed.data);
-  const problems: PathProblem[] = checkFleet(parsed.data, spec);
+  // A value set once in `defaults` can be wrong for several hosts: say so once, where it is written.
+  const seen = new Set<string>();
+  const problems: PathProblem[] = checkFleet(parsed.data, spec).filter((p) => {
+    const key = JSON.stringify([p.path, p.allowed]);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
   if (problems.length > 0) {
     throw new FleetConfigError(problems.map((p) => problem(p.path, p.found, p.allowed)));
   }

@@ -33,7 +33,8 @@ function assertedString(assertion: (field: string, value: string) => unknown, ty
       assertion('fleet', value);
     } catch (error) {
       if (!(error instanceof PeekStackValidationError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.allowed });
+      // `found` as the assertion rendered it: it hides what must not be echoed (a password in a URL).
+      ctx.addIssue({ code: 'custom', message: error.allowed, params: { found: error.received } });
     }
   });
 }
