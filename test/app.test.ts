@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { parseFleet } from '../src/config';
+import { buildFleetApp } from '../stacks/app';
+import { containerNamed, synthStack, testApp, uploadedFile } from './support/synth';
+import { VALID_FLEET } from './config/helpers';
+
+describe('buildFleetApp', () => {
+  const fleet = parseFleet(
+    VALID_FLEET.replace('    addresses: [ops.example.net]\n', '    addresses: [ops.example.net]\n    scrapeIntervalSeconds: 30\n    retentionDays: 90\n'),
+    'fleet.yaml',
+  );
+  const app = testApp();
+  const stacks = buildFleetApp(app, fleet);
+  const ui = synthStack(stacks.interface);
+
+  it('makes one collector stack per host, named collector-<host>, and one interface stack', () => {
+    expect(stacks.collectors.map((s) => s.node.id)).toEqual(['collector-web-1', 'collector-db-1', 'collector-ops']);
+    expect(stacks.interface.node.id).toBe('interface');
+    expect(app.node.children.map((c) => c.node.id).filter((id) => id.startsWith('collector-') || id === 'interface')).toHaveLength(4);
+  });
+
+  it('maps the per-host settings onto the constructs', () => {
+    const [web, db, ops] = stacks.collectors.map((s) => s.collector);
+    expect(db.nodeExporter?.port).toBe(9101);
+    expect(ops.prometheus.scrapeIntervalSeconds).toBe(30);
+    expect(ops.prometheus.retentionDays).toBe(90);
+    expect(web.prometheusUrl).toBe('https://web-1.example.net:19090');
+  });
+
+  it('connects each collector stack to its host\'s Docker endpoint', () => {
+    const db = synthStack(stacks.collectors[1]);
+    expect(db.provider?.docker).toEqual([{ host: 'tcp://db-1.example.net:2376', cert_path: '/etc/certs/db-1' }]);
+    expect(ui.provider?.docker).toEqual([{ host: 'unix:///var/run/docker.sock' }]);
+  });
+
+  it('gives Grafana one datasource per host, read across stacks', () => {
+    const provisioning = parse(uploadedFile(containerNamed(ui, 'peekstack-grafana'), '/etc/grafana/provisioning/datasources/peekstack.yml'));
+    expect(provisioning.datasources.map((d: { uid: string; url: string }) => [d.uid, d.url])).toEqual([
+      ['peekstack-web-1', 'https://web-1.example.net:19090'],
+      ['peekstack-db-1', 'https://db-1.example.net:19090'],
+      ['peekstack-ops', 'https://ops.example.net:19090'],
+    ]);
+    expect(Object.keys(ui.data?.terraform_remote_state ?? {}).sort()).toEqual([
+      'cross-stack-reference-input-collector-db-1',
+      'cross-stack-reference-input-collector-ops',
+      'cross-stack-reference-input-collector-web-1',
+    ]);
+  });
+
+  it('with credentials from variables: sensitive TF_VAR_ variables, no generated password', () => {
+    const withVariables = buildFleetApp(testApp(), parseFleet(`${VALID_FLEET}credentials: { source: variables }\n`, 'f'));
+    const web = synthStack(withVariables.collectors[0]);
+    expect(web.variable).toEqual({
+      collector_web_1_prometheus_password: expect.objectContaining({ sensitive: true, type: 'string' }),
+      collector_web_1_prometheus_password_bcrypt: expect.objectContaining({ sensitive: true, type: 'string' }),
+    });
+    expect(Object.keys(web.resource.random_password ?? {})).toHaveLength(1); // node_exporter's, internal to the collector
+    const prometheus = containerNamed(web, 'peekstack-prometheus');
+    expect(uploadedFile(prometheus, '/etc/prometheus/web-config.yml')).toContain('${var.collector_web_1_prometheus_password_bcrypt}');
+    const interfaceJson = synthStack(withVariables.interface);
+    expect(Object.keys(interfaceJson.variable ?? {})).toEqual(['interface_grafana_admin_password']);
+  });
+});

@@ -1,0 +1,148 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describeFailure } from '../src/config';
+import { PeekStackValidationError } from '../src/errors';
+import { VALID_FLEET } from './config/helpers';
+
+/** The compiled CLI: `npm test` builds before running vitest. */
+const CLI = resolve(__dirname, '..', 'dist', 'stacks', 'cli.js');
+const MAIN = resolve(__dirname, '..', 'dist', 'stacks', 'main.js');
+const EXAMPLE = resolve(__dirname, '..', 'stacks', 'fleet.example.yaml');
+const work = mkdtempSync(join(tmpdir(), 'peekstack-cli-'));
+
+function run(args: string[], env: Record<string, string> = {}, script = CLI) {
+  const { PEEKSTACK_FLEET: _f, PEEKSTACK_OUT: _o, CDKTF_OUTDIR: _c, ...base } = process.env;
+  const result = spawnSync(process.execPath, [script, ...args], { cwd: work, encoding: 'utf8', env: { ...base, ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function file(name: string, text: string): string {
+  const path = join(work, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** Every file under `dir` with its content and mtime, to prove a directory was not touched. */
+function snapshot(dir: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else result[path] = `${statSync(path).mtimeMs}:${readFileSync(path, 'utf8')}`;
+    }
+  };
+  walk(dir);
+  return result;
+}
+
+const NO_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npx tsc -p tsconfig.json" (npm test does) first`);
+});
+
+describe('peekstack list / validate', () => {
+  it('lists the default fleet\'s stacks, one per line', () => {
+    expect(run(['list'])).toEqual({ code: 0, stdout: 'collector-local\ninterface\n', stderr: '' });
+  });
+
+  it('takes the fleet from PEEKSTACK_FLEET, and --fleet over it', () => {
+    expect(run(['list'], { PEEKSTACK_FLEET: EXAMPLE }).stdout).toBe('collector-web-1\ncollector-db-1\ncollector-ops\ninterface\n');
+    expect(run(['list', '--fleet', EXAMPLE], { PEEKSTACK_FLEET: '/nonexistent.yaml' }).code).toBe(0);
+  });
+
+  it('validate prints a summary of hosts, stacks, endpoints and ports', () => {
+    const { code, stdout } = run(['validate', '--fleet', EXAMPLE]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('3 host(s), 4 stack(s)');
+    expect(stdout).toMatch(/collector-db-1\s+db-1\s+tcp:\/\/db-1\.example\.net:2376\s+db-1\.example\.net, 192\.0\.2\.12\s+19090 prometheus, 9101 node_exporter/);
+    expect(stdout).toMatch(/interface\s+ops\s+unix:\/\/\/var\/run\/docker\.sock.*13000 grafana/);
+  });
+
+  it('invalid fleet: exit 2, one file:line:col message per problem on stderr, no stack trace', () => {
+    const bad = file('bad.yaml', VALID_FLEET.replace('nodeExporter: 9101', 'nodeExporter: 70000').replace('  host: ops\n', '  host: nope\n'));
+    const { code, stdout, stderr } = run(['validate', '--fleet', bad]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      `${bad}:12:21: hosts[1].ports.nodeExporter: found 70000; allowed: an integer from 1 to 65535 (a TCP port)`,
+    ]);
+    // Cross-field checks follow once the fields themselves are valid.
+    const second = run(['validate', '--fleet', file('bad2.yaml', VALID_FLEET.replace('  host: ops\n', '  host: nope\n'))]);
+    expect(second.stderr).toMatch(/bad2\.yaml:18:9: interface\.host: found "nope"; allowed: the name of a host in this fleet/);
+    expect(second.stderr).not.toMatch(NO_TRACE);
+  });
+
+  it('YAML syntax error and missing file: exit 2', () => {
+    const syntax = run(['list', '--fleet', file('syntax.yaml', 'hosts:\n  - name: a\n   docker: x\n')]);
+    expect(syntax.code).toBe(2);
+    expect(syntax.stderr).toMatch(/syntax\.yaml:3:1: found invalid YAML; allowed: YAML syntax/);
+    const missing = run(['list', '--fleet', 'nope.yaml']);
+    expect(missing).toMatchObject({ code: 2, stderr: 'nope.yaml: found no such file; allowed: a readable fleet file (YAML); choose one with --fleet or PEEKSTACK_FLEET\n' });
+  });
+
+  it('usage errors exit 2; --help on each command exits 0', () => {
+    expect(run([]).code).toBe(2);
+    expect(run(['deploy']).code).toBe(2);
+    expect(run(['list', '--flet', 'x']).code).toBe(2);
+    expect(run(['list', 'extra']).code).toBe(2);
+    for (const command of ['validate', 'synth', 'list']) {
+      const help = run([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: peekstack ${command}`));
+    }
+    expect(run(['--help']).stdout).toMatch(/Exit codes: 0 ok, 2 invalid input, 1 anything else/);
+  });
+});
+
+describe('peekstack synth', () => {
+  it('writes every stack, or only the named ones', () => {
+    const out = join(work, 'out-all');
+    expect(run(['synth', '--fleet', EXAMPLE, '--out', out]).code).toBe(0);
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['collector-db-1', 'collector-ops', 'collector-web-1', 'interface']);
+    const some = join(work, 'out-some');
+    expect(run(['synth', '--fleet', EXAMPLE, 'interface', 'collector-ops'], { PEEKSTACK_OUT: some }).code).toBe(0);
+    expect(readdirSync(join(some, 'stacks')).sort()).toEqual(['collector-ops', 'interface']);
+    expect(Object.keys(JSON.parse(readFileSync(join(some, 'manifest.json'), 'utf8')).stacks).sort()).toEqual(['collector-ops', 'interface']);
+  });
+
+  it('main.js is the same command: the compiled app synthesizes with --fleet and --out', () => {
+    const out = join(work, 'out-main');
+    const result = run(['--fleet', EXAMPLE, '--out', out], {}, MAIN);
+    expect(result.code).toBe(0);
+    expect(existsSync(join(out, 'stacks', 'interface', 'cdk.tf.json'))).toBe(true);
+  });
+
+  it('a failed synth leaves the previous output exactly as it was', () => {
+    const out = join(work, 'out-keep');
+    expect(run(['synth', '--out', out]).code).toBe(0);
+    const before = snapshot(out);
+    const bad = file('dup.yaml', VALID_FLEET.replace('name: db-1', 'name: web-1'));
+    const result = run(['synth', '--fleet', bad, '--out', out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/dup\.yaml:6:11: hosts\[1\]\.name: found "web-1"/);
+    expect(run(['synth', '--fleet', EXAMPLE, '--out', out, 'no-such-stack']).code).toBe(2);
+    expect(snapshot(out)).toEqual(before);
+    expect(readdirSync(work).filter((name) => name.includes('staging'))).toEqual([]);
+  });
+
+  it('anything else is exit 1, still without a stack trace', () => {
+    const result = run(['synth', '--out', join(work, 'no', 'such', 'parent', 'out')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: /);
+    expect(result.stderr).not.toMatch(NO_TRACE);
+  });
+});
+
+describe('describeFailure', () => {
+  it('turns a construct\'s validation error into an exit-2 message naming the fleet file', () => {
+    expect(describeFailure(new PeekStackValidationError('Grafana.publishedPort', 0, 'a port'), 'f.yaml')).toEqual({
+      exitCode: 2,
+      lines: ['f.yaml: Grafana.publishedPort: found 0; allowed: a port'],
+    });
+  });
+});
