@@ -115,3 +115,19 @@ export function substituteVariables(expr: string, values: Readonly<Record<string
     return values[name] ?? BUILTIN_VARIABLE_VALUES[name] ?? MATCH_ANY;
   });
 }
+
+/**
+ * Values of Grafana's built-in interval variables for a short-lived test Prometheus: what Grafana
+ * would give for a dashboard range of `rangeSeconds` on a datasource scraped every
+ * `scrapeIntervalSeconds` (`$__rate_interval` = 4 × the scrape interval, its floor in Grafana).
+ */
+export function builtinValuesFor(scrapeIntervalSeconds: number, rangeSeconds: number): Record<string, string> {
+  return {
+    __rate_interval: `${4 * scrapeIntervalSeconds}s`,
+    __interval: `${scrapeIntervalSeconds}s`,
+    __interval_ms: String(scrapeIntervalSeconds * 1000),
+    __range: `${rangeSeconds}s`,
+    __range_s: String(rangeSeconds),
+    __range_ms: String(rangeSeconds * 1000),
+  };
+}

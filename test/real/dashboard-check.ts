@@ -1,0 +1,89 @@
+/**
+ * Runs every query of the shipped dashboards against a live Prometheus the way Grafana would
+ * (range queries for time series, instant queries where the panel asks for one), and tells which
+ * ones fail and which ones draw an empty panel. Shared by the real test and by the test that
+ * breaks a query on purpose, so the check that guards the dashboards is itself shown to bite.
+ */
+import type { DashboardDefinition } from '../../dashboards';
+import { dashboardQueries, substituteVariables } from '../support/dashboard-queries';
+import type { QueryOutcome } from './prometheus-api';
+import { seriesOf } from './prometheus-api';
+
+/** The result of one query of one panel. */
+export interface QueryCheck {
+  readonly dashboardUid: string;
+  readonly panelTitle: string;
+  readonly refId: string;
+  /** The expression as sent (variables substituted). */
+  readonly expr: string;
+  readonly instant: boolean;
+  /** Prometheus's error, when the query failed. */
+  readonly error?: string;
+  /** Number of series returned. */
+  readonly series: number;
+}
+
+/** A panel that may have no data on the test machine, and why. */
+export interface NoDataAllowance {
+  readonly dashboardUid: string;
+  readonly panelTitle: string;
+  readonly reason: string;
+}
+
+/** Runs one expression; `instant` tells an instant query from a range query. */
+export type QueryRunner = (expr: string, instant: boolean) => Promise<QueryOutcome>;
+
+/** Runs every query of every panel of `definitions` with the variables replaced by `values`. */
+export async function checkDashboardQueries(
+  definitions: readonly DashboardDefinition[],
+  values: Readonly<Record<string, string>>,
+  run: QueryRunner,
+): Promise<QueryCheck[]> {
+  const checks: QueryCheck[] = [];
+  for (const q of dashboardQueries(definitions)) {
+    const expr = substituteVariables(q.expr, values);
+    const outcome = await run(expr, q.instant);
+    checks.push({
+      dashboardUid: q.dashboardUid,
+      panelTitle: q.panelTitle,
+      refId: q.refId,
+      expr,
+      instant: q.instant,
+      error: outcome.ok ? undefined : outcome.error,
+      series: seriesOf(outcome).length,
+    });
+  }
+  return checks;
+}
+
+/** The queries Prometheus rejected. */
+export function failedQueries(checks: readonly QueryCheck[]): QueryCheck[] {
+  return checks.filter((c) => c.error !== undefined);
+}
+
+/**
+ * The queries that returned no series, in the given dashboards, except on allowed panels.
+ * An empty panel in Grafana raises no error: this is where it is caught.
+ */
+export function queriesWithoutData(checks: readonly QueryCheck[], dashboardUids: readonly string[], allowed: readonly NoDataAllowance[] = []): QueryCheck[] {
+  return checks.filter(
+    (c) =>
+      dashboardUids.includes(c.dashboardUid) &&
+      c.error === undefined &&
+      c.series === 0 &&
+      !allowed.some((a) => a.dashboardUid === c.dashboardUid && a.panelTitle === c.panelTitle),
+  );
+}
+
+/** Allowances whose panel does return data after all: the allow-list must not outlive its reason. */
+export function staleAllowances(checks: readonly QueryCheck[], allowed: readonly NoDataAllowance[]): NoDataAllowance[] {
+  return allowed.filter((a) => {
+    const panel = checks.filter((c) => c.dashboardUid === a.dashboardUid && c.panelTitle === a.panelTitle);
+    return panel.length === 0 || panel.every((c) => c.series > 0);
+  });
+}
+
+/** One line per check, for assertion messages. */
+export function describeChecks(checks: readonly QueryCheck[]): string {
+  return checks.map((c) => `${c.dashboardUid} / "${c.panelTitle}" ${c.refId}: ${c.error ?? `${c.series} series`} <- ${c.expr}`).join('\n');
+}

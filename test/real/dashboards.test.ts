@@ -1,0 +1,159 @@
+/**
+ * Runtime level for the dashboards: every PromQL expression of every shipped dashboard, variables
+ * substituted as Grafana would, runs against the harness Prometheus (real node_exporter and
+ * Scaphandre on a simulated RAPL tree, cAdvisor's golden exposition) and must evaluate; every panel
+ * of the system, power and containers dashboards must draw data, except the few listed below with
+ * the reason this machine cannot feed them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDashboards, type DashboardDefinition } from '../../dashboards';
+import { CONTAINERS_DASHBOARD_UID } from '../../dashboards/containers';
+import { POWER_DASHBOARD_UID } from '../../dashboards/power';
+import { SYSTEM_DASHBOARD_UID } from '../../dashboards/system';
+import { builtinValuesFor } from '../support/dashboard-queries';
+import {
+  checkDashboardQueries,
+  describeChecks,
+  failedQueries,
+  type NoDataAllowance,
+  queriesWithoutData,
+  type QueryCheck,
+  type QueryRunner,
+  staleAllowances,
+} from './dashboard-check';
+import { type Harness, HARNESS_JOBS, startHarness } from './harness';
+
+/** Panels that cannot have data on this machine, each with the reason. Checked to stay empty. */
+const NO_DATA_HERE: readonly NoDataAllowance[] = [
+  {
+    dashboardUid: SYSTEM_DASHBOARD_UID,
+    panelTitle: 'CPU frequency',
+    reason: 'this VM exposes no cpufreq (/sys/devices/system/cpu/cpu*/cpufreq), so node_cpu_scaling_frequency_hertz does not exist',
+  },
+  {
+    dashboardUid: POWER_DASHBOARD_UID,
+    panelTitle: 'Monitoring stack share of host power',
+    reason: 'needs Scaphandre --containers (Docker socket) to label processes with container_label_peekstack_component',
+  },
+  {
+    dashboardUid: POWER_DASHBOARD_UID,
+    panelTitle: 'Power per container',
+    reason: 'needs Scaphandre --containers (Docker socket) for container_scheduler="docker"',
+  },
+  {
+    dashboardUid: POWER_DASHBOARD_UID,
+    panelTitle: 'Monitoring stack power',
+    reason: 'needs Scaphandre --containers (Docker socket) to label processes with container_label_peekstack_component',
+  },
+  {
+    dashboardUid: POWER_DASHBOARD_UID,
+    panelTitle: 'Monitoring stack CPU (% of one core)',
+    reason: "cAdvisor's golden exposition has no container with the peekstack.component label",
+  },
+];
+
+/** Seconds of data the range queries look at (and `$__range`). */
+const RANGE_SECONDS = 20;
+
+let harness: Harness;
+let definitions: DashboardDefinition[];
+let values: Record<string, string>;
+let run: QueryRunner;
+
+beforeAll(async () => {
+  harness = await startHarness();
+  definitions = buildDashboards();
+  // Grafana's variables: the harness host, the containers dashboard's defaults (name regex `.+`,
+  // Compose "All" `.*`), and interval variables fitting a 2 s scrape (rate windows of 4 scrapes of
+  // the slowest job, Scaphandre's 3 s).
+  values = {
+    ...builtinValuesFor(harness.scaphandreScrapeIntervalSeconds, RANGE_SECONDS),
+    host: harness.hostName,
+    container: '.+',
+    project: '.*',
+    service: '.*',
+  };
+  run = (expr, instant) => {
+    const end = Date.now() / 1000;
+    return instant
+      ? harness.query(expr, { time: end })
+      : harness.query(expr, { range: { start: end - RANGE_SECONDS, end, stepSeconds: harness.scrapeIntervalSeconds } });
+  };
+  await harness.waitForTargetsUp();
+  // The rate windows need two samples of the slowest job, and Scaphandre's power gauges its second
+  // refresh: wait until the RAPL rate and the per-process power both answer.
+  await harness.waitForQuery(`rate(node_rapl_package_joules_total[${values.__rate_interval}])`, (o) => o.ok && (o.data.result as unknown[]).length > 0);
+  await harness.waitForQuery(`increase(scaph_host_energy_microjoules[${values.__rate_interval}])`, (o) => o.ok && (o.data.result as unknown[]).length > 0);
+  await harness.waitForQuery('scaph_process_power_consumption_microwatts', (o) => o.ok && (o.data.result as unknown[]).length > 0);
+});
+
+afterAll(async () => {
+  await harness?.stop();
+});
+
+describe('dashboards against a real Prometheus fed by the rendered configuration', () => {
+  let checks: QueryCheck[];
+  beforeAll(async () => {
+    checks = await checkDashboardQueries(definitions, values, run);
+  });
+
+  it('ships the three dashboards, all scraped jobs up', async () => {
+    expect(definitions.map((d) => d.uid)).toEqual([SYSTEM_DASHBOARD_UID, CONTAINERS_DASHBOARD_UID, POWER_DASHBOARD_UID]);
+    expect(checks.length).toBeGreaterThan(20);
+    await harness.waitForTargetsUp(HARNESS_JOBS, 5_000);
+  });
+
+  it('every expression of every dashboard evaluates without error', () => {
+    expect(failedQueries(checks), describeChecks(failedQueries(checks))).toEqual([]);
+  });
+
+  it('every panel of the system and power dashboards returns data (allow-listed panels excepted)', () => {
+    const empty = queriesWithoutData(checks, [SYSTEM_DASHBOARD_UID, POWER_DASHBOARD_UID], NO_DATA_HERE);
+    expect(empty, `panels without data:\n${describeChecks(empty)}`).toEqual([]);
+  });
+
+  it('every panel of the containers dashboard returns data from the cAdvisor fixture', () => {
+    const empty = queriesWithoutData(checks, [CONTAINERS_DASHBOARD_UID]);
+    expect(empty, `panels without data:\n${describeChecks(empty)}`).toEqual([]);
+    // The data is the fixture's container, with the host label added by the rendered relabeling.
+    expect(harness.cadvisor?.scrapes()).toBeGreaterThan(0);
+  });
+
+  it('the allow-list is still needed: each allowed panel is really empty here', () => {
+    expect(staleAllowances(checks, NO_DATA_HERE)).toEqual([]);
+  });
+
+  it('the Compose variables of the containers dashboard evaluate (label_values source series exist)', async () => {
+    const outcome = await harness.query(`container_last_seen{host=~"${harness.hostName}"}`);
+    expect(outcome.ok && (outcome.data.result as unknown[]).length).toBeGreaterThan(0);
+    const hosts = await harness.query('up{job="node"}');
+    expect(outcome.ok && hosts.ok && (hosts.data.result as { metric: { host: string } }[]).map((s) => s.metric.host)).toEqual([harness.hostName]);
+  });
+});
+
+describe('the check catches a broken dashboard', () => {
+  it('a misspelt metric in a system panel is reported as a panel without data', async () => {
+    // Break one query the way a typo would: Grafana would draw an empty panel and say nothing.
+    const broken = structuredClone(definitions);
+    const system = broken.find((d) => d.uid === SYSTEM_DASHBOARD_UID)!;
+    const text = JSON.stringify(system.json);
+    expect(text).toContain('node_load1{');
+    system.json = JSON.parse(text.replace(/node_load1\{/g, 'node_laod1{'));
+
+    const checks = await checkDashboardQueries([system], values, run);
+    const empty = queriesWithoutData(checks, [SYSTEM_DASHBOARD_UID], NO_DATA_HERE);
+    expect(empty.map((c) => c.panelTitle).sort()).toEqual(['Load (1 min)', 'Load average']);
+    expect(empty.every((c) => c.expr.includes('node_laod1'))).toBe(true);
+    expect(describeChecks(empty)).toMatch(/"Load \(1 min\)" A: 0 series <- node_laod1\{host=~"real-host"\}/);
+  });
+
+  it('a syntax error in a query is reported as a failed query', async () => {
+    const checks = await checkDashboardQueries(
+      [{ uid: 'broken', title: 'broken', fileName: 'broken.json', json: { panels: [{ id: 1, type: 'stat', title: 'Broken', targets: [{ refId: 'A', expr: 'sum by (host (up)' }] }] } }],
+      values,
+      run,
+    );
+    expect(failedQueries(checks).map((c) => c.panelTitle)).toEqual(['Broken']);
+    expect(failedQueries(checks)[0]!.error).toMatch(/bad_data|parse error/);
+  });
+});

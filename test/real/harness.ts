@@ -1,0 +1,375 @@
+/**
+ * The whole collector on loopback, from the very files and command lines the constructs deploy.
+ *
+ * A `Collector` is synthesized with `synthConstructs`; the uploads of its Prometheus and
+ * node_exporter containers are written out with `materializeUploads` (Terraform references filled
+ * with a password, bcrypt hash, CA and certificate the test generates), and each real binary runs
+ * under proot with those files bound at their container paths:
+ *
+ *   Prometheus     proot -b <root>/etc/prometheus:/etc/prometheus -b <tsdb>:/prometheus
+ *                        -b <hosts>:/etc/hosts   prometheus <synthesized command>
+ *   node_exporter  proot -b /:/host -b <root>/etc/node_exporter:/etc/node_exporter
+ *                        -b <simulated powercap>:/sys/class/powercap   node_exporter <synthesized command>
+ *   Scaphandre     proot -b <fake modules>:/proc/modules -b <simulated powercap>:/sys/class/powercap
+ *                        scaphandre <synthesized command>
+ *   cAdvisor       a Node HTTP server with cAdvisor's golden exposition (no cAdvisor binary here)
+ *
+ * What differs from production, and only this:
+ * - listen addresses: `--web.listen-address=:9090` / `:9100` become `<loopback IP>:9090` / `:9100`,
+ *   Scaphandre's `--address 0.0.0.0` becomes its loopback IP (the ports stay the rendered ones);
+ * - Scaphandre runs without `--containers` (it needs Docker's socket);
+ * - the scrape targets' container names (`peekstack-cadvisor`, `host.docker.internal`, ...) resolve
+ *   to those loopback IPs through the hosts file bound over /etc/hosts; prometheus.yml is unchanged;
+ * - the collector is built with `prometheus.scrapeIntervalSeconds` (a prop, default 2 here) so the
+ *   tests need seconds, not minutes.
+ * Everything started is stopped by `stop()`, and by `startHarness` itself when starting fails.
+ */
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { Collector } from '../../src/collector';
+import { PROMETHEUS_PATHS } from '../../src/prometheus';
+import { materializeUploads } from '../support/deployed-files';
+import { containerNamed, synthConstructs } from '../support/synth';
+import { makeTestSecrets, type TestSecrets } from '../support/test-secrets';
+import { startCadvisorFixture, type CadvisorFixtureServer } from './cadvisor-fixture';
+import { allocateLoopback, COMPONENT_PORTS, hostsFile, type LoopbackPlan } from './loopback';
+import { type ManagedProcess, startProcess, waitForHttp } from './processes';
+import { httpsGet, query, type PrometheusEndpoint, type QueryOutcome, seriesOf } from './prometheus-api';
+import { startRaplSimulation, type RaplSimulation } from './rapl-simulator';
+import { toolPath } from './tools';
+
+/** Host name of the harness's collector: the `host` label of every series. */
+export const HARNESS_HOST = 'real-host';
+
+/** The scrape jobs of the rendered configuration, all of which must come up. */
+export const HARNESS_JOBS = ['node', 'cadvisor', 'scaphandre', 'prometheus'] as const;
+
+/** Where each deployed file tree was written; edit them in `mutateFiles` to break things on purpose. */
+export interface HarnessFiles {
+  /** Mirrors the Prometheus container: `<root>/etc/prometheus/prometheus.yml`, ... */
+  readonly prometheusRoot: string;
+  /** Mirrors the node_exporter container: `<root>/etc/node_exporter/web-config.yml`, ... */
+  readonly nodeExporterRoot: string;
+}
+
+/** Options of {@link startHarness}. */
+export interface HarnessOptions {
+  /** @default HARNESS_HOST */
+  readonly hostName?: string;
+  /** The Collector's `prometheus.scrapeIntervalSeconds` prop. @default 2 */
+  readonly scrapeIntervalSeconds?: number;
+  /**
+   * The Collector's `scaphandre.scrapeIntervalSeconds` prop. 3, not the 2 s floor: Scaphandre
+   * refreshes only when MORE than 2 s passed since the previous request, so at exactly 2 s about
+   * half the scrapes return the previous reading (its energy counter then moves in steps of 0 and
+   * 2 intervals, and rate/increase over short windows are off by 10-20 %).
+   * @default 3
+   */
+  readonly scaphandreScrapeIntervalSeconds?: number;
+  /** Simulated RAPL package power. @default 50 */
+  readonly packageWatts?: number;
+  /** Simulated RAPL core power. @default 30 */
+  readonly coreWatts?: number;
+  /** Start the exporters (false: Prometheus alone, for tests of Prometheus's own files). @default true */
+  readonly exporters?: boolean;
+  /**
+   * Edit the deployed files before anything starts. Only for tests that break a file on purpose
+   * and for the series measurement's baseline: the real tests leave the files as rendered.
+   */
+  readonly mutateFiles?: (files: HarnessFiles) => void;
+  /** Replace node_exporter's (loopback-rewritten) arguments; only for the measurement baseline. */
+  readonly nodeExporterArgs?: (args: readonly string[]) => string[];
+  /** Give up waiting for Prometheus's HTTPS port after this long. @default 30000 */
+  readonly prometheusReadyTimeoutMs?: number;
+}
+
+/** A running harness. */
+export interface Harness {
+  readonly hostName: string;
+  readonly scrapeIntervalSeconds: number;
+  readonly scaphandreScrapeIntervalSeconds: number;
+  readonly plan: LoopbackPlan;
+  /** How the tests reach Prometheus (HTTPS, CA-verified as `localhost`, basic auth). */
+  readonly endpoint: PrometheusEndpoint;
+  readonly secrets: TestSecrets;
+  readonly rapl: RaplSimulation;
+  readonly files: HarnessFiles;
+  /** The commands as synthesized, and as run (after the loopback rewrite). */
+  readonly commands: {
+    readonly synthesized: { prometheus: string[]; nodeExporter: string[]; scaphandre: string[] };
+    readonly run: { prometheus: string[]; nodeExporter: string[]; scaphandre: string[] };
+  };
+  readonly processes: { prometheus: ManagedProcess; nodeExporter?: ManagedProcess; scaphandre?: ManagedProcess };
+  readonly cadvisor?: CadvisorFixtureServer;
+  /** Unix time (s) at which Prometheus first answered. */
+  readonly startedAt: number;
+  /** Runs a PromQL query against the harness Prometheus. */
+  query(expr: string, opts?: Parameters<typeof query>[2]): Promise<QueryOutcome>;
+  /** Polls `up` until every job in `jobs` is 1; throws with each target's last error on timeout. */
+  waitForTargetsUp(jobs?: readonly string[], timeoutMs?: number): Promise<void>;
+  /** Polls `expr` until `accept` holds for its series; returns the last outcome, throws on timeout. */
+  waitForQuery(expr: string, accept: (outcome: QueryOutcome) => boolean, timeoutMs?: number): Promise<QueryOutcome>;
+  /** Stops every process, the fixture server and the simulation, and removes the temp dirs. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Rewrites the one `--web.listen-address=:PORT` of a synthesized command to `ADDRESS:PORT`, the
+ * only change the harness makes to Prometheus's and node_exporter's command lines.
+ */
+export function listenOnLoopback(command: readonly string[], address: string): string[] {
+  const matches = command.filter((arg) => /^--web\.listen-address=:\d+$/.test(arg));
+  if (matches.length !== 1) throw new Error(`expected one --web.listen-address=:PORT in ${JSON.stringify(command)}`);
+  return command.map((arg) => arg.replace(/^--web\.listen-address=:(\d+)$/, `--web.listen-address=${address}:$1`));
+}
+
+/** Scaphandre's synthesized command with its `--address` set to `address` and without `--containers` (no Docker here). */
+export function scaphandreOnLoopback(command: readonly string[], address: string): string[] {
+  const at = command.indexOf('--address');
+  if (at < 0 || at + 1 >= command.length) throw new Error(`no --address in ${JSON.stringify(command)}`);
+  return command.map((arg, i) => (i === at + 1 ? address : arg)).filter((arg) => arg !== '--containers');
+}
+
+/** The `host` part of the single target of a job in a rendered prometheus.yml; checks its port is the expected one. */
+function targetHost(config: { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] }, job: string, port: number): string {
+  const target = config.scrape_configs.find((j) => j.job_name === job)?.static_configs?.[0]?.targets?.[0];
+  if (!target) throw new Error(`rendered prometheus.yml has no target for job ${job}`);
+  const [host, targetPort] = target.split(':');
+  if (Number(targetPort) !== port) throw new Error(`job ${job} scrapes ${target}; the harness expects port ${port}`);
+  return host!;
+}
+
+const PROOT_ENV = { PROOT_NO_SECCOMP: '1' }; // see startScaphandre in processes.ts
+
+/**
+ * Polls `check` until it returns true; fails at once when `proc` exits, with its output.
+ * @throws Error naming `what`, the last failure, and the process output.
+ */
+async function pollUntil(what: string, check: () => Promise<boolean | string>, timeoutMs: number, proc?: ManagedProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no attempt';
+  for (;;) {
+    const exit = proc?.exitInfo();
+    if (proc && exit) {
+      throw new Error(`${proc.name} exited (code ${exit.code}, signal ${exit.signal}) before ${what}.\n--- ${proc.name} output ---\n${proc.output()}`);
+    }
+    try {
+      const result = await check();
+      if (result === true) return;
+      last = typeof result === 'string' ? result : 'not yet';
+    } catch (err) {
+      last = err instanceof Error ? `${err.message}${err.cause ? ` (${String(err.cause)})` : ''}` : String(err);
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`${what}: not reached after ${timeoutMs} ms (last: ${last})${proc ? `\n--- ${proc.name} output ---\n${proc.output()}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Synthesizes a Collector, writes its deployed files, and starts node_exporter, Scaphandre, the
+ * cAdvisor fixture and Prometheus on loopback. Resolves once Prometheus answers over HTTPS
+ * (scrape targets may not be up yet: see {@link Harness.waitForTargetsUp}).
+ */
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const hostName = opts.hostName ?? HARNESS_HOST;
+  const scrapeIntervalSeconds = opts.scrapeIntervalSeconds ?? 2;
+  const scaphandreScrapeIntervalSeconds = opts.scaphandreScrapeIntervalSeconds ?? 3;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAllStarted = async () => {
+    // Reverse order: Prometheus first, then exporters, then files.
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch {
+        // keep stopping the rest
+      }
+    }
+  };
+
+  try {
+    const plan = await allocateLoopback();
+    const secrets = makeTestSecrets(['localhost', '127.0.0.1', 'host.docker.internal']);
+    cleanups.push(() => rmSync(secrets.tls.dir, { recursive: true, force: true }));
+
+    const synth = synthConstructs(
+      (scope) =>
+        new Collector(scope, 'collector', {
+          hostName,
+          addresses: ['192.0.2.10'],
+          prometheus: { scrapeIntervalSeconds },
+          scaphandre: { scrapeIntervalSeconds: scaphandreScrapeIntervalSeconds },
+        }),
+    );
+    const prometheusContainer = containerNamed(synth, 'peekstack-prometheus');
+    const nodeContainer = containerNamed(synth, 'peekstack-node-exporter');
+    const scaphandreContainer = containerNamed(synth, 'peekstack-scaphandre');
+    const synthesized = {
+      prometheus: [...(prometheusContainer.command as string[])],
+      nodeExporter: [...(nodeContainer.command as string[])],
+      scaphandre: [...(scaphandreContainer.command as string[])],
+    };
+
+    const files: HarnessFiles = {
+      prometheusRoot: materializeUploads(prometheusContainer as never, secrets),
+      nodeExporterRoot: materializeUploads(nodeContainer as never, secrets),
+    };
+    cleanups.push(() => rmSync(files.prometheusRoot, { recursive: true, force: true }));
+    cleanups.push(() => rmSync(files.nodeExporterRoot, { recursive: true, force: true }));
+
+    // The container names the rendered scrape targets use, read from the rendered file itself.
+    const rendered = parse(readFileSync(path.join(files.prometheusRoot, PROMETHEUS_PATHS.config), 'utf8'));
+    const names = {
+      cadvisor: targetHost(rendered, 'cadvisor', COMPONENT_PORTS.cadvisor),
+      scaphandre: targetHost(rendered, 'scaphandre', COMPONENT_PORTS.scaphandre),
+      node: targetHost(rendered, 'node', COMPONENT_PORTS.node),
+    };
+    if (targetHost(rendered, 'prometheus', COMPONENT_PORTS.prometheus) !== 'localhost') {
+      throw new Error('the prometheus job no longer scrapes localhost:9090; update the harness hosts file');
+    }
+    opts.mutateFiles?.(files);
+
+    const work = mkdtempSync(path.join(tmpdir(), 'peekstack-harness-'));
+    cleanups.push(() => rmSync(work, { recursive: true, force: true }));
+    const hostsPath = path.join(work, 'hosts');
+    writeFileSync(hostsPath, hostsFile(plan, names));
+    const tsdb = path.join(work, 'tsdb');
+    mkdirSync(tsdb);
+
+    const rapl = await startRaplSimulation({ packageWatts: opts.packageWatts ?? 50, coreWatts: opts.coreWatts ?? 30 });
+    cleanups.push(() => rapl.stop());
+
+    const run = {
+      prometheus: listenOnLoopback(synthesized.prometheus, plan.prometheus),
+      nodeExporter: listenOnLoopback(synthesized.nodeExporter, plan.node),
+      scaphandre: scaphandreOnLoopback(synthesized.scaphandre, plan.scaphandre),
+    };
+    if (opts.nodeExporterArgs) run.nodeExporter = opts.nodeExporterArgs(run.nodeExporter);
+
+    const processes: { prometheus?: ManagedProcess; nodeExporter?: ManagedProcess; scaphandre?: ManagedProcess } = {};
+    let cadvisor: CadvisorFixtureServer | undefined;
+    const readiness: Promise<void>[] = [];
+    if (opts.exporters ?? true) {
+      cadvisor = await startCadvisorFixture(plan.cadvisor, COMPONENT_PORTS.cadvisor);
+      cleanups.push(() => cadvisor!.stop());
+
+      const nodeConfig = path.join(files.nodeExporterRoot, 'etc/node_exporter');
+      processes.nodeExporter = startProcess(
+        toolPath('proot'),
+        // /host: the host's root, as the container's read-only bind mount of / (--path.rootfs=/host).
+        // /sys/class/powercap: the simulated RAPL tree over the real /sys, which node_exporter's cpu
+        // collector needs intact (see rapl-simulator.ts).
+        ['-b', '/:/host', '-b', `${nodeConfig}:/etc/node_exporter`, '-b', `${rapl.powercapDir}:/sys/class/powercap`, toolPath('node_exporter'), ...run.nodeExporter],
+        { name: 'node_exporter', env: PROOT_ENV },
+      );
+      cleanups.push(() => processes.nodeExporter!.stop());
+      const nodeEndpoint: PrometheusEndpoint = {
+        address: plan.node,
+        port: COMPONENT_PORTS.node,
+        caPem: secrets.caPem,
+        serverName: names.node,
+        username: 'prometheus',
+        password: secrets.password,
+      };
+      readiness.push(
+        pollUntil(`node_exporter answering on https://${plan.node}:9100`, async () => {
+          const res = await httpsGet(nodeEndpoint, '/metrics');
+          return res.status === 200 || `HTTP ${res.status}`;
+        }, 30_000, processes.nodeExporter),
+      );
+
+      processes.scaphandre = startProcess(
+        toolPath('proot'),
+        ['-b', `${rapl.modulesFile}:/proc/modules`, '-b', `${rapl.powercapDir}:/sys/class/powercap`, toolPath('scaphandre'), ...run.scaphandre],
+        { name: 'scaphandre', env: PROOT_ENV },
+      );
+      cleanups.push(() => processes.scaphandre!.stop());
+      readiness.push(
+        waitForHttp(`http://${plan.scaphandre}:${COMPONENT_PORTS.scaphandre}/metrics`, { process: processes.scaphandre, timeoutMs: 30_000 }).then(
+          (res) => res.body?.cancel(),
+        ),
+      );
+    }
+
+    processes.prometheus = startProcess(
+      toolPath('proot'),
+      [
+        '-b', `${path.join(files.prometheusRoot, 'etc/prometheus')}:/etc/prometheus`,
+        '-b', `${tsdb}:${PROMETHEUS_PATHS.data}`,
+        '-b', `${hostsPath}:/etc/hosts`,
+        toolPath('prometheus'),
+        ...run.prometheus,
+      ],
+      { name: 'prometheus', env: PROOT_ENV },
+    );
+    cleanups.push(() => processes.prometheus!.stop());
+
+    const endpoint: PrometheusEndpoint = {
+      address: plan.prometheus,
+      port: COMPONENT_PORTS.prometheus,
+      caPem: secrets.caPem,
+      serverName: 'localhost',
+      username: 'peekstack',
+      password: secrets.password,
+    };
+    readiness.push(
+      pollUntil(`Prometheus ready on https://${plan.prometheus}:9090`, async () => {
+        const res = await httpsGet(endpoint, '/-/ready');
+        return res.status === 200 || `HTTP ${res.status}`;
+      }, opts.prometheusReadyTimeoutMs ?? 30_000, processes.prometheus),
+    );
+    // allSettled: wait for every starter before deciding, so a failure cleans up after all of them.
+    const settled = await Promise.allSettled(readiness);
+    const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed.length > 0) throw new Error(failed.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason))).join('\n\n'));
+    const startedAt = Date.now() / 1000;
+
+    const harness: Harness = {
+      hostName,
+      scrapeIntervalSeconds,
+      scaphandreScrapeIntervalSeconds,
+      plan,
+      endpoint,
+      secrets,
+      rapl,
+      files,
+      commands: { synthesized, run },
+      processes: processes as Harness['processes'],
+      cadvisor,
+      startedAt,
+      query: (expr, queryOpts) => query(endpoint, expr, queryOpts),
+      async waitForTargetsUp(jobs = HARNESS_JOBS, timeoutMs = 30_000) {
+        await pollUntil(
+          `jobs ${jobs.join(', ')} up`,
+          async () => {
+            const up = seriesOf(await query(endpoint, 'up'));
+            const down = jobs.filter((job) => !up.some((s) => s.metric.job === job && s.value?.[1] === '1'));
+            if (down.length === 0) return true;
+            const targets = JSON.parse((await httpsGet(endpoint, '/api/v1/targets')).body).data?.activeTargets ?? [];
+            return `down: ${down
+              .map((job) => `${job} (${targets.find((t: { labels: { job: string } }) => t.labels.job === job)?.lastError || 'no scrape yet'})`)
+              .join('; ')}`;
+          },
+          timeoutMs,
+          processes.prometheus,
+        );
+      },
+      async waitForQuery(expr, accept, timeoutMs = 30_000) {
+        let last: QueryOutcome | undefined;
+        await pollUntil(`query ${expr}`, async () => {
+          last = await query(endpoint, expr);
+          return accept(last) || JSON.stringify(last).slice(0, 300);
+        }, timeoutMs, processes.prometheus);
+        return last!;
+      },
+      stop: stopAllStarted,
+    };
+    return harness;
+  } catch (err) {
+    await stopAllStarted();
+    throw err;
+  }
+}
