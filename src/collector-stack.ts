@@ -5,6 +5,7 @@ import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { Collector, CollectorProps } from './collector';
 import { DockerEndpoint, dockerProviderFor, LOCAL_DOCKER_ENDPOINT } from './docker-endpoint';
 import { applyStateBackend, StateBackend } from './state-backend';
+import { SecretSource, suppliedPasswordVariables } from './secret-variables';
 
 /** Props of {@link CollectorStack}. */
 export interface CollectorStackProps extends Omit<CollectorProps, 'provider'> {
@@ -18,6 +19,12 @@ export interface CollectorStackProps extends Omit<CollectorProps, 'provider'> {
    * @default - a local file with a relative path
    */
   readonly backend?: StateBackend;
+  /**
+   * Where the Prometheus password comes from: generated, or the sensitive variables
+   * `<stack>_prometheus_password` and `<stack>_prometheus_password_bcrypt` (stack name with "_" for "-").
+   * @default 'generate'
+   */
+  readonly secrets?: SecretSource;
 }
 
 /**
@@ -32,12 +39,14 @@ export class CollectorStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id);
     this.stackName = id;
-    const { docker, backend, ...collectorProps } = props;
+    const { docker, backend, secrets, ...collectorProps } = props;
     const provider = dockerProviderFor(this, 'docker', 'CollectorStack.docker', docker ?? LOCAL_DOCKER_ENDPOINT);
     new RandomProvider(this, 'random');
     new TlsProvider(this, 'tls');
     applyStateBackend(this, id, backend ?? { type: 'local' });
-    this.collector = new Collector(this, 'collector', { ...collectorProps, provider });
+    const password =
+      secrets === 'variables' ? suppliedPasswordVariables(this, 'prometheus', `Prometheus password of host "${props.hostName}"`) : collectorProps.prometheus?.password;
+    this.collector = new Collector(this, 'collector', { ...collectorProps, prometheus: { ...collectorProps.prometheus, password }, provider });
 
     new TerraformOutput(this, 'prometheus_url', { value: this.collector.prometheusUrl, description: 'HTTPS URL of the Prometheus API and UI' });
     new TerraformOutput(this, 'prometheus_username', { value: this.collector.credentials.username, description: 'Basic-auth user of Prometheus' });

@@ -11,6 +11,7 @@ import { Scaphandre, ScaphandreProps } from './scaphandre';
 import { ScrapeTarget } from './scrape-target';
 import { renderPeekStackRules } from './render/rules';
 import { assertMatches } from './validate';
+import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './names';
 
 /** What a collector can be told about each exporter: the exporter's own props minus what the collector wires. */
 type ExporterOptions<P> = P & {
@@ -69,9 +70,6 @@ export interface CollectorProps {
   readonly provider?: DockerProvider;
 }
 
-/** Host names and prefixes: they become container names, Terraform identifiers and URL parts. */
-const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const NAME_ALLOWED = 'lower-case letters, digits and "-", 1 to 63 characters, not starting or ending with "-"';
 
 /**
  * One host's monitoring: node_exporter, cAdvisor and Scaphandre feeding a Prometheus, all on a
@@ -98,8 +96,8 @@ export class Collector extends Construct {
 
   constructor(scope: Construct, id: string, props: CollectorProps) {
     super(scope, id);
-    this.hostName = assertMatches('Collector.hostName', props.hostName, NAME_PATTERN, NAME_ALLOWED);
-    this.namePrefix = assertMatches('Collector.namePrefix', props.namePrefix ?? 'peekstack', NAME_PATTERN, NAME_ALLOWED);
+    this.hostName = assertMatches('Collector.hostName', props.hostName, HOST_NAME_PATTERN, HOST_NAME_ALLOWED);
+    this.namePrefix = assertMatches('Collector.namePrefix', props.namePrefix ?? 'peekstack', HOST_NAME_PATTERN, HOST_NAME_ALLOWED);
     if (!Array.isArray(props.addresses) || props.addresses.length === 0) {
       throw new PeekStackValidationError('Collector.addresses', props.addresses, 'at least one DNS name or IP address of the host');
     }

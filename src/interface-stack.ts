@@ -5,6 +5,7 @@ import { Interface, InterfaceProps } from './interface';
 import { Grafana } from './grafana';
 import { DockerEndpoint, dockerProviderFor, LOCAL_DOCKER_ENDPOINT } from './docker-endpoint';
 import { applyStateBackend, StateBackend } from './state-backend';
+import { SecretSource, sensitiveVariable } from './secret-variables';
 
 /** Props of {@link InterfaceStack}. */
 export interface InterfaceStackProps extends Omit<InterfaceProps, 'provider'> {
@@ -23,6 +24,12 @@ export interface InterfaceStackProps extends Omit<InterfaceProps, 'provider'> {
    * @default - the colocated collector's first address, else 'localhost'
    */
   readonly address?: string;
+  /**
+   * Where the Grafana admin password comes from: generated, or the sensitive variable
+   * `<stack>_grafana_admin_password`.
+   * @default 'generate'
+   */
+  readonly secrets?: SecretSource;
 }
 
 /**
@@ -36,11 +43,12 @@ export class InterfaceStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: InterfaceStackProps) {
     super(scope, id);
-    const { docker, backend, address, ...interfaceProps } = props;
+    const { docker, backend, address, secrets, ...interfaceProps } = props;
     const provider = dockerProviderFor(this, 'docker', 'InterfaceStack.docker', docker ?? LOCAL_DOCKER_ENDPOINT);
     new RandomProvider(this, 'random');
     applyStateBackend(this, id, backend ?? { type: 'local' });
-    this.grafana = new Interface(this, 'interface', { ...interfaceProps, provider }).grafana;
+    const adminPassword = secrets === 'variables' ? sensitiveVariable(this, 'grafana_admin_password', 'Grafana admin password') : interfaceProps.grafana?.adminPassword;
+    this.grafana = new Interface(this, 'interface', { ...interfaceProps, grafana: { ...interfaceProps.grafana, adminPassword }, provider }).grafana;
 
     new TerraformOutput(this, 'grafana_url', {
       value: `http://${address ?? props.colocatedCollector?.addresses[0] ?? 'localhost'}:${this.grafana.publishedPort}`,

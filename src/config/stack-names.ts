@@ -4,14 +4,7 @@
  * valid Terraform identifiers (a letter first, then letters, digits, "_" or "-").
  */
 
-/**
- * Host names: the same rule as {@link Collector}'s `hostName` (they become container names,
- * Terraform identifiers and URL parts). Kept identical on purpose; test/config/schema.test.ts
- * checks both accept the same names.
- */
-export const HOST_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-/** How {@link HOST_NAME_PATTERN} reads in an error message. */
-export const HOST_NAME_ALLOWED = 'lower-case letters, digits and "-", 1 to 63 characters, not starting or ending with "-"';
+export { HOST_NAME_ALLOWED, HOST_NAME_PATTERN, variablePrefix } from '../names';
 
 /** Name of the one interface (Grafana) stack. */
 export const INTERFACE_STACK_NAME = 'interface';
@@ -24,11 +17,3 @@ export function collectorStackName(hostName: string): string {
   return `collector-${hostName}`;
 }
 
-/**
- * Prefix of a stack's Terraform variables (and so of their `TF_VAR_` environment variables, where
- * "-" is not usable): `collector-web-1` gives `collector_web_1`. One-to-one because host names
- * hold no "_".
- */
-export function variablePrefix(stackName: string): string {
-  return stackName.replace(/-/g, '_');
-}

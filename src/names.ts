@@ -1,0 +1,21 @@
+/**
+ * Naming rules shared by the constructs and the fleet file, so both accept exactly the same names.
+ */
+
+/**
+ * Host names and name prefixes: they become container names, Terraform identifiers, stack names
+ * and URL parts, so DNS-label rules, lower case only.
+ */
+export const HOST_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** How {@link HOST_NAME_PATTERN} reads in an error message. */
+export const HOST_NAME_ALLOWED = 'lower-case letters, digits and "-", 1 to 63 characters, not starting or ending with "-"';
+
+/**
+ * Prefix of a stack's Terraform variables (and so of their `TF_VAR_` environment variables, where
+ * "-" is not usable): `collector-web-1` gives `collector_web_1`. Prefixed by stack so that one shell
+ * deploying several stacks can give each its own secrets.
+ */
+export function variablePrefix(stackName: string): string {
+  return stackName.replace(/-/g, '_');
+}
