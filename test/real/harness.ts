@@ -81,6 +81,11 @@ export interface HarnessOptions {
   readonly mutateFiles?: (files: HarnessFiles) => void;
   /** Replace node_exporter's (loopback-rewritten) arguments; only for the measurement baseline. */
   readonly nodeExporterArgs?: (args: readonly string[]) => string[];
+  /**
+   * Statuses of an authenticated `GET /-/ready` that count as "Prometheus serves". A test that
+   * breaks the credentials on purpose adds 401. @default [200]
+   */
+  readonly readyStatuses?: readonly number[];
   /** Give up waiting for Prometheus's HTTPS port after this long. @default 30000 */
   readonly prometheusReadyTimeoutMs?: number;
 }
@@ -318,7 +323,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     readiness.push(
       pollUntil(`Prometheus ready on https://${plan.prometheus}:9090`, async () => {
         const res = await httpsGet(endpoint, '/-/ready');
-        return res.status === 200 || `HTTP ${res.status}`;
+        return (opts.readyStatuses ?? [200]).includes(res.status) || `HTTP ${res.status}`;
       }, opts.prometheusReadyTimeoutMs ?? 30_000, processes.prometheus),
     );
     // allSettled: wait for every starter before deciding, so a failure cleans up after all of them.
