@@ -133,7 +133,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
       default: {
         const outdir = chooseOutdir((values as { out?: string }).out);
         const written = synthFleet(fleet, { outdir, stacks: positionals });
-        io.err(`${fleetFile}: synthesized ${written.join(', ')} into ${process.env.CDKTF_OUTDIR ?? outdir}\n`);
+        io.out(`${fleetFile}: synthesized ${written.join(', ')} into ${process.env.CDKTF_OUTDIR ?? outdir}\n`);
         return EXIT.ok;
       }
     }
