@@ -14,8 +14,8 @@
  * - cAdvisor with `--docker_only=true --enable_metrics=cpu,memory,network
  *   --store_container_labels=false --whitelisted_container_labels=com.docker.compose.project,
  *   com.docker.compose.service,peekstack.component`;
- * - node_exporter with `--path.rootfs=/host`, its default collectors, `--collector.rapl` and
- *   `--collector.cpufreq`;
+ * - node_exporter with `--path.rootfs=/host` and its default collectors, `rapl` and `cpufreq`
+ *   among them (both on by default; see NodeExporter.command);
  * - Scaphandre 1.0.2 `prometheus --containers`;
  * - Prometheus scraping itself (job `prometheus`).
  * Every series also carries `job`, `instance` and the `host` label set by relabeling; those are

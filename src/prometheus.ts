@@ -108,6 +108,13 @@ export interface PrometheusProps {
   readonly provider?: DockerProvider;
 }
 
+/**
+ * Prometheus's own metrics no dashboard or rule reads and that cost the most series: its Go runtime
+ * and every histogram bucket (HTTP, query engine, TSDB). Counts and sums stay, so rates and means
+ * of those histograms still work.
+ */
+export const PROMETHEUS_SELF_DROPPED_METRICS = '(go_.*|.+_bucket)';
+
 /** Port Prometheus listens on inside its container. */
 export const PROMETHEUS_CONTAINER_PORT = 9090;
 
@@ -171,6 +178,7 @@ export class Prometheus extends Construct {
       address: `localhost:${PROMETHEUS_CONTAINER_PORT}`,
       tls: { caCertificatePem: props.caCertificatePem, serverName: 'localhost' },
       basicAuth: { username: props.credentials.username, password: props.credentials.password },
+      dropMetrics: PROMETHEUS_SELF_DROPPED_METRICS,
     };
     const targets = [...props.scrapeTargets, selfTarget];
     this.scrapeJobs = targets.map((target) => this.toScrapeJob(target));

@@ -37,7 +37,7 @@ export interface ScrapeTarget {
    */
   readonly scrapeTimeoutSeconds?: number;
   /**
-   * The exporter cannot be scraped more often than this (Scaphandre: 2 s); a faster job is refused.
+   * The exporter cannot be scraped more often than this (Scaphandre: 3 s); a faster job is refused.
    * @default - no floor
    */
   readonly minScrapeIntervalSeconds?: number;

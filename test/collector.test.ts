@@ -155,8 +155,8 @@ describe('Collector', () => {
 describe('Collector bad input', () => {
   const cases: [string, Partial<ConstructorParameters<typeof Collector>[2]>, RegExp][] = [
     ['a port out of range', { prometheus: { publishedPort: 70000 } }, /^Prometheus\.publishedPort: got 70000; expected an integer TCP port from 1 to 65535$/],
-    ['a Scaphandre interval under the floor', { scaphandre: { scrapeIntervalSeconds: 1 } }, /^Scaphandre\.scrapeIntervalSeconds: got 1; expected at least 2 seconds/],
-    ['a global interval under the Scaphandre floor', { prometheus: { scrapeIntervalSeconds: 1 } }, /^Prometheus\.scrapeIntervalSeconds \(used by job "scaphandre"\): got 1; expected an integer from 2 to 3600 seconds: job "scaphandre" must not be scraped more often than every 2 s$/],
+    ['a Scaphandre interval under the floor', { scaphandre: { scrapeIntervalSeconds: 2 } }, /^Scaphandre\.scrapeIntervalSeconds: got 2; expected at least 3 seconds: Scaphandre refreshes its readings only when more than 2 s have passed/],
+    ['a global interval under the Scaphandre floor', { prometheus: { scrapeIntervalSeconds: 2 } }, /^Prometheus\.scrapeIntervalSeconds \(used by job "scaphandre"\): got 2; expected an integer from 3 to 3600 seconds: job "scaphandre" must not be scraped more often than every 3 s$/],
     ['a timeout over the interval', { prometheus: { scrapeIntervalSeconds: 5, scrapeTimeoutSeconds: 6 } }, /^Prometheus\.scrapeTimeoutSeconds: got 6; expected an integer from 1 to 5/],
     ['an empty user name', { prometheus: { username: '' } }, /^Collector\.prometheus\.username: got ""; expected a non-empty string/],
     ['a malformed image', { nodeExporter: { image: 'Prom/Node Exporter' } }, /^NodeExporter\.image: got "Prom\/Node Exporter"; expected an image reference pinned to a version/],

@@ -1,5 +1,5 @@
 import { describeValue } from '../errors';
-import { SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from '../scaphandre';
+import { SCAPHANDRE_FLOOR_REASON, SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from '../scaphandre';
 import { resolveStateBackend, stateLocation } from '../state-backend';
 import { FleetFile } from './schema';
 import { FleetSpec } from './spec';
@@ -109,7 +109,7 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
       }
     });
 
-    // Scaphandre without its own interval follows the host's: the 2 s floor applies to that one.
+    // Scaphandre without its own interval follows the host's: Scaphandre's floor applies to that one.
     if (
       host.exporters.scaphandre.enabled &&
       host.exporters.scaphandre.scrapeIntervalSeconds === undefined &&
@@ -118,7 +118,7 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
       problems.push({
         path: origin(file, index, ['scrapeIntervalSeconds']),
         found: describeValue(host.scrapeIntervalSeconds),
-        allowed: `at least ${SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS} seconds while Scaphandre is enabled (Scaphandre refreshes only every ${SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS} s), or set exporters.scaphandre.scrapeIntervalSeconds`,
+        allowed: `at least ${SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS} seconds while Scaphandre is enabled (${SCAPHANDRE_FLOOR_REASON}), or set exporters.scaphandre.scrapeIntervalSeconds`,
       });
     }
     if (host.scrapeTimeoutSeconds !== undefined && host.scrapeTimeoutSeconds > host.scrapeIntervalSeconds) {

@@ -131,7 +131,7 @@ const settingsShape = {
     scaphandre: strict({
       enabled: flag.optional(),
       image: image.optional(),
-      // The 2 s floor is Scaphandre's (scaphandre.ts); the integer bound is Prometheus's.
+      // The floor (more than Scaphandre's 2 s refresh) is Scaphandre's (scaphandre.ts); the integer bound is Prometheus's.
       scrapeIntervalSeconds: seconds.superRefine((value, ctx) => {
         try {
           assertScaphandreInterval('scaphandre', value);

@@ -10,7 +10,7 @@ export interface RenderedRuleFile {
  * PeekStack's recording and alerting rules, loaded by every collector's Prometheus. Recording rules
  * give watts in one place (Scaphandre speaks microwatts, RAPL joules); the alerts catch the two
  * silent failures of a power monitor: an exporter gone, and Scaphandre up but reading no power (no
- * RAPL on the machine, or a scrape faster than its 2 s floor).
+ * RAPL on the machine, or scrapes at or under its 2 s refresh).
  */
 export function renderPeekStackRules(): RenderedRuleFile {
   return {
@@ -42,7 +42,7 @@ export function renderPeekStackRules(): RenderedRuleFile {
                 labels: { severity: 'warning' },
                 annotations: {
                   summary: 'Scaphandre on host {{ $labels.host }} answers but reports no host power',
-                  description: 'No RAPL powercap on the machine, or Scaphandre scraped faster than every 2 s.',
+                  description: 'No RAPL powercap on the machine, or Scaphandre scraped at or under its 2 s refresh.',
                 },
               },
             ],

@@ -135,19 +135,19 @@ describe('parseFleet: every bad input gives one located message', () => {
     expect(p).toMatchObject({ path: 'hosts[1].docker.certPath', line: 8, column: 7 });
   });
 
-  it('Scaphandre scrape interval under 2 s', () => {
-    const p = onlyProblem(VALID_FLEET.replace('    ports:\n', '    exporters: { scaphandre: { scrapeIntervalSeconds: 1 } }\n    ports:\n'));
-    expect(p).toMatchObject({ line: 11, column: 55, path: 'hosts[1].exporters.scaphandre.scrapeIntervalSeconds', found: '1' });
-    expect(p.allowed).toMatch(/at least 2 seconds/);
+  it('Scaphandre scrape interval under its 3 s floor', () => {
+    const p = onlyProblem(VALID_FLEET.replace('    ports:\n', '    exporters: { scaphandre: { scrapeIntervalSeconds: 2 } }\n    ports:\n'));
+    expect(p).toMatchObject({ line: 11, column: 55, path: 'hosts[1].exporters.scaphandre.scrapeIntervalSeconds', found: '2' });
+    expect(p.allowed).toMatch(/at least 3 seconds: Scaphandre refreshes its readings only when more than 2 s/);
   });
 
-  it('a host interval under 2 s that Scaphandre would inherit, from defaults', () => {
+  it('a host interval under 3 s that Scaphandre would inherit, from defaults', () => {
     // Every host inherits it: one message, at the place it is written.
     const p = onlyProblem(`defaults:\n  scrapeIntervalSeconds: 1\n${VALID_FLEET}`);
     expect(p).toMatchObject({ line: 2, column: 26, path: 'defaults.scrapeIntervalSeconds', found: '1' });
-    expect(p.allowed).toMatch(/at least 2 seconds while Scaphandre is enabled/);
+    expect(p.allowed).toMatch(/at least 3 seconds while Scaphandre is enabled/);
     // With Scaphandre's own interval, or without Scaphandre, 1 s is fine for the rest.
-    expect(() => parseFleet(`defaults:\n  scrapeIntervalSeconds: 1\n  exporters: { scaphandre: { scrapeIntervalSeconds: 2 } }\n${VALID_FLEET}`, 'f')).not.toThrow();
+    expect(() => parseFleet(`defaults:\n  scrapeIntervalSeconds: 1\n  exporters: { scaphandre: { scrapeIntervalSeconds: 3 } }\n${VALID_FLEET}`, 'f')).not.toThrow();
   });
 
   it('missing interface', () => {
