@@ -222,15 +222,9 @@ const SCAPHANDRE_METRICS: readonly CatalogMetric[] = [
   { name: 'scaph_context_switches_total', type: 'counter', jobs: ['scaphandre'], help: 'Context switches since boot.' },
   { name: 'scaph_processes_running_current', type: 'gauge', jobs: ['scaphandre'], help: 'Processes running.' },
   { name: 'scaph_processes_blocked_current', type: 'gauge', jobs: ['scaphandre'], help: 'Processes blocked on I/O.' },
+  // The other scaph_process_* metrics are dropped at scrape time (SCAPHANDRE_DROPPED_METRICS): no dashboard reads them.
   { name: 'scaph_process_power_consumption_microwatts', type: 'gauge', jobs: ['scaphandre'], help: 'Share of the host power attributed to the process (by its CPU time), in microwatts.', labels: SCAPH_PROCESS_LABELS, onlyWhen: SCAPH_DIFF_ONLY_WHEN },
-  { name: 'scaph_process_cpu_usage_percentage', type: 'gauge', jobs: ['scaphandre'], help: 'CPU time of the process, as a percentage of all cores.', labels: SCAPH_PROCESS_LABELS },
-  { name: 'scaph_process_memory_bytes', type: 'gauge', jobs: ['scaphandre'], help: 'Resident memory of the process, in bytes.', labels: SCAPH_PROCESS_LABELS },
-  { name: 'scaph_process_memory_virtual_bytes', type: 'gauge', jobs: ['scaphandre'], help: 'Virtual memory of the process, in bytes.', labels: SCAPH_PROCESS_LABELS },
-  { name: 'scaph_process_disk_read_bytes', type: 'gauge', jobs: ['scaphandre'], help: 'Bytes the process read since the previous refresh.', labels: SCAPH_PROCESS_LABELS },
-  { name: 'scaph_process_disk_write_bytes', type: 'gauge', jobs: ['scaphandre'], help: 'Bytes the process wrote since the previous refresh.', labels: SCAPH_PROCESS_LABELS },
   // Cumulative values that Scaphandre declares `gauge`: the catalog records the declared type.
-  { name: 'scaph_process_disk_total_read_bytes', type: 'gauge', jobs: ['scaphandre'], help: 'Bytes the process read since it started (declared gauge).', labels: SCAPH_PROCESS_LABELS },
-  { name: 'scaph_process_disk_total_write_bytes', type: 'gauge', jobs: ['scaphandre'], help: 'Bytes the process wrote since it started (declared gauge).', labels: SCAPH_PROCESS_LABELS },
 ];
 
 const PROMETHEUS_METRICS: readonly CatalogMetric[] = [

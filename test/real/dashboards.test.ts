@@ -11,6 +11,8 @@ import { CONTAINERS_DASHBOARD_UID } from '../../dashboards/containers';
 import { POWER_DASHBOARD_UID } from '../../dashboards/power';
 import { SYSTEM_DASHBOARD_UID } from '../../dashboards/system';
 import { builtinValuesFor } from '../support/dashboard-queries';
+import { METRIC_CATALOG } from '../../src/metric-catalog';
+import { seriesOf } from './prometheus-api';
 import {
   checkDashboardQueries,
   describeChecks,
@@ -128,6 +130,23 @@ describe('dashboards against a real Prometheus fed by the rendered configuration
     expect(outcome.ok && (outcome.data.result as unknown[]).length).toBeGreaterThan(0);
     const hosts = await harness.query('up{job="node"}');
     expect(outcome.ok && hosts.ok && (hosts.data.result as { metric: { host: string } }[]).map((s) => s.metric.host)).toEqual([harness.hostName]);
+  });
+});
+
+describe('the metric catalog against what the real exporters put into Prometheus', () => {
+  // cAdvisor is a fixed fixture here, not the binary: its entries are checked against that fixture in
+  // test/metric-catalog.test.ts instead.
+  const REAL_JOBS = ['node', 'scaphandre', 'prometheus'];
+
+  it('every catalogued metric of node_exporter, Scaphandre and Prometheus is stored, except those documented as hardware-dependent', async () => {
+    // One query for every metric name stored per job, after the rendered relabeling and drops.
+    const outcome = await harness.query('count by (__name__, job) ({__name__=~".+"})');
+    expect(outcome.ok).toBe(true);
+    const stored = new Set(seriesOf(outcome).map((s) => `${s.metric.job}/${s.metric.__name__}`));
+    const missing = METRIC_CATALOG.filter((metric) => !metric.onlyWhen).flatMap((metric) =>
+      metric.jobs.filter((job) => REAL_JOBS.includes(job) && !stored.has(`${job}/${metric.name}`)).map((job) => `${job}/${metric.name}`),
+    );
+    expect(missing, `catalogued but not stored (a dashboard using them would draw nothing): ${missing.join(', ')}`).toEqual([]);
   });
 });
 
