@@ -15,8 +15,7 @@ export function synthesizeAtomically(outdir: string, build: (app: App) => void):
   const parent = dirname(finalDir);
   const stagingDir = mkdtempSync(join(parent, `.${basename(finalDir)}.staging-`));
   try {
-    // skipValidation: validation still runs in our constructs; cdktf's own pass adds nothing here.
-    const app = new App({ outdir: stagingDir, skipValidation: false });
+    const app = new App({ outdir: stagingDir });
     build(app);
     app.synth();
   } catch (error) {
