@@ -4,6 +4,7 @@ import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { DockerService, UploadedFile } from './docker-service';
 import { DEFAULT_IMAGES } from './images';
 import { Password } from '@cdktf/provider-random/lib/password';
+import { ServerCertificate } from './certificate-authority';
 import { PeekStackValidationError } from './errors';
 import { renderDashboardProvider, renderDatasources, PrometheusDatasourceInput } from './render/grafana-provisioning';
 import { assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertSecretToken } from './validate';
@@ -83,6 +84,12 @@ export interface GrafanaProps {
    * @default - none
    */
   readonly portsInUse?: readonly { readonly port: number; readonly owner: string }[];
+  /**
+   * Serve the UI over HTTPS with this certificate (the browser login then never crosses the network
+   * in clear text).
+   * @default - plain HTTP (the InterfaceStack always gives one)
+   */
+  readonly certificate?: ServerCertificate;
   /** Docker provider. @default - the stack's default */
   readonly provider?: DockerProvider;
 }
@@ -98,6 +105,8 @@ export const GRAFANA_PATHS = {
   adminPassword: '/run/secrets/peekstack/grafana-admin-password',
   datasourcePassword: (uid: string) => `/run/secrets/peekstack/${uid}.password`,
   datasourceCa: (uid: string) => `/etc/grafana/tls/${uid}-ca.crt`,
+  serverCertificate: '/etc/grafana/tls/server.crt',
+  serverKey: '/etc/grafana/tls/server.key',
   data: '/var/lib/grafana',
 } as const;
 
@@ -126,6 +135,8 @@ export class Grafana extends Construct {
   public readonly dataVolumeName: string;
   public readonly adminUser: string;
   public readonly insecureSkipTlsVerify: boolean;
+  /** `https` when a certificate was given, else `http`. */
+  public readonly protocol: 'http' | 'https';
   /** The admin password (a Terraform token). */
   public readonly adminPassword: string;
   /** The datasources as provisioned. */
@@ -144,6 +155,7 @@ export class Grafana extends Construct {
     this.publishAddress = assertNonEmpty('Grafana.publishAddress', props.publishAddress ?? '0.0.0.0');
     this.dataVolumeName = assertMatches('Grafana.dataVolumeName', props.dataVolumeName ?? 'peekstack-grafana-data', /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a Docker volume name');
     this.insecureSkipTlsVerify = props.insecureSkipTlsVerify ?? false;
+    this.protocol = props.certificate ? 'https' : 'http';
     const clash = (props.portsInUse ?? []).find((used) => used.port === this.publishedPort);
     if (clash) {
       throw new PeekStackValidationError('Grafana.publishedPort', this.publishedPort, `a port not already published on this host (${clash.owner} uses ${clash.port})`);
@@ -173,12 +185,27 @@ export class Grafana extends Construct {
       'GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES=false',
       'GF_NEWS_NEWS_FEED_ENABLED=false',
       `GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH=${GRAFANA_PATHS.dashboards}/${props.dashboards[0]?.fileName ?? ''}`,
+      ...(props.certificate
+        ? [
+            'GF_SERVER_PROTOCOL=https',
+            `GF_SERVER_CERT_FILE=${GRAFANA_PATHS.serverCertificate}`,
+            `GF_SERVER_CERT_KEY=${GRAFANA_PATHS.serverKey}`,
+            'GF_SECURITY_COOKIE_SECURE=true',
+          ]
+        : []),
     ];
     const files: UploadedFile[] = [
       { path: GRAFANA_PATHS.datasources, content: this.datasourcesYaml },
       { path: GRAFANA_PATHS.dashboardProvider, content: renderDashboardProvider({ folder: 'PeekStack', path: GRAFANA_PATHS.dashboards }) },
       ...props.dashboards.map((dashboard) => ({ path: `${GRAFANA_PATHS.dashboards}/${dashboard.fileName}`, content: JSON.stringify(dashboard.json, null, 2) })),
       { path: GRAFANA_PATHS.adminPassword, content: this.adminPassword },
+      ...(props.certificate
+        ? [
+            { path: GRAFANA_PATHS.serverCertificate, content: props.certificate.certificatePem },
+            // Grafana runs as uid 472: the key must be readable by it; it is alone in its container.
+            { path: GRAFANA_PATHS.serverKey, content: props.certificate.privateKeyPem },
+          ]
+        : []),
       ...props.sources.flatMap((source, index) => {
         const datasource = this.datasources[index];
         return [

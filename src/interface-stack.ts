@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
+import { CertificateAuthority } from './certificate-authority';
 import { Interface, InterfaceProps } from './interface';
 import { Grafana } from './grafana';
 import { DockerEndpoint, dockerProviderFor, LOCAL_DOCKER_ENDPOINT } from './docker-endpoint';
@@ -20,10 +22,11 @@ export interface InterfaceStackProps extends Omit<InterfaceProps, 'provider'> {
    */
   readonly backend?: StateBackend;
   /**
-   * Address users open Grafana at, for the `grafana_url` output.
-   * @default - the colocated collector's first address, else 'localhost'
+   * Addresses (DNS names or IPs) users open Grafana at: they go into its certificate, and the first
+   * into the `grafana_url` output.
+   * @default - the colocated collector's addresses, else ['localhost']
    */
-  readonly address?: string;
+  readonly addresses?: readonly string[];
   /**
    * Where the Grafana admin password comes from: generated, or the sensitive variable
    * `<stack>_grafana_admin_password`.
@@ -43,17 +46,27 @@ export class InterfaceStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: InterfaceStackProps) {
     super(scope, id);
-    const { docker, backend, address, secrets, ...interfaceProps } = props;
+    const { docker, backend, addresses, secrets, ...interfaceProps } = props;
     const provider = dockerProviderFor(this, 'docker', 'InterfaceStack.docker', docker ?? LOCAL_DOCKER_ENDPOINT);
     new RandomProvider(this, 'random');
+    new TlsProvider(this, 'tls');
     applyStateBackend(this, id, backend ?? { type: 'local' });
     const adminPassword = secrets === 'variables' ? sensitiveVariable(this, 'grafana_admin_password', 'Grafana admin password') : interfaceProps.grafana?.adminPassword;
-    this.grafana = new Interface(this, 'interface', { ...interfaceProps, grafana: { ...interfaceProps.grafana, adminPassword }, provider }).grafana;
+    const names = addresses?.length ? addresses : (props.colocatedCollector?.addresses ?? ['localhost']);
+    // A CA of the interface's own: users trust it (output below) instead of clicking through a warning.
+    const ca = new CertificateAuthority(this, 'ca', { commonName: 'PeekStack interface CA' });
+    const certificate = ca.issueServerCertificate('grafana-cert', 'PeekStack Grafana', [...names, 'localhost', '127.0.0.1']);
+    this.grafana = new Interface(this, 'interface', {
+      ...interfaceProps,
+      grafana: { certificate, ...interfaceProps.grafana, adminPassword },
+      provider,
+    }).grafana;
 
     new TerraformOutput(this, 'grafana_url', {
-      value: `http://${address ?? props.colocatedCollector?.addresses[0] ?? 'localhost'}:${this.grafana.publishedPort}`,
+      value: `${this.grafana.protocol}://${names[0].includes(':') ? `[${names[0]}]` : names[0]}:${this.grafana.publishedPort}`,
       description: 'URL of Grafana',
     });
+    new TerraformOutput(this, 'grafana_ca_certificate', { value: ca.certificatePem, description: 'PEM of the CA to trust for Grafana\'s HTTPS' });
     new TerraformOutput(this, 'grafana_admin_user', { value: this.grafana.adminUser });
     new TerraformOutput(this, 'grafana_admin_password', {
       value: this.grafana.adminPassword,

@@ -47,7 +47,7 @@ export function buildFleetApp(app: Construct, fleet: FleetSpec): FleetStacks {
     colocatedCollector: colocated,
     docker: interfaceHost?.docker,
     backend: fleet.interface.backend,
-    address: interfaceHost?.addresses[0],
+    addresses: interfaceHost?.addresses,
     secrets: fleet.credentials,
     grafana: { image: fleet.interface.image, publishedPort: fleet.interface.port },
   });

@@ -38,6 +38,21 @@ describe('InterfaceStack', () => {
     expect(uploadedFile(grafana, '/run/secrets/peekstack/grafana-admin-password')).toMatch(/^\$\{random_password\.[^}]+\.result\}$/);
   });
 
+  it('serves the UI over HTTPS with a certificate for the interface host\'s addresses', () => {
+    expect(grafana.env).toEqual(
+      expect.arrayContaining([
+        'GF_SERVER_PROTOCOL=https',
+        'GF_SERVER_CERT_FILE=/etc/grafana/tls/server.crt',
+        'GF_SERVER_CERT_KEY=/etc/grafana/tls/server.key',
+        'GF_SECURITY_COOKIE_SECURE=true',
+      ]),
+    );
+    expect(uploadedFile(grafana, '/etc/grafana/tls/server.key')).toMatch(/^\$\{tls_private_key\.[^}]+\.private_key_pem\}$/);
+    const csr = resourcesOf(synth, 'tls_cert_request').find((r) => r.subject[0].common_name === 'PeekStack Grafana');
+    expect(csr?.ip_addresses).toEqual(['192.0.2.1', '127.0.0.1']);
+    expect(csr?.dns_names).toEqual(['localhost']);
+  });
+
   it('resets the admin password on every start, so it also applies to an existing data volume', () => {
     expect(grafana.entrypoint[0]).toBe('/bin/sh');
     expect(grafana.entrypoint[2]).toMatch(/^grafana cli .* admin reset-admin-password --password-from-stdin < \/run\/secrets\/peekstack\/grafana-admin-password .*; exec \/run\.sh$/);
@@ -101,7 +116,8 @@ describe('InterfaceStack', () => {
 
   it('exposes the admin password as a sensitive output only', () => {
     expect(synth.output?.grafana_admin_password).toEqual(expect.objectContaining({ sensitive: true }));
-    expect(synth.output?.grafana_url?.value).toBe('http://192.0.2.1:13000');
+    expect(synth.output?.grafana_url?.value).toBe('https://192.0.2.1:13000');
+    expect(synth.output?.grafana_ca_certificate?.value).toMatch(/^\$\{tls_self_signed_cert\./);
   });
 
   it('marks the collector outputs that feed the interface as sensitive', () => {
