@@ -35,17 +35,17 @@ const NO_DATA_HERE: readonly NoDataAllowance[] = [
   {
     dashboardUid: POWER_DASHBOARD_UID,
     panelTitle: 'Monitoring stack share of host power',
-    reason: 'needs Scaphandre --containers (Docker socket) to label processes with container_label_peekstack_component',
+    reason: "needs Scaphandre --containers: Debian's scaphandre 1.0.2 is built without that feature (TODO.Debian), and there is no Docker engine here; the label name container_label_peekstack_component follows the upstream source",
   },
   {
     dashboardUid: POWER_DASHBOARD_UID,
     panelTitle: 'Power per container',
-    reason: 'needs Scaphandre --containers (Docker socket) for container_scheduler="docker"',
+    reason: "needs Scaphandre --containers for container_scheduler=\"docker\": Debian's scaphandre 1.0.2 is built without that feature, and there is no Docker engine here",
   },
   {
     dashboardUid: POWER_DASHBOARD_UID,
     panelTitle: 'Monitoring stack power',
-    reason: 'needs Scaphandre --containers (Docker socket) to label processes with container_label_peekstack_component',
+    reason: "needs Scaphandre --containers: Debian's scaphandre 1.0.2 is built without that feature (TODO.Debian), and there is no Docker engine here; the label name container_label_peekstack_component follows the upstream source",
   },
   {
     dashboardUid: POWER_DASHBOARD_UID,
