@@ -11,6 +11,7 @@ export interface SynthesizedStack {
   resource: Record<string, Record<string, Record<string, any>>>;
   data?: Record<string, Record<string, Record<string, any>>>;
   output?: Record<string, { value: unknown; sensitive?: boolean }>;
+  variable?: Record<string, { type?: string; sensitive?: boolean; nullable?: boolean; description?: string }>;
   terraform: Record<string, any>;
   provider?: Record<string, any[]>;
 }
