@@ -50,6 +50,9 @@ export class DockerService extends Construct {
     this.image = new Image(this, 'image', { name: image, keepLocally: true, provider });
     this.container = new Container(this, 'container', {
       restart: 'unless-stopped',
+      // Bounded logs: these containers run for months on hosts nobody watches the disk of.
+      logDriver: 'json-file',
+      logOpts: { 'max-size': '10m', 'max-file': '3' },
       ...containerConfig,
       provider,
       name: containerName,

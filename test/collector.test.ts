@@ -116,8 +116,10 @@ describe('Collector', () => {
     expect(webConfig).toMatch(/peekstack: "\$\{random_password\.[^}]+\.bcrypt_hash\}"/);
   });
 
-  it('labels every container with its component, restarts them unless stopped', () => {
+  it('labels every container with its component, restarts them unless stopped, bounds their logs', () => {
     for (const container of containers) {
+      expect(container.log_driver).toBe('json-file');
+      expect(container.log_opts).toEqual({ 'max-size': '10m', 'max-file': '3' });
       expect(container.labels).toEqual([{ label: 'peekstack.component', value: expect.any(String) }]);
       expect(container.restart).toBe('unless-stopped');
     }
