@@ -145,6 +145,8 @@ export class Collector extends Construct {
         ...this.certificateAuthority.issueServerCertificate('prometheus-cert', `${this.hostName} Prometheus`, [
           ...this.addresses,
           this.hostName,
+          // How a container on the same host (Grafana, colocated) reaches the published port.
+          DOCKER_HOST_GATEWAY_NAME,
           'localhost',
           '127.0.0.1',
         ]),

@@ -224,6 +224,8 @@ export class Grafana extends Construct {
       entrypoint: ['/bin/sh', '-c', START_SCRIPT],
       env: [...this.environment],
       ports: [{ internal: GRAFANA_CONTAINER_PORT, external: this.publishedPort, ip: this.publishAddress, protocol: 'tcp' }],
+      // A collector on this same host is reached through the host gateway (see prometheusSourceOf).
+      host: [{ host: 'host.docker.internal', ip: 'host-gateway' }],
       volumes: [{ volumeName: this.volume.name, containerPath: GRAFANA_PATHS.data }],
       files,
     });

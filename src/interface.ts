@@ -3,6 +3,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { buildDashboards } from '../dashboards';
 import { Collector } from './collector';
 import { Grafana, GrafanaPrometheusSource, GrafanaProps } from './grafana';
+import { DOCKER_HOST_GATEWAY_NAME } from './node-exporter';
 
 /** Grafana settings an interface user may change. */
 export type InterfaceGrafanaOptions = Omit<GrafanaProps, 'sources' | 'dashboards' | 'portsInUse' | 'provider'>;
@@ -22,11 +23,15 @@ export interface InterfaceProps {
   readonly provider?: DockerProvider;
 }
 
-/** What Grafana needs of a collector: its URL, credentials and CA. */
-export function prometheusSourceOf(collector: Collector): GrafanaPrometheusSource {
+/**
+ * What Grafana needs of a collector: its URL, credentials and CA. A collector on Grafana's own host
+ * is reached through the Docker host gateway: its public address may be `localhost`, which inside
+ * Grafana's container is Grafana itself.
+ */
+export function prometheusSourceOf(collector: Collector, colocated = false): GrafanaPrometheusSource {
   return {
     hostName: collector.hostName,
-    url: collector.prometheusUrl,
+    url: colocated ? `https://${DOCKER_HOST_GATEWAY_NAME}:${collector.prometheus.publishedPort}` : collector.prometheusUrl,
     username: collector.credentials.username,
     password: collector.credentials.password,
     caCertificatePem: collector.caCertificatePem,
@@ -50,7 +55,7 @@ export class Interface extends Construct {
     super(scope, id);
     this.grafana = new Grafana(this, 'grafana', {
       ...props.grafana,
-      sources: props.collectors.map(prometheusSourceOf),
+      sources: props.collectors.map((collector) => prometheusSourceOf(collector, collector === props.colocatedCollector)),
       dashboards: buildDashboards(),
       portsInUse: props.colocatedCollector ? publishedPortsOf(props.colocatedCollector) : [],
       provider: props.provider,

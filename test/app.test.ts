@@ -39,7 +39,7 @@ describe('buildFleetApp', () => {
     expect(provisioning.datasources.map((d: { uid: string; url: string }) => [d.uid, d.url])).toEqual([
       ['peekstack-web-1', 'https://web-1.example.net:19090'],
       ['peekstack-db-1', 'https://db-1.example.net:19090'],
-      ['peekstack-ops', 'https://ops.example.net:19090'],
+      ['peekstack-ops', 'https://host.docker.internal:19090'], // ops runs Grafana: reached through the host gateway
     ]);
     expect(Object.keys(ui.data?.terraform_remote_state ?? {}).sort()).toEqual([
       'cross-stack-reference-input-collector-db-1',

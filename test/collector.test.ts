@@ -128,7 +128,7 @@ describe('Collector', () => {
   it('puts the host addresses and localhost into the Prometheus certificate', () => {
     const requests = resourcesOf(synth, 'tls_cert_request');
     const prometheusCsr = requests.find((r) => r.subject[0].common_name === 'host-a Prometheus');
-    expect(prometheusCsr?.dns_names).toEqual(['host-a.example', 'host-a', 'localhost']);
+    expect(prometheusCsr?.dns_names).toEqual(['host-a.example', 'host-a', 'host.docker.internal', 'localhost']);
     expect(prometheusCsr?.ip_addresses).toEqual(['192.0.2.10', '127.0.0.1']);
     const [ca] = resourcesOf(synth, 'tls_self_signed_cert');
     expect(ca.is_ca_certificate).toBe(true);

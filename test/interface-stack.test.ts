@@ -68,7 +68,8 @@ describe('InterfaceStack', () => {
         uid: 'peekstack-a',
         type: 'prometheus',
         access: 'proxy',
-        url: 'https://192.0.2.1:19090',
+        // Host a runs Grafana too: reached through the Docker host gateway, a name in its certificate.
+        url: 'https://host.docker.internal:19090',
         isDefault: true,
         editable: false,
         basicAuth: true,
