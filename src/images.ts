@@ -2,14 +2,14 @@
  * The one place where upstream image versions are pinned. Every construct takes an `image` prop
  * that overrides its entry here; the fleet file can override them per host.
  *
- * Versions are chosen to match what the test suite runs for real (Prometheus 3.5 LTS, node_exporter,
+ * Versions are the ones the test suite runs for real (Prometheus 3.5.3 LTS, node_exporter 1.11.1,
  * Scaphandre 1.0.2); see README "What gets deployed".
  */
 export const DEFAULT_IMAGES = {
   /** @see https://github.com/prometheus/prometheus/releases (3.5 is the long-term-support line) */
-  prometheus: 'prom/prometheus:v3.5.0',
+  prometheus: 'prom/prometheus:v3.5.3',
   /** @see https://github.com/prometheus/node_exporter/releases */
-  nodeExporter: 'prom/node-exporter:v1.9.1',
+  nodeExporter: 'prom/node-exporter:v1.11.1',
   /** cAdvisor publishes to ghcr.io from v0.53.0 on; `google/cadvisor` on Docker Hub is stale. */
   cadvisor: 'ghcr.io/google/cadvisor:v0.53.0',
   /** @see https://hub.docker.com/r/hubblo/scaphandre/tags */

@@ -43,7 +43,7 @@ const text = (what = 'a non-empty string') => z.string({ error: what }).min(1, {
 const flag = z.boolean({ error: 'true or false' });
 const port = integer(1, 65535, '(a TCP port)');
 const seconds = integer(1, 3600, 'seconds');
-const image = assertedString(assertPinnedImage, 'an image reference such as "prom/prometheus:v3.5.0"');
+const image = assertedString(assertPinnedImage, 'an image reference such as "prom/prometheus:v3.5.3"');
 
 /** Host name: what Collector accepts. */
 export const hostNameSchema = z.string({ error: HOST_NAME_ALLOWED }).regex(HOST_NAME_PATTERN, { error: HOST_NAME_ALLOWED });
