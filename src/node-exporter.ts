@@ -12,12 +12,15 @@ import { assertNonEmpty, assertPinnedImage, assertPort } from './validate';
 export const NODE_EXPORTER_DISABLED_COLLECTORS: readonly string[] = [
   'arp', // neighbour tables: a series per peer, no dashboard use
   'bcache',
+  'bcachefs',
   'btrfs',
   'fibrechannel',
   'infiniband',
   'ipvs',
   'nfs',
   'nfsd',
+  // systemd's D-Bus socket is not in the container (and some builds turn this collector on).
+  'systemd',
   'tapestats',
   'textfile', // no textfile directory is mounted
   'xfs',

@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMETHEUS_PATHS } from '../../src/prometheus';
 import { type Harness, HARNESS_JOBS, startHarness } from './harness';
-import { httpsGet, plainHttpGet, scalarValue } from './prometheus-api';
+import { httpsGet, plainHttpGet, scalarValue, seriesOf } from './prometheus-api';
+import { NODE_EXPORTER_DISABLED_COLLECTORS } from '../../src/node-exporter';
 
 const PACKAGE_WATTS = 50;
 const CORE_WATTS = 30;
@@ -76,6 +77,15 @@ describe('the collector as deployed, on loopback', () => {
     it('labels every series with the host and drops the Go runtime metrics of the exporters', async () => {
       expect(await scalarValue(harness.endpoint, `count({__name__=~".+", host!="${harness.hostName}"}) or vector(0)`)).toBe(0);
       expect(await scalarValue(harness.endpoint, 'count({job=~"node|cadvisor", __name__=~"go_.*|promhttp_.*"}) or vector(0)')).toBe(0);
+    });
+
+    it('runs node_exporter without the collectors PeekStack switches off, and with the ones it relies on', async () => {
+      const outcome = await harness.query('node_scrape_collector_success');
+      expect(outcome.ok).toBe(true);
+      const collectors = seriesOf(outcome).map((s) => s.metric.collector);
+      const stillOn = NODE_EXPORTER_DISABLED_COLLECTORS.filter((name) => collectors.includes(name));
+      expect(stillOn, `switched off but running: ${stillOn.join(', ')}`).toEqual([]);
+      expect(collectors).toEqual(expect.arrayContaining(['cpu', 'meminfo', 'filesystem', 'diskstats', 'netdev', 'loadavg', 'rapl', 'cpufreq']));
     });
   });
 
