@@ -5,13 +5,14 @@ import { Cadvisor, CadvisorProps } from './cadvisor';
 import { CertificateAuthority, ServerCertificate } from './certificate-authority';
 import { GeneratedCredentials, SuppliedPassword } from './credentials';
 import { PeekStackValidationError } from './errors';
-import { DOCKER_HOST_GATEWAY_NAME, NodeExporter, NodeExporterProps } from './node-exporter';
+import { NodeExporter, NodeExporterProps } from './node-exporter';
+import { DOCKER_HOST_GATEWAY_NAME } from './docker-service';
 import { Prometheus, PrometheusProps } from './prometheus';
 import { Scaphandre, ScaphandreProps } from './scaphandre';
 import { ScrapeTarget } from './scrape-target';
 import { renderPeekStackRules } from './render/rules';
-import { assertMatches } from './validate';
-import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './names';
+import { assertAddress, assertMatches } from './validate';
+import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN, urlHost } from './names';
 
 /** What a collector can be told about each exporter: the exporter's own props minus what the collector wires. */
 type ExporterOptions<P> = P & {
@@ -102,7 +103,7 @@ export class Collector extends Construct {
       throw new PeekStackValidationError('Collector.addresses', props.addresses, 'at least one DNS name or IP address of the host');
     }
     props.addresses.forEach((address, index) =>
-      assertMatches(`Collector.addresses[${index}]`, address, /^[A-Za-z0-9.:-]+$/, 'a DNS name or an IP address'),
+      assertAddress(`Collector.addresses[${index}]`, address),
     );
     this.addresses = [...props.addresses];
     const provider = props.provider;
@@ -166,11 +167,6 @@ export class Collector extends Construct {
       scrapeTargets: targets,
       provider,
     });
-    this.prometheusUrl = `https://${formatHost(this.addresses[0])}:${this.prometheus.publishedPort}`;
+    this.prometheusUrl = `https://${urlHost(this.addresses[0])}:${this.prometheus.publishedPort}`;
   }
-}
-
-/** IPv6 literals need brackets in a URL. */
-function formatHost(address: string): string {
-  return address.includes(':') ? `[${address}]` : address;
 }

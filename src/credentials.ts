@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { TerraformProvider } from 'cdktf';
-import { assertNonEmpty, assertMatches, assertSecretToken } from './validate';
+import { assertSecretToken, assertUserName } from './validate';
 
 /** A user name with its password and the password's bcrypt hash. */
 export interface BasicAuthCredentials {
@@ -46,12 +46,7 @@ export class GeneratedCredentials extends Construct implements BasicAuthCredenti
 
   constructor(scope: Construct, id: string, props: GeneratedCredentialsProps) {
     super(scope, id);
-    this.username = assertMatches(
-      `${props.field}.username`,
-      assertNonEmpty(`${props.field}.username`, props.username),
-      /^[A-Za-z0-9._-]{1,64}$/,
-      '1 to 64 letters, digits, ".", "_" or "-"',
-    );
+    this.username = assertUserName(`${props.field}.username`, props.username);
     if (props.supplied) {
       this.password = assertSecretToken(`${props.field}.password`, props.supplied.password);
       this.passwordBcryptHash = assertSecretToken(`${props.field}.passwordBcryptHash`, props.supplied.passwordBcryptHash);

@@ -18,6 +18,12 @@ export interface UploadedFile {
   readonly permissions?: string;
 }
 
+/** Name under which a container in a bridge network reaches its host's own network namespace. */
+export const DOCKER_HOST_GATEWAY_NAME = 'host.docker.internal';
+
+/** The container `host` entry that makes {@link DOCKER_HOST_GATEWAY_NAME} resolve (Docker's `host-gateway`). */
+export const DOCKER_HOST_GATEWAY_ENTRY = { host: DOCKER_HOST_GATEWAY_NAME, ip: 'host-gateway' } as const;
+
 /** The Docker label that tells PeekStack's own containers apart (dashboards use it for self-cost). */
 export const COMPONENT_LABEL = 'peekstack.component';
 

@@ -1,13 +1,13 @@
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
-import { DockerService, UploadedFile } from './docker-service';
+import { DOCKER_HOST_GATEWAY_ENTRY, DockerService, UploadedFile } from './docker-service';
 import { DEFAULT_IMAGES } from './images';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { ServerCertificate } from './certificate-authority';
 import { PeekStackValidationError } from './errors';
 import { renderDashboardProvider, renderDatasources, PrometheusDatasourceInput } from './render/grafana-provisioning';
-import { assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertSecretToken } from './validate';
+import { assertNonEmpty, assertPinnedImage, assertPort, assertSecretToken, assertUserName, assertVolumeName, findDuplicate } from './validate';
 
 /** A collector's Prometheus as Grafana needs to know it. */
 export interface GrafanaPrometheusSource {
@@ -153,7 +153,7 @@ export class Grafana extends Construct {
     this.containerName = assertNonEmpty('Grafana.containerName', props.containerName ?? 'peekstack-grafana');
     this.publishedPort = assertPort('Grafana.publishedPort', props.publishedPort ?? 13000);
     this.publishAddress = assertNonEmpty('Grafana.publishAddress', props.publishAddress ?? '0.0.0.0');
-    this.dataVolumeName = assertMatches('Grafana.dataVolumeName', props.dataVolumeName ?? 'peekstack-grafana-data', /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a Docker volume name');
+    this.dataVolumeName = assertVolumeName('Grafana.dataVolumeName', props.dataVolumeName ?? 'peekstack-grafana-data');
     this.insecureSkipTlsVerify = props.insecureSkipTlsVerify ?? false;
     this.protocol = props.certificate ? 'https' : 'http';
     const clash = (props.portsInUse ?? []).find((used) => used.port === this.publishedPort);
@@ -163,7 +163,7 @@ export class Grafana extends Construct {
     if (props.sources.length === 0) {
       throw new PeekStackValidationError('Grafana.sources', [], 'at least one collector to show: an interface stack without collectors has nothing to display');
     }
-    this.adminUser = assertMatches('Grafana.adminUser', props.adminUser ?? 'admin', /^[A-Za-z0-9._-]{1,64}$/, '1 to 64 letters, digits, ".", "_" or "-"');
+    this.adminUser = assertUserName('Grafana.adminUser', props.adminUser ?? 'admin');
     this.adminPassword = props.adminPassword
       ? assertSecretToken('Grafana.adminPassword', props.adminPassword)
       : new Password(this, 'admin-password', { length: 32, special: false }).result;
@@ -225,7 +225,7 @@ export class Grafana extends Construct {
       env: [...this.environment],
       ports: [{ internal: GRAFANA_CONTAINER_PORT, external: this.publishedPort, ip: this.publishAddress, protocol: 'tcp' }],
       // A collector on this same host is reached through the host gateway (see prometheusSourceOf).
-      host: [{ host: 'host.docker.internal', ip: 'host-gateway' }],
+      host: [DOCKER_HOST_GATEWAY_ENTRY],
       volumes: [{ volumeName: this.volume.name, containerPath: GRAFANA_PATHS.data }],
       files,
     });
@@ -258,7 +258,7 @@ function toDatasource(source: GrafanaPrometheusSource, index: number, skipTlsVer
 }
 
 function assertUnique(field: string, values: readonly string[], what: string): void {
-  const duplicate = values.find((value, index) => values.indexOf(value) !== index);
+  const duplicate = findDuplicate(values);
   if (duplicate !== undefined) {
     throw new PeekStackValidationError(field, duplicate, `a distinct datasource ${what} per collector (two collectors share host name "${duplicate.replace(/^(PeekStack |peekstack-)/, '')}")`);
   }

@@ -3,6 +3,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { CertificateAuthority } from './certificate-authority';
+import { urlHost } from './names';
 import { Interface, InterfaceProps } from './interface';
 import { Grafana } from './grafana';
 import { DockerEndpoint, dockerProviderFor, LOCAL_DOCKER_ENDPOINT } from './docker-endpoint';
@@ -63,7 +64,7 @@ export class InterfaceStack extends TerraformStack {
     }).grafana;
 
     new TerraformOutput(this, 'grafana_url', {
-      value: `${this.grafana.protocol}://${names[0].includes(':') ? `[${names[0]}]` : names[0]}:${this.grafana.publishedPort}`,
+      value: `${this.grafana.protocol}://${urlHost(names[0])}:${this.grafana.publishedPort}`,
       description: 'URL of Grafana',
     });
     new TerraformOutput(this, 'grafana_ca_certificate', { value: ca.certificatePem, description: 'PEM of the CA to trust for Grafana\'s HTTPS' });

@@ -3,7 +3,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { buildDashboards } from '../dashboards';
 import { Collector } from './collector';
 import { Grafana, GrafanaPrometheusSource, GrafanaProps } from './grafana';
-import { DOCKER_HOST_GATEWAY_NAME } from './node-exporter';
+import { DOCKER_HOST_GATEWAY_NAME } from './docker-service';
 
 /** Grafana settings an interface user may change. */
 export type InterfaceGrafanaOptions = Omit<GrafanaProps, 'sources' | 'dashboards' | 'portsInUse' | 'provider'>;

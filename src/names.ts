@@ -11,6 +11,11 @@ export const HOST_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** How {@link HOST_NAME_PATTERN} reads in an error message. */
 export const HOST_NAME_ALLOWED = 'lower-case letters, digits and "-", 1 to 63 characters, not starting or ending with "-"';
 
+/** An address as the host part of a URL: IPv6 literals need brackets. */
+export function urlHost(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
 /**
  * Prefix of a stack's Terraform variables (and so of their `TF_VAR_` environment variables, where
  * "-" is not usable): `collector-web-1` gives `collector_web_1`. Prefixed by stack so that one shell

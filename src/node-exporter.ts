@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { DockerService } from './docker-service';
+import { DOCKER_HOST_GATEWAY_NAME, DockerService } from './docker-service';
 import { DEFAULT_IMAGES } from './images';
 import { ServerCertificate } from './certificate-authority';
 import { BasicAuthCredentials } from './credentials';
@@ -26,9 +26,6 @@ export const NODE_EXPORTER_DISABLED_COLLECTORS: readonly string[] = [
   'xfs',
   'zfs',
 ];
-
-/** Name under which Prometheus, in its bridge network, reaches the host's own network namespace. */
-export const DOCKER_HOST_GATEWAY_NAME = 'host.docker.internal';
 
 /** Props of {@link NodeExporter}. */
 export interface NodeExporterProps {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
-import { DockerService, UploadedFile } from './docker-service';
+import { DOCKER_HOST_GATEWAY_ENTRY, DockerService, UploadedFile } from './docker-service';
 import { DEFAULT_IMAGES } from './images';
 import { ServerCertificate } from './certificate-authority';
 import { BasicAuthCredentials } from './credentials';
@@ -9,7 +9,7 @@ import { PeekStackValidationError } from './errors';
 import { renderPrometheusConfig, ScrapeJob } from './render/prometheus-config';
 import { renderWebConfig } from './render/web-config';
 import { ScrapeTarget } from './scrape-target';
-import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort } from './validate';
+import { assertIntegerInRange, assertNonEmpty, assertPinnedImage, assertPort, assertVolumeName, findDuplicate } from './validate';
 
 /** Where Prometheus finds each file PeekStack uploads into its container. */
 export const PROMETHEUS_PATHS = {
@@ -165,12 +165,7 @@ export class Prometheus extends Construct {
     );
     this.retentionDays = assertIntegerInRange('Prometheus.retentionDays', props.retentionDays ?? 15, 1, 3650, 'days');
     this.retentionSizeGigabytes = assertIntegerInRange('Prometheus.retentionSizeGigabytes', props.retentionSizeGigabytes ?? 10, 1, 100_000, 'GiB');
-    this.dataVolumeName = assertMatches(
-      'Prometheus.dataVolumeName',
-      props.dataVolumeName ?? 'peekstack-prometheus-data',
-      /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
-      'a Docker volume name (letters, digits, "_", "." or "-", starting with a letter or digit)',
-    );
+    this.dataVolumeName = assertVolumeName('Prometheus.dataVolumeName', props.dataVolumeName ?? 'peekstack-prometheus-data');
     assertNonEmpty('Prometheus.hostName', props.hostName);
 
     const selfTarget: ScrapeTarget = {
@@ -182,9 +177,9 @@ export class Prometheus extends Construct {
     };
     const targets = [...props.scrapeTargets, selfTarget];
     this.scrapeJobs = targets.map((target) => this.toScrapeJob(target));
-    const duplicate = this.scrapeJobs.find((job, index) => this.scrapeJobs.findIndex((other) => other.jobName === job.jobName) !== index);
-    if (duplicate) {
-      throw new PeekStackValidationError('Prometheus.scrapeTargets', duplicate.jobName, 'unique job names (each exporter once)');
+    const duplicate = findDuplicate(this.scrapeJobs.map((job) => job.jobName));
+    if (duplicate !== undefined) {
+      throw new PeekStackValidationError('Prometheus.scrapeTargets', duplicate, 'unique job names (each exporter once)');
     }
     const ruleFiles = props.ruleFiles ?? [];
     this.configYaml = renderPrometheusConfig({
@@ -214,7 +209,7 @@ export class Prometheus extends Construct {
       networksAdvanced: [{ name: props.networkName, aliases: [this.containerName] }],
       ports: [{ internal: PROMETHEUS_CONTAINER_PORT, external: this.publishedPort, ip: this.publishAddress, protocol: 'tcp' }],
       // node_exporter lives in the host's network namespace; this name reaches it from the bridge.
-      host: [{ host: 'host.docker.internal', ip: 'host-gateway' }],
+      host: [DOCKER_HOST_GATEWAY_ENTRY],
       volumes: [{ volumeName: this.volume.name, containerPath: PROMETHEUS_PATHS.data }],
       files: [
         { path: PROMETHEUS_PATHS.config, content: this.configYaml },

@@ -75,3 +75,23 @@ export function assertPinnedImage(field: string, value: string): string {
   }
   return value;
 }
+
+/** A Docker volume name. */
+export function assertVolumeName(field: string, value: string): string {
+  return assertMatches(field, value, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a Docker volume name (letters, digits, "_", "." or "-", starting with a letter or digit)');
+}
+
+/** A basic-auth user name: it travels in HTTP headers, YAML and env files, so no special characters. */
+export function assertUserName(field: string, value: string): string {
+  return assertMatches(field, assertNonEmpty(field, value), /^[A-Za-z0-9._-]{1,64}$/, '1 to 64 letters, digits, ".", "_" or "-"');
+}
+
+/** A DNS name or an IP address (v4 or v6), as other machines reach a host. */
+export function assertAddress(field: string, value: string): string {
+  return assertMatches(field, value, /^[A-Za-z0-9.:-]+$/, 'a DNS name or an IP address');
+}
+
+/** The first value that occurs twice in `values`, if any. */
+export function findDuplicate(values: readonly string[]): string | undefined {
+  return values.find((value, index) => values.indexOf(value) !== index);
+}

@@ -3,7 +3,7 @@ import { validateDockerEndpoint } from '../docker-endpoint';
 import { PeekStackValidationError } from '../errors';
 import { assertScaphandreInterval } from '../scaphandre';
 import { assertNoCredentials } from '../state-backend';
-import { assertPinnedImage } from '../validate';
+import { assertAddress, assertPinnedImage } from '../validate';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
 
 /**
@@ -48,9 +48,7 @@ const image = assertedString(assertPinnedImage, 'an image reference such as "pro
 /** Host name: what Collector accepts. */
 export const hostNameSchema = z.string({ error: HOST_NAME_ALLOWED }).regex(HOST_NAME_PATTERN, { error: HOST_NAME_ALLOWED });
 
-const addressSchema = z
-  .string({ error: 'a DNS name or an IP address' })
-  .regex(/^[A-Za-z0-9.:-]+$/, { error: 'a DNS name or an IP address' });
+const addressSchema = assertedString(assertAddress, 'a DNS name or an IP address');
 
 /** A Docker endpoint, checked by the same function the stacks use. */
 export const dockerSchema = strict({
