@@ -1,6 +1,6 @@
 /**
  * The metric catalog against reality: its cAdvisor entries against cAdvisor's own exposition
- * (shared/fixtures/cadvisor-metrics.prom, found beside the repository as in CI), and its own
+ * (test/fixtures/cadvisor-metrics.prom), and its own
  * consistency (unique names, lookups, job lists).
  */
 import { readFileSync } from 'node:fs';
@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expositionType, lookupMetric, METRIC_CATALOG, metricsOfJob, SCRAPE_JOBS } from '../src/metric-catalog';
 
-/** `shared/` sits beside the repository root (locally and in CI's fresh clone). */
-const FIXTURES = path.resolve(__dirname, '../../shared/fixtures');
+/** cAdvisor's golden exposition, kept in the repository (test/fixtures/README.md says where from). */
+const FIXTURES = path.resolve(__dirname, 'fixtures');
 
 /** Metric name → declared `# TYPE` of a Prometheus text exposition. */
 function declaredTypes(exposition: string): Map<string, string> {

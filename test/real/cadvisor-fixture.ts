@@ -1,6 +1,6 @@
 /**
  * Stands in for cAdvisor, which has no binary on this machine: serves cAdvisor's own golden
- * exposition file (`../shared/fixtures/cadvisor-metrics.prom`, from google/cadvisor's test data)
+ * exposition file (`test/fixtures/cadvisor-metrics.prom`, from google/cadvisor's test data)
  * on /metrics. Its samples carry 2014 timestamps, which Prometheus would reject as out of bounds,
  * so they are stripped and Prometheus stamps each sample with the scrape time.
  */
@@ -9,8 +9,8 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { REPO_ROOT } from './tools';
 
-/** Where the fixture lives: `<repo>/../shared/fixtures/cadvisor-metrics.prom`. */
-export const CADVISOR_FIXTURE = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'cadvisor-metrics.prom');
+/** Where the fixture lives: `<repo>/test/fixtures/cadvisor-metrics.prom`. */
+export const CADVISOR_FIXTURE = path.resolve(REPO_ROOT, 'test', 'fixtures', 'cadvisor-metrics.prom');
 
 /**
  * Removes the trailing timestamp of every sample line of a text exposition. Label values may hold
