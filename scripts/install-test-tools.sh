@@ -5,9 +5,11 @@
 #
 #   .tools/apt/   private apt state (sources.list, lists/, cache/) and the downloaded .debs
 #   .tools/root/  the unpacked packages (usr/bin/..., plus any shared library the system lacks)
-#   .tools/bin/   wrapper scripts: prometheus promtool node_exporter scaphandre proot
+#   .tools/bin/   wrapper scripts: prometheus promtool node_exporter scaphandre proot victoria-metrics
+#                 vmauth vmagent alertmanager amtool blackbox_exporter
 #
-# Sources: Prometheus 3.x + promtool and node_exporter 1.11.x from Debian sid, scaphandre 1.0.2
+# Sources: Prometheus 3.x + promtool, node_exporter 1.11.x, VictoriaMetrics 1.145 (victoria-metrics,
+# vmauth, vmagent), Alertmanager 0.33 + amtool and blackbox_exporter 0.28 from Debian sid, scaphandre 1.0.2
 # from trixie, proot from the machine's own release (e.g. bookworm). The mirror is the one this
 # machine already uses (/etc/apt/sources.list.d/*.sources or /etc/apt/sources.list); set
 # PEEKSTACK_DEBIAN_MIRROR to override it.
@@ -20,7 +22,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$REPO/.tools"
 BIN="$TOOLS/bin"
-TOOL_NAMES=(prometheus promtool node_exporter scaphandre proot)
+TOOL_NAMES=(prometheus promtool node_exporter scaphandre proot victoria-metrics vmauth vmagent alertmanager amtool blackbox_exporter)
 
 # What to fetch: "package/suite" and the version prefix we insist on. The suite "SYSTEM" stands
 # for this machine's own Debian release (proot and any missing shared library must match its libc).
@@ -29,6 +31,9 @@ PKG_SPECS=(
   "promtool/sid 3."
   "prometheus-node-exporter/sid 1.11."
   "scaphandre/trixie 1.0.2"
+  "victoria-metrics/sid 1.145."
+  "prometheus-alertmanager/sid 0.33."
+  "prometheus-blackbox-exporter/sid 0.28."
   "proot/SYSTEM "
 )
 # Changing this string (or the specs) makes existing installs stale, so they are redone.
@@ -209,6 +214,12 @@ declare -A TOOL_BIN=(
   [node_exporter]=usr/bin/prometheus-node-exporter
   [scaphandre]=usr/bin/scaphandre
   [proot]=usr/bin/proot
+  [victoria-metrics]=usr/bin/victoria-metrics
+  [vmauth]=usr/bin/vmauth
+  [vmagent]=usr/bin/vmagent
+  [alertmanager]=usr/bin/prometheus-alertmanager
+  [amtool]=usr/bin/amtool
+  [blackbox_exporter]=usr/bin/prometheus-blackbox-exporter
 )
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,18 @@ import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 
 /** The binaries that scripts/install-test-tools.sh provides. */
-export type ToolName = 'prometheus' | 'promtool' | 'node_exporter' | 'scaphandre' | 'proot';
+export type ToolName =
+  | 'prometheus'
+  | 'promtool'
+  | 'node_exporter'
+  | 'scaphandre'
+  | 'proot'
+  | 'victoria-metrics'
+  | 'vmauth'
+  | 'vmagent'
+  | 'alertmanager'
+  | 'amtool'
+  | 'blackbox_exporter';
 
 /** Absolute path of the repository root (this file is <repo>/test/real/tools.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
