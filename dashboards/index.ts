@@ -8,6 +8,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { CONTAINERS_DASHBOARD_UID, containersDashboard } from './containers';
 import { POWER_DASHBOARD_UID, powerDashboard } from './power';
 import { SYSTEM_DASHBOARD_UID, systemDashboard } from './system';
+import { PeekStackValidationError } from '../src/errors';
 
 /** One dashboard, ready to be written to the Grafana dashboards provisioning folder. */
 export interface DashboardDefinition {
@@ -30,10 +31,30 @@ const DASHBOARDS: readonly { readonly uid: string; readonly build: () => dashboa
   { uid: POWER_DASHBOARD_UID, build: powerDashboard },
 ];
 
+/**
+ * A dashboard definition from a Foundation SDK dashboard (`DashboardBuilder#build()`) or its JSON:
+ * how users' dashboards join PeekStack's. The uid and title are read from the model.
+ */
+export function toDashboardDefinition(model: dashboard.Dashboard | object): DashboardDefinition {
+  // The SDK leaves a marker function on each query, which JSON drops: `json` is what Grafana receives.
+  const json = JSON.parse(JSON.stringify(model)) as { uid?: unknown; title?: unknown };
+  if (typeof json.uid !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(json.uid)) {
+    throw new PeekStackValidationError('dashboard.uid', json.uid, 'a uid of 1 to 40 letters, digits, "_" or "-" (Grafana\'s limit), set with DashboardBuilder#uid');
+  }
+  const title = typeof json.title === 'string' && json.title.trim() !== '' ? json.title : json.uid;
+  return { uid: json.uid, title, fileName: `${json.uid}.json`, json };
+}
+
+/** Builds one PeekStack dashboard by uid. */
+export function buildDashboard(uid: string): DashboardDefinition {
+  const entry = DASHBOARDS.find((candidate) => candidate.uid === uid);
+  if (!entry) throw new PeekStackValidationError('dashboard uid', uid, `one of ${DASHBOARDS.map((d) => `"${d.uid}"`).join(', ')}`);
+  return toDashboardDefinition(entry.build());
+}
+
 /** Builds every PeekStack dashboard, in menu order: system, containers, power. */
 export function buildDashboards(): DashboardDefinition[] {
-  return DASHBOARDS.map(({ uid, build }) => {
-    const built = build();
-    return { uid, title: built.title ?? uid, fileName: `${uid}.json`, json: JSON.parse(JSON.stringify(built)) as object };
-  });
+  return DASHBOARDS.map(({ uid }) => buildDashboard(uid));
 }
+
+export { CONTAINERS_DASHBOARD_UID, POWER_DASHBOARD_UID, SYSTEM_DASHBOARD_UID };

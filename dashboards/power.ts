@@ -5,6 +5,7 @@
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
+import { CADVISOR_COMPONENT_LABEL } from '../src/labels';
 import { buildDashboard, HOST, JOULES_PER_KWH, MICRO, MICROJOULES_PER_KWH, statPanel, timeseriesPanel } from './shared';
 
 /** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
@@ -13,8 +14,8 @@ export const POWER_DASHBOARD_UID = 'peekstack-power';
 const RATE = '[$__rate_interval]';
 // Scaphandre --containers copies the Docker label `peekstack.component` of our own containers
 // to the processes inside them; cAdvisor whitelists the same label under the same name.
-const STACK = 'container_label_peekstack_component!=""';
-const COMPONENT = 'container_label_peekstack_component';
+const STACK = `${CADVISOR_COMPONENT_LABEL}!=""`;
+const COMPONENT = CADVISOR_COMPONENT_LABEL;
 
 // RAPL counters in joules: rate() is joules per second, i.e. watts.
 const PACKAGE_W = `sum by (host) (rate(node_rapl_package_joules_total{${HOST}}${RATE}))`;

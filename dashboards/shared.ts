@@ -9,6 +9,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { HOST_LABEL, JOB } from '../src/labels';
 
 /**
  * The datasource of every panel and query: the one picked in the `datasource` variable.
@@ -18,7 +19,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 export const PROMETHEUS_DATASOURCE: common.DataSourceRef = { type: 'prometheus', uid: '${datasource}' };
 
 /** Label matcher restricting a selector to the hosts picked in the `host` variable. */
-export const HOST = 'host=~"$host"';
+export const HOST = `${HOST_LABEL}=~"$host"`;
 
 /** Microwatts per watt (Scaphandre reports microwatts). */
 export const MICRO = 1e6;
@@ -46,8 +47,8 @@ function hostVariable(): dashboard.QueryVariableBuilder {
   return new dashboard.QueryVariableBuilder('host')
     .label('Host')
     .datasource(PROMETHEUS_DATASOURCE)
-    .query('label_values(up{job="node"}, host)')
-    .definition('label_values(up{job="node"}, host)')
+    .query(`label_values(up{job="${JOB.node}"}, host)`)
+    .definition(`label_values(up{job="${JOB.node}"}, host)`)
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
     .sort(dashboard.VariableSort.AlphabeticalAsc)
     .multi(true)

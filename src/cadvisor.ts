@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { COMPONENT_LABEL, DockerService } from './docker-service';
 import { DEFAULT_IMAGES } from './images';
+import { MonitoringComponent } from './component';
+import { componentOf, CADVISOR_COMPONENT } from './components';
 import { GO_RUNTIME_METRICS, ScrapeTarget } from './scrape-target';
 import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage } from './validate';
 
@@ -66,6 +68,8 @@ export class Cadvisor extends Construct {
   public readonly command: readonly string[];
   public readonly service: DockerService;
   public readonly scrapeTarget: ScrapeTarget;
+  /** The exporter as a component: scrape target, rules, dashboards and metric catalog from one place. */
+  public readonly component: MonitoringComponent;
 
   constructor(scope: Construct, id: string, props: CadvisorProps) {
     super(scope, id);
@@ -99,7 +103,7 @@ export class Cadvisor extends Construct {
     this.service = new DockerService(this, 'service', {
       image: this.image,
       containerName: this.containerName,
-      component: 'cadvisor',
+      component: CADVISOR_COMPONENT.name,
       provider: props.provider,
       command: [...this.command],
       // cgroup and /dev/kmsg (OOM events) access need it: the documented way to run cAdvisor.
@@ -116,10 +120,11 @@ export class Cadvisor extends Construct {
       ],
     });
     this.scrapeTarget = {
-      jobName: 'cadvisor',
+      jobName: CADVISOR_COMPONENT.jobName,
       address: `${this.containerName}:${CADVISOR_PORT}`,
       dropMetrics: GO_RUNTIME_METRICS,
       fallbackScrapeProtocol: 'PrometheusText0.0.4',
     };
+    this.component = componentOf(CADVISOR_COMPONENT, this.scrapeTarget);
   }
 }

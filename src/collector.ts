@@ -10,7 +10,12 @@ import { DOCKER_HOST_GATEWAY_NAME } from './docker-service';
 import { Prometheus, PrometheusProps } from './prometheus';
 import { Scaphandre, ScaphandreProps } from './scaphandre';
 import { ScrapeTarget } from './scrape-target';
-import { renderPeekStackRules } from './render/rules';
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { MonitoringComponent } from './component';
+import { PROMETHEUS_COMPONENT } from './components';
+import { DockerService } from './docker-service';
+import { catalogProblems, MetricCatalogIndex, ruleExpressions } from './catalog-check';
+import { PEEKSTACK_RULE_FILE } from './render/rules';
 import { assertAddress, assertMatches } from './validate';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN, urlHost } from './names';
 
@@ -26,7 +31,7 @@ type ExporterOptions<P> = P & {
 /** Prometheus settings a collector user may change. */
 export type CollectorPrometheusOptions = Omit<
   PrometheusProps,
-  'hostName' | 'networkName' | 'certificate' | 'caCertificatePem' | 'credentials' | 'scrapeTargets' | 'provider' | 'containerName'
+  'hostName' | 'networkName' | 'certificate' | 'caCertificatePem' | 'credentials' | 'provider' | 'containerName'
 > & {
   /**
    * User name of Prometheus's basic auth.
@@ -94,6 +99,7 @@ export class Collector extends Construct {
   public readonly scaphandre?: Scaphandre;
   /** `https://<first address>:<published port>`: where Grafana and users reach this Prometheus. */
   public readonly prometheusUrl: string;
+  private readonly componentList: MonitoringComponent[] = [];
 
   constructor(scope: Construct, id: string, props: CollectorProps) {
     super(scope, id);
@@ -118,28 +124,6 @@ export class Collector extends Construct {
       supplied: password,
     });
 
-    const targets: ScrapeTarget[] = [];
-    if (props.nodeExporter?.enabled ?? true) {
-      const nodeCredentials = new GeneratedCredentials(this, 'node-exporter-credentials', { field: 'Collector.nodeExporter', username: 'prometheus' });
-      this.nodeExporter = new NodeExporter(this, 'node-exporter', {
-        ...props.nodeExporter,
-        containerName: name('node-exporter'),
-        certificate: this.certificateAuthority.issueServerCertificate('node-exporter-cert', `${this.hostName} node_exporter`, [DOCKER_HOST_GATEWAY_NAME]),
-        caCertificatePem: this.certificateAuthority.certificatePem,
-        credentials: nodeCredentials,
-        provider,
-      });
-      targets.push(this.nodeExporter.scrapeTarget);
-    }
-    if (props.cadvisor?.enabled ?? true) {
-      this.cadvisor = new Cadvisor(this, 'cadvisor', { ...props.cadvisor, containerName: name('cadvisor'), networkName: this.network.name, provider });
-      targets.push(this.cadvisor.scrapeTarget);
-    }
-    if (props.scaphandre?.enabled ?? true) {
-      this.scaphandre = new Scaphandre(this, 'scaphandre', { ...props.scaphandre, containerName: name('scaphandre'), networkName: this.network.name, provider });
-      targets.push(this.scaphandre.scrapeTarget);
-    }
-
     const serving =
       certificate ??
       {
@@ -159,14 +143,95 @@ export class Collector extends Construct {
       hostName: this.hostName,
       containerName: name('prometheus'),
       dataVolumeName: prometheusOptions.dataVolumeName ?? name('prometheus-data'),
-      ruleFiles: prometheusOptions.ruleFiles ?? [renderPeekStackRules()],
       networkName: this.network.name,
       certificate: serving,
       caCertificatePem: serving.caCertificatePem,
       credentials: this.credentials,
-      scrapeTargets: targets,
       provider,
     });
+
+    if (props.nodeExporter?.enabled ?? true) {
+      const nodeCredentials = new GeneratedCredentials(this, 'node-exporter-credentials', { field: 'Collector.nodeExporter', username: 'prometheus' });
+      this.nodeExporter = new NodeExporter(this, 'node-exporter', {
+        ...props.nodeExporter,
+        containerName: name('node-exporter'),
+        certificate: this.certificateAuthority.issueServerCertificate('node-exporter-cert', `${this.hostName} node_exporter`, [DOCKER_HOST_GATEWAY_NAME]),
+        caCertificatePem: this.certificateAuthority.certificatePem,
+        credentials: nodeCredentials,
+        provider,
+      });
+      this.addBuiltinComponent(this.nodeExporter.component);
+    }
+    if (props.cadvisor?.enabled ?? true) {
+      this.cadvisor = new Cadvisor(this, 'cadvisor', { ...props.cadvisor, containerName: name('cadvisor'), networkName: this.network.name, provider });
+      this.addBuiltinComponent(this.cadvisor.component);
+    }
+    if (props.scaphandre?.enabled ?? true) {
+      this.scaphandre = new Scaphandre(this, 'scaphandre', { ...props.scaphandre, containerName: name('scaphandre'), networkName: this.network.name, provider });
+      this.addBuiltinComponent(this.scaphandre.component);
+    }
+    // Prometheus scrapes itself (its own construct adds that job): the component brings its rules and metrics.
+    this.addBuiltinComponent({ name: PROMETHEUS_COMPONENT.name, ruleGroups: PROMETHEUS_COMPONENT.ruleGroups, metrics: PROMETHEUS_COMPONENT.metrics });
+
+    // At synthesis, when every component and rule group is in: each rule reads only metrics that exist.
+    this.node.addValidation({ validate: () => this.catalogProblems() });
     this.prometheusUrl = `https://${urlHost(this.addresses[0])}:${this.prometheus.publishedPort}`;
+  }
+
+  /** The components wired in: PeekStack's exporters, Prometheus itself, and those added. */
+  public get components(): readonly MonitoringComponent[] {
+    return this.componentList;
+  }
+
+  /**
+   * Wires a component in: Prometheus scrapes its target and loads its rule groups (into
+   * `<name>.rules.yml`, beside PeekStack's), its metrics join the catalog the rules and dashboards
+   * are checked against, and the interface provisions its dashboards. `container`, the exporter's own
+   * container, joins the collector's private network, where Prometheus reaches it by name.
+   * @throws PeekStackValidationError for a component name already present, or a scrape job or rule group already loaded
+   */
+  public addComponent(component: MonitoringComponent, container?: Container | DockerService): void {
+    this.wire(component, `${component.name}.rules.yml`, 'Collector.addComponent(component)');
+    if (container) this.joinNetwork(container);
+  }
+
+  /**
+   * Scrapes one more exporter (a component with only a scrape target); `container`, the exporter's
+   * own, joins the collector's private network so Prometheus reaches it by its container name.
+   * @throws PeekStackValidationError for a job name already scraped
+   */
+  public addScrapeTarget(target: ScrapeTarget, container?: Container | DockerService): void {
+    this.addComponent({ name: target.jobName, scrapeTarget: target }, container);
+  }
+
+  /** Every rule that reads a metric no component produces, or uses it against its type. */
+  public catalogProblems(): string[] {
+    const groups = [...this.prometheus.ruleGroups.values()].flat();
+    const catalog = new MetricCatalogIndex();
+    for (const component of this.componentList) catalog.add(component.metrics ?? []);
+    catalog.addRecordingRules(groups);
+    return catalogProblems(ruleExpressions(groups), catalog).map((problem) => `collector "${this.hostName}": ${problem}`);
+  }
+
+  private addBuiltinComponent(component: MonitoringComponent): void {
+    this.wire(component, PEEKSTACK_RULE_FILE, 'Collector');
+  }
+
+  private wire(component: MonitoringComponent, ruleFile: string, field: string): void {
+    assertMatches(`${field}.name`, component.name, HOST_NAME_PATTERN, HOST_NAME_ALLOWED);
+    if (this.componentList.some((existing) => existing.name === component.name)) {
+      throw new PeekStackValidationError(`${field}.name`, component.name, 'a component name not already in this collector');
+    }
+    if (component.scrapeTarget) this.prometheus.addScrapeTarget(component.scrapeTarget);
+    for (const group of component.ruleGroups ?? []) this.prometheus.addRuleGroup(group, { fileName: ruleFile });
+    this.componentList.push(component);
+  }
+
+  /** Puts a user's container on the collector's private network, keeping the networks it has. */
+  private joinNetwork(target: Container | DockerService): void {
+    const container = target instanceof DockerService ? target.container : target;
+    const existing = container.networksAdvancedInput;
+    const networks = Array.isArray(existing) ? [...existing] : [];
+    container.putNetworksAdvanced([...networks, { name: this.network.name }]);
   }
 }

@@ -2,15 +2,22 @@ import { Construct } from 'constructs';
 import { Container, ContainerConfig } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { Token } from 'cdktf';
+import { Lazy, Token } from 'cdktf';
 import { PeekStackValidationError } from './errors';
+import { COMPONENT_LABEL } from './labels';
+
+export { COMPONENT_LABEL };
 
 /** A file put into a container by the Docker provider's `upload`, so nothing is prepared on the host. */
 export interface UploadedFile {
   /** Absolute path inside the container. */
   readonly path: string;
-  /** File content. Literal text, or text holding Terraform tokens (secrets). */
-  readonly content: string;
+  /**
+   * File content: literal text, text holding Terraform tokens (secrets), or a function rendering the
+   * text at synthesis, for files that grow after construction (prometheus.yml, rule files,
+   * provisioning). A rendered file must hold no token: it is uploaded base64-encoded.
+   */
+  readonly content: string | (() => string);
   /**
    * Octal mode.
    * @default '0444'
@@ -23,9 +30,6 @@ export const DOCKER_HOST_GATEWAY_NAME = 'host.docker.internal';
 
 /** The container `host` entry that makes {@link DOCKER_HOST_GATEWAY_NAME} resolve (Docker's `host-gateway`). */
 export const DOCKER_HOST_GATEWAY_ENTRY = { host: DOCKER_HOST_GATEWAY_NAME, ip: 'host-gateway' } as const;
-
-/** The Docker label that tells PeekStack's own containers apart (dashboards use it for self-cost). */
-export const COMPONENT_LABEL = 'peekstack.component';
 
 /** Props of {@link DockerService}: the container config minus what this construct sets itself. */
 export interface DockerServiceProps
@@ -49,10 +53,14 @@ export interface DockerServiceProps
 export class DockerService extends Construct {
   public readonly image: Image;
   public readonly container: Container;
+  public readonly containerName: string;
+  private readonly files: UploadedFile[];
 
   constructor(scope: Construct, id: string, props: DockerServiceProps) {
     super(scope, id);
     const { image, containerName, component, files, provider, ...containerConfig } = props;
+    this.containerName = containerName;
+    this.files = [...(files ?? [])];
     this.image = new Image(this, 'image', { name: image, keepLocally: true, provider });
     this.container = new Container(this, 'container', {
       restart: 'unless-stopped',
@@ -64,9 +72,41 @@ export class DockerService extends Construct {
       name: containerName,
       image: this.image.imageId,
       labels: [{ label: COMPONENT_LABEL, value: component }],
-      upload: (files ?? []).map((file) => toUpload(`${containerName}.files`, file)),
+      upload: this.files.map((file) => toUpload(`${containerName}.files`, file)),
     });
   }
+
+  /** The files uploaded into the container, in order. */
+  public get uploadedFiles(): readonly UploadedFile[] {
+    return this.files;
+  }
+
+  /** Uploads one more file; a path already uploaded is refused. */
+  public addFile(file: UploadedFile): void {
+    if (this.files.some((existing) => existing.path === file.path)) {
+      throw new PeekStackValidationError(`${this.containerName}.files`, file.path, 'a path no other uploaded file of this container uses');
+    }
+    this.files.push(file);
+    this.container.putUpload(this.files.map((each) => toUpload(`${this.containerName}.files`, each)));
+  }
+}
+
+/** A cdktf token inside a string, as `Token.asString` encodes it. */
+const TOKEN_IN_STRING = /\$\{TfToken\[[^\]]+\]\}/g;
+
+/**
+ * Escapes `${` and `%{` (Terraform's `$${` and `%%{`) in the literal parts of `text`, keeping cdktf
+ * tokens intact, so Terraform writes the literal text and interpolates only the references.
+ */
+export function escapeTemplateSequences(text: string): string {
+  const escape = (literal: string) => literal.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  let result = '';
+  let last = 0;
+  for (const match of text.matchAll(TOKEN_IN_STRING)) {
+    result += escape(text.slice(last, match.index)) + match[0];
+    last = (match.index ?? 0) + match[0].length;
+  }
+  return result + escape(text.slice(last));
 }
 
 /**
@@ -76,12 +116,18 @@ export class DockerService extends Construct {
  */
 function toUpload(field: string, file: UploadedFile) {
   const permissions = file.permissions ?? '0444';
-  if (!Token.isUnresolved(file.content)) {
-    return { file: file.path, contentBase64: Buffer.from(file.content, 'utf8').toString('base64'), permissions };
+  const render = file.content;
+  if (typeof render === 'function') {
+    // Rendered at synthesis, when every add* call has been made. The text may hold tokens (a URL or
+    // CA from another stack), so it goes as `content` with its literal template sequences escaped.
+    return { file: file.path, content: Lazy.stringValue({ produce: () => escapeTemplateSequences(render()) }), permissions };
   }
-  const literalParts = file.content.replace(/\$\{TfToken\[[^\]]+\]\}/g, '');
+  if (!Token.isUnresolved(render)) {
+    return { file: file.path, contentBase64: Buffer.from(render, 'utf8').toString('base64'), permissions };
+  }
+  const literalParts = render.replace(/\$\{TfToken\[[^\]]+\]\}/g, '');
   if (/[$%]\{/.test(literalParts)) {
     throw new PeekStackValidationError(`${field}[${file.path}]`, '"${" or "%{" beside a Terraform token', 'text without Terraform template sequences around the secret');
   }
-  return { file: file.path, content: file.content, permissions };
+  return { file: file.path, content: render, permissions };
 }

@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { DOCKER_HOST_GATEWAY_NAME, DockerService } from './docker-service';
 import { DEFAULT_IMAGES } from './images';
+import { MonitoringComponent } from './component';
+import { componentOf, NODE_EXPORTER_COMPONENT } from './components';
 import { ServerCertificate } from './certificate-authority';
 import { BasicAuthCredentials } from './credentials';
 import { renderWebConfig } from './render/web-config';
@@ -85,6 +87,8 @@ export class NodeExporter extends Construct {
   public readonly service: DockerService;
   /** How Prometheus scrapes this exporter. */
   public readonly scrapeTarget: ScrapeTarget;
+  /** The exporter as a component: scrape target, rules, dashboards and metric catalog from one place. */
+  public readonly component: MonitoringComponent;
 
   constructor(scope: Construct, id: string, props: NodeExporterProps) {
     super(scope, id);
@@ -108,7 +112,7 @@ export class NodeExporter extends Construct {
     this.service = new DockerService(this, 'service', {
       image: this.image,
       containerName: this.containerName,
-      component: 'node-exporter',
+      component: NODE_EXPORTER_COMPONENT.name,
       provider: props.provider,
       command: [...this.command],
       // Host namespaces: without them the network and process metrics would describe the container.
@@ -132,12 +136,13 @@ export class NodeExporter extends Construct {
       ],
     });
     this.scrapeTarget = {
-      jobName: 'node',
+      jobName: NODE_EXPORTER_COMPONENT.jobName,
       address: `${DOCKER_HOST_GATEWAY_NAME}:${this.port}`,
       tls: { caCertificatePem: props.caCertificatePem, serverName: DOCKER_HOST_GATEWAY_NAME },
       basicAuth: { username: props.credentials.username, password: props.credentials.password },
       dropMetrics: GO_RUNTIME_METRICS,
       fallbackScrapeProtocol: 'PrometheusText0.0.4',
     };
+    this.component = componentOf(NODE_EXPORTER_COMPONENT, this.scrapeTarget);
   }
 }

@@ -1,15 +1,20 @@
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
-import { DOCKER_HOST_GATEWAY_ENTRY, DockerService, UploadedFile } from './docker-service';
+import { Token } from 'cdktf';
+import { JOB } from './labels';
+import { DOCKER_HOST_GATEWAY_ENTRY, DockerService } from './docker-service';
 import { DEFAULT_IMAGES } from './images';
 import { ServerCertificate } from './certificate-authority';
 import { BasicAuthCredentials } from './credentials';
 import { PeekStackValidationError } from './errors';
-import { renderPrometheusConfig, ScrapeJob } from './render/prometheus-config';
+import { AlertmanagerConfig, OutgoingAuth, RemoteWriteConfig, RemoteWriteQueue, renderPrometheusConfig, ScrapeJob, ScrapeTls } from './render/prometheus-config';
+import { renderRuleFile, RULE_FILE_HEADER } from './render/rules';
 import { renderWebConfig } from './render/web-config';
+import { assertRuleGroup, RuleGroup } from './rule-group';
 import { ScrapeTarget } from './scrape-target';
-import { assertIntegerInRange, assertNonEmpty, assertPinnedImage, assertPort, assertVolumeName, findDuplicate } from './validate';
+import { PROMETHEUS_DEFAULTS } from './defaults';
+import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertSecretToken, assertVolumeName } from './validate';
 
 /** Where Prometheus finds each file PeekStack uploads into its container. */
 export const PROMETHEUS_PATHS = {
@@ -22,8 +27,94 @@ export const PROMETHEUS_PATHS = {
   /** Password Prometheus sends to a scrape target. */
   targetPassword: (jobName: string) => `/etc/prometheus/secrets/${jobName}.password`,
   rules: (fileName: string) => `/etc/prometheus/rules/${fileName}`,
+  /** CA, password and token files of a remote_write endpoint or an Alertmanager set. */
+  outgoingCa: (kind: OutgoingKind, name: string) => `/etc/prometheus/tls/${kind}-${name}-ca.crt`,
+  outgoingPassword: (kind: OutgoingKind, name: string) => `/etc/prometheus/secrets/${kind}-${name}.password`,
+  outgoingToken: (kind: OutgoingKind, name: string) => `/etc/prometheus/secrets/${kind}-${name}.token`,
   data: '/prometheus',
 } as const;
+
+/** Where Prometheus sends data: a remote_write endpoint or an Alertmanager set. */
+type OutgoingKind = 'remote-write' | 'alertmanager';
+
+/** How Prometheus proves who it is to, and verifies, an endpoint it sends to. Secrets are Terraform tokens. */
+export interface OutgoingEndpointAuth {
+  /**
+   * PEM of the CA that signed the endpoint's certificate (a literal or a token); uploaded to a file.
+   * @default - the system's CAs (HTTPS), or none (HTTP)
+   */
+  readonly caCertificatePem?: string;
+  /**
+   * Name to verify in the endpoint's certificate, when it differs from the URL's host.
+   * @default - the URL's host
+   */
+  readonly serverName?: string;
+  /**
+   * Basic auth; the password is a Terraform token, uploaded to a file and referenced by `password_file`.
+   * @default - no basic auth
+   */
+  readonly basicAuth?: { readonly username: string; readonly password: string };
+  /**
+   * Bearer token (a Terraform token), uploaded to a file and referenced by `credentials_file`.
+   * @default - none
+   */
+  readonly bearerToken?: string;
+}
+
+/** A remote_write endpoint, as given to {@link Prometheus.addRemoteWrite}. */
+export interface RemoteWriteEndpoint extends OutgoingEndpointAuth {
+  /** Unique name: letters, digits, `_` and `-` (it names files and Prometheus's remote-storage metrics). */
+  readonly name: string;
+  /** `http(s)://...` write URL, without credentials (a literal, or a token from another stack). */
+  readonly url: string;
+  /**
+   * Extra HTTP headers, e.g. `X-Scope-OrgID` (Mimir's tenant) or `THANOS-TENANT`. Not for secrets:
+   * use `basicAuth` or `bearerToken`.
+   * @default - none
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Queue settings.
+   * @default - Prometheus's
+   * @see https://prometheus.io/docs/practices/remote_write/
+   */
+  readonly queue?: RemoteWriteQueue;
+  /**
+   * Timeout of one request.
+   * @default - Prometheus's (30 s)
+   */
+  readonly remoteTimeoutSeconds?: number;
+}
+
+/** An Alertmanager set, as given to {@link Prometheus.addAlertmanager}. */
+export interface AlertmanagerEndpoint extends OutgoingEndpointAuth {
+  /** Unique name: letters, digits, `_` and `-`. */
+  readonly name: string;
+  /** `host:port` of each Alertmanager (several for a highly available set). */
+  readonly targets: readonly string[];
+  /**
+   * `https` (with `caCertificatePem`) or `http`.
+   * @default 'https'
+   */
+  readonly scheme?: 'http' | 'https';
+  /**
+   * Path prefix of the Alertmanager API.
+   * @default '/'
+   */
+  readonly pathPrefix?: string;
+}
+
+/** Options of {@link Prometheus.addRuleGroup}. */
+export interface AddRuleGroupOptions {
+  /**
+   * Rule file the group goes into (under /etc/prometheus/rules/).
+   * @default 'custom.rules.yml'
+   */
+  readonly fileName?: string;
+}
+
+/** Rule file of the groups users add. */
+export const CUSTOM_RULE_FILE = 'custom.rules.yml';
 
 /** A rule file Prometheus loads. */
 export interface RuleFile {
@@ -45,8 +136,11 @@ export interface PrometheusProps {
   readonly caCertificatePem: string;
   /** The basic-auth user of the API and UI. */
   readonly credentials: BasicAuthCredentials;
-  /** Exporters to scrape (Prometheus always scrapes itself too). */
-  readonly scrapeTargets: readonly ScrapeTarget[];
+  /**
+   * Exporters to scrape (Prometheus always scrapes itself too); more with {@link Prometheus.addScrapeTarget}.
+   * @default - none but itself
+   */
+  readonly scrapeTargets?: readonly ScrapeTarget[];
   /**
    * Pinned image.
    * @default DEFAULT_IMAGES.prometheus
@@ -100,10 +194,25 @@ export interface PrometheusProps {
    */
   readonly dataVolumeName?: string;
   /**
-   * Rule files to load.
+   * Rule files to load as they are, beside the groups added with {@link Prometheus.addRuleGroup}.
    * @default - none
    */
   readonly ruleFiles?: readonly RuleFile[];
+  /**
+   * Rule groups to load (into `custom.rules.yml`); more with {@link Prometheus.addRuleGroup}.
+   * @default - none
+   */
+  readonly ruleGroups?: readonly RuleGroup[];
+  /**
+   * Endpoints to remote_write every sample to; more with {@link Prometheus.addRemoteWrite}.
+   * @default - none
+   */
+  readonly remoteWrite?: readonly RemoteWriteEndpoint[];
+  /**
+   * Alertmanagers to send alerts to; more with {@link Prometheus.addAlertmanager}.
+   * @default - none: alerts are evaluated but sent nowhere
+   */
+  readonly alertmanagers?: readonly AlertmanagerEndpoint[];
   /** Docker provider. @default - the stack's default */
   readonly provider?: DockerProvider;
 }
@@ -134,62 +243,51 @@ export class Prometheus extends Construct {
   public readonly retentionDays: number;
   public readonly retentionSizeGigabytes: number;
   public readonly dataVolumeName: string;
-  /** The scrape jobs, defaults applied, as rendered into prometheus.yml. */
-  public readonly scrapeJobs: readonly ScrapeJob[];
-  /** prometheus.yml as uploaded. */
-  public readonly configYaml: string;
+  /** Value of the `host` label on every series. */
+  public readonly hostName: string;
   public readonly command: readonly string[];
   public readonly volume: Volume;
   public readonly service: DockerService;
+  private readonly jobs: ScrapeJob[] = [];
+  private readonly ruleGroupsByFile = new Map<string, RuleGroup[]>();
+  private readonly ruleFilePaths: string[] = [];
+  private readonly remoteWrites: RemoteWriteConfig[] = [];
+  private readonly alertmanagerSets: AlertmanagerConfig[] = [];
+  private readonly outgoingNames = new Set<string>();
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
     this.image = assertPinnedImage('Prometheus.image', props.image ?? DEFAULT_IMAGES.prometheus);
     this.containerName = assertNonEmpty('Prometheus.containerName', props.containerName ?? 'peekstack-prometheus');
-    this.publishedPort = assertPort('Prometheus.publishedPort', props.publishedPort ?? 19090);
+    this.publishedPort = assertPort('Prometheus.publishedPort', props.publishedPort ?? PROMETHEUS_DEFAULTS.publishedPort);
     this.publishAddress = assertNonEmpty('Prometheus.publishAddress', props.publishAddress ?? '0.0.0.0');
-    this.scrapeIntervalSeconds = assertIntegerInRange('Prometheus.scrapeIntervalSeconds', props.scrapeIntervalSeconds ?? 15, 1, 3600, 'seconds');
+    const bounds = PROMETHEUS_DEFAULTS.bounds;
+    this.scrapeIntervalSeconds = assertIntegerInRange('Prometheus.scrapeIntervalSeconds', props.scrapeIntervalSeconds ?? PROMETHEUS_DEFAULTS.scrapeIntervalSeconds, bounds.intervalSeconds.min, bounds.intervalSeconds.max, 'seconds');
     this.scrapeTimeoutSeconds = assertIntegerInRange(
       'Prometheus.scrapeTimeoutSeconds',
-      props.scrapeTimeoutSeconds ?? Math.min(10, this.scrapeIntervalSeconds),
-      1,
+      props.scrapeTimeoutSeconds ?? Math.min(PROMETHEUS_DEFAULTS.scrapeTimeoutSeconds, this.scrapeIntervalSeconds),
+      bounds.intervalSeconds.min,
       this.scrapeIntervalSeconds,
       'seconds (no longer than Prometheus.scrapeIntervalSeconds)',
     );
     this.evaluationIntervalSeconds = assertIntegerInRange(
       'Prometheus.evaluationIntervalSeconds',
       props.evaluationIntervalSeconds ?? this.scrapeIntervalSeconds,
-      1,
-      3600,
+      bounds.intervalSeconds.min,
+      bounds.intervalSeconds.max,
       'seconds',
     );
-    this.retentionDays = assertIntegerInRange('Prometheus.retentionDays', props.retentionDays ?? 15, 1, 3650, 'days');
-    this.retentionSizeGigabytes = assertIntegerInRange('Prometheus.retentionSizeGigabytes', props.retentionSizeGigabytes ?? 10, 1, 100_000, 'GiB');
+    this.retentionDays = assertIntegerInRange('Prometheus.retentionDays', props.retentionDays ?? PROMETHEUS_DEFAULTS.retentionDays, bounds.retentionDays.min, bounds.retentionDays.max, 'days');
+    this.retentionSizeGigabytes = assertIntegerInRange(
+      'Prometheus.retentionSizeGigabytes',
+      props.retentionSizeGigabytes ?? PROMETHEUS_DEFAULTS.retentionSizeGigabytes,
+      bounds.retentionSizeGigabytes.min,
+      bounds.retentionSizeGigabytes.max,
+      'GiB',
+    );
     this.dataVolumeName = assertVolumeName('Prometheus.dataVolumeName', props.dataVolumeName ?? 'peekstack-prometheus-data');
-    assertNonEmpty('Prometheus.hostName', props.hostName);
+    this.hostName = assertNonEmpty('Prometheus.hostName', props.hostName);
 
-    const selfTarget: ScrapeTarget = {
-      jobName: 'prometheus',
-      address: `localhost:${PROMETHEUS_CONTAINER_PORT}`,
-      tls: { caCertificatePem: props.caCertificatePem, serverName: 'localhost' },
-      basicAuth: { username: props.credentials.username, password: props.credentials.password },
-      dropMetrics: PROMETHEUS_SELF_DROPPED_METRICS,
-    };
-    const targets = [...props.scrapeTargets, selfTarget];
-    this.scrapeJobs = targets.map((target) => this.toScrapeJob(target));
-    const duplicate = findDuplicate(this.scrapeJobs.map((job) => job.jobName));
-    if (duplicate !== undefined) {
-      throw new PeekStackValidationError('Prometheus.scrapeTargets', duplicate, 'unique job names (each exporter once)');
-    }
-    const ruleFiles = props.ruleFiles ?? [];
-    this.configYaml = renderPrometheusConfig({
-      hostLabel: props.hostName,
-      scrapeIntervalSeconds: this.scrapeIntervalSeconds,
-      scrapeTimeoutSeconds: this.scrapeTimeoutSeconds,
-      evaluationIntervalSeconds: this.evaluationIntervalSeconds,
-      ruleFiles: ruleFiles.map((file) => PROMETHEUS_PATHS.rules(file.fileName)),
-      jobs: this.scrapeJobs,
-    });
     this.command = [
       `--config.file=${PROMETHEUS_PATHS.config}`,
       `--web.config.file=${PROMETHEUS_PATHS.webConfig}`,
@@ -212,7 +310,8 @@ export class Prometheus extends Construct {
       host: [DOCKER_HOST_GATEWAY_ENTRY],
       volumes: [{ volumeName: this.volume.name, containerPath: PROMETHEUS_PATHS.data }],
       files: [
-        { path: PROMETHEUS_PATHS.config, content: this.configYaml },
+        // Rendered at synthesis: scrape jobs, rule files, remote_write and Alertmanagers may still be added.
+        { path: PROMETHEUS_PATHS.config, content: () => this.configYaml },
         {
           path: PROMETHEUS_PATHS.webConfig,
           content: renderWebConfig({
@@ -224,10 +323,174 @@ export class Prometheus extends Construct {
         { path: PROMETHEUS_PATHS.serverCertificate, content: props.certificate.certificatePem },
         // The image runs as nobody: the key must be readable by it. Only Prometheus runs in this container.
         { path: PROMETHEUS_PATHS.serverKey, content: props.certificate.privateKeyPem },
-        ...targets.flatMap((target) => targetFiles(target)),
-        ...ruleFiles.map((file) => ({ path: PROMETHEUS_PATHS.rules(file.fileName), content: file.content })),
       ],
     });
+
+    for (const target of props.scrapeTargets ?? []) this.addScrapeTarget(target);
+    this.addScrapeTarget({
+      jobName: JOB.prometheus,
+      address: `localhost:${PROMETHEUS_CONTAINER_PORT}`,
+      tls: { caCertificatePem: props.caCertificatePem, serverName: 'localhost' },
+      basicAuth: { username: props.credentials.username, password: props.credentials.password },
+      dropMetrics: PROMETHEUS_SELF_DROPPED_METRICS,
+    });
+    for (const file of props.ruleFiles ?? []) this.addRuleFile(file);
+    for (const group of props.ruleGroups ?? []) this.addRuleGroup(group);
+    for (const endpoint of props.remoteWrite ?? []) this.addRemoteWrite(endpoint);
+    for (const alertmanager of props.alertmanagers ?? []) this.addAlertmanager(alertmanager);
+  }
+
+  /** The scrape jobs, defaults applied, as rendered into prometheus.yml. */
+  public get scrapeJobs(): readonly ScrapeJob[] {
+    return this.jobs;
+  }
+
+  /** The remote_write endpoints, as rendered (secrets as file paths). */
+  public get remoteWriteConfigs(): readonly RemoteWriteConfig[] {
+    return this.remoteWrites;
+  }
+
+  /** The Alertmanager sets, as rendered (secrets as file paths). */
+  public get alertmanagerConfigs(): readonly AlertmanagerConfig[] {
+    return this.alertmanagerSets;
+  }
+
+  /** Every rule group added, by rule file name. */
+  public get ruleGroups(): ReadonlyMap<string, readonly RuleGroup[]> {
+    return this.ruleGroupsByFile;
+  }
+
+  /** prometheus.yml as it is uploaded: rendered from everything added so far. */
+  public get configYaml(): string {
+    return renderPrometheusConfig({
+      hostLabel: this.hostName,
+      scrapeIntervalSeconds: this.scrapeIntervalSeconds,
+      scrapeTimeoutSeconds: this.scrapeTimeoutSeconds,
+      evaluationIntervalSeconds: this.evaluationIntervalSeconds,
+      ruleFiles: this.ruleFilePaths,
+      jobs: this.jobs,
+      remoteWrite: this.remoteWrites,
+      alertmanagers: this.alertmanagerSets,
+    });
+  }
+
+  /**
+   * Scrapes one more target. Its CA and password are uploaded to files the job refers to.
+   * @throws PeekStackValidationError for a job name already scraped, or an interval or timeout out of range
+   */
+  public addScrapeTarget(target: ScrapeTarget): void {
+    assertMatches('Prometheus.addScrapeTarget(target).jobName', target.jobName, SAFE_NAME, SAFE_NAME_ALLOWED);
+    if (this.jobs.some((job) => job.jobName === target.jobName)) {
+      throw new PeekStackValidationError('Prometheus.addScrapeTarget(target).jobName', target.jobName, 'a job name not already scraped by this Prometheus (each exporter once)');
+    }
+    assertNonEmpty(`Prometheus.addScrapeTarget(target).address`, target.address);
+    const job = this.toScrapeJob(target);
+    if (target.tls) this.service.addFile({ path: PROMETHEUS_PATHS.targetCa(target.jobName), content: target.tls.caCertificatePem });
+    if (target.basicAuth) {
+      assertSecretToken(`Prometheus.addScrapeTarget(${target.jobName}).basicAuth.password`, target.basicAuth.password);
+      this.service.addFile({ path: PROMETHEUS_PATHS.targetPassword(target.jobName), content: target.basicAuth.password });
+    }
+    this.jobs.push(job);
+  }
+
+  /**
+   * Loads one more rule group, beside PeekStack's own (never replacing them). The rule file is
+   * rendered at synthesis with every group added to it.
+   * @throws PeekStackValidationError for a malformed group or a group name already loaded
+   */
+  public addRuleGroup(group: RuleGroup, options: AddRuleGroupOptions = {}): void {
+    assertRuleGroup('Prometheus.addRuleGroup(group)', group);
+    const fileName = assertMatches('Prometheus.addRuleGroup(options).fileName', options.fileName ?? CUSTOM_RULE_FILE, RULE_FILE_NAME, 'a file name ending in .yml or .yaml (letters, digits, ".", "_", "-")');
+    const taken = [...this.ruleGroupsByFile.values()].flat().some((existing) => existing.name === group.name);
+    if (taken) throw new PeekStackValidationError('Prometheus.addRuleGroup(group).name', group.name, 'a rule group name not already loaded by this Prometheus');
+    let groups = this.ruleGroupsByFile.get(fileName);
+    if (!groups) {
+      this.claimRuleFile(fileName);
+      groups = [];
+      this.ruleGroupsByFile.set(fileName, groups);
+      const rendered = groups;
+      this.service.addFile({ path: PROMETHEUS_PATHS.rules(fileName), content: () => renderRuleFile(rendered, RULE_FILE_HEADER) });
+    }
+    groups.push(group);
+  }
+
+  /** Loads a rule file as it is (its text is not parsed here; promtool checks it in the tests). */
+  public addRuleFile(file: RuleFile): void {
+    assertMatches('Prometheus.addRuleFile(file).fileName', file.fileName, RULE_FILE_NAME, 'a file name ending in .yml or .yaml (letters, digits, ".", "_", "-")');
+    this.claimRuleFile(file.fileName);
+    this.service.addFile({ path: PROMETHEUS_PATHS.rules(file.fileName), content: file.content });
+  }
+
+  /**
+   * Sends every sample to one more remote_write endpoint. Credentials and CA go to files; the
+   * `host` external label rides on every sample.
+   * @throws PeekStackValidationError for a URL that is not http(s) or carries credentials, a name in use, or a literal secret
+   */
+  public addRemoteWrite(endpoint: RemoteWriteEndpoint): void {
+    const field = 'Prometheus.addRemoteWrite(endpoint)';
+    assertHttpUrl(`${field}.url`, endpoint.url);
+    for (const [header, value] of Object.entries(endpoint.headers ?? {})) {
+      if (/^(authorization|cookie)$/i.test(header)) {
+        throw new PeekStackValidationError(`${field}.headers`, header, 'headers other than Authorization and Cookie: give credentials as basicAuth or bearerToken (Terraform tokens, uploaded to files)');
+      }
+      assertNonEmpty(`${field}.headers.${header}`, value);
+    }
+    if (endpoint.remoteTimeoutSeconds !== undefined) assertIntegerInRange(`${field}.remoteTimeoutSeconds`, endpoint.remoteTimeoutSeconds, 1, 600, 'seconds');
+    assertQueue(`${field}.queue`, endpoint.queue ?? {});
+    const auth = this.outgoingAuth('remote-write', field, endpoint);
+    this.remoteWrites.push({
+      name: endpoint.name,
+      url: endpoint.url,
+      headers: endpoint.headers,
+      queue: endpoint.queue,
+      remoteTimeoutSeconds: endpoint.remoteTimeoutSeconds,
+      ...auth,
+    });
+  }
+
+  /**
+   * Sends alerts to one more Alertmanager set, over HTTPS verified against `caCertificatePem`.
+   * @throws PeekStackValidationError for a name in use, no targets, or a literal secret
+   */
+  public addAlertmanager(alertmanager: AlertmanagerEndpoint): void {
+    const field = 'Prometheus.addAlertmanager(alertmanager)';
+    if (!Array.isArray(alertmanager.targets) || alertmanager.targets.length === 0) {
+      throw new PeekStackValidationError(`${field}.targets`, alertmanager.targets, 'at least one "host:port" of an Alertmanager');
+    }
+    alertmanager.targets.forEach((target, index) => assertNonEmpty(`${field}.targets[${index}]`, target));
+    const auth = this.outgoingAuth('alertmanager', field, alertmanager);
+    this.alertmanagerSets.push({ targets: [...alertmanager.targets], scheme: alertmanager.scheme ?? 'https', pathPrefix: alertmanager.pathPrefix, ...auth });
+  }
+
+  /** Checks a remote_write or Alertmanager endpoint's name and secrets, uploads its files, and says where they are. */
+  private outgoingAuth(kind: OutgoingKind, field: string, endpoint: OutgoingEndpointAuth & { readonly name: string }): OutgoingAuth & { tls?: ScrapeTls } {
+    assertMatches(`${field}.name`, endpoint.name, SAFE_NAME, SAFE_NAME_ALLOWED);
+    const key = `${kind}/${endpoint.name}`;
+    if (this.outgoingNames.has(key)) throw new PeekStackValidationError(`${field}.name`, endpoint.name, `a ${kind} name not already used on this Prometheus`);
+    if (endpoint.basicAuth && endpoint.bearerToken) {
+      throw new PeekStackValidationError(field, '<basicAuth and bearerToken, not shown>', 'basicAuth or bearerToken, not both');
+    }
+    if (endpoint.basicAuth) {
+      assertNonEmpty(`${field}.basicAuth.username`, endpoint.basicAuth.username);
+      assertSecretToken(`${field}.basicAuth.password`, endpoint.basicAuth.password);
+    }
+    if (endpoint.bearerToken !== undefined) assertSecretToken(`${field}.bearerToken`, endpoint.bearerToken);
+    this.outgoingNames.add(key);
+    const ca = endpoint.caCertificatePem ? PROMETHEUS_PATHS.outgoingCa(kind, endpoint.name) : undefined;
+    if (ca) this.service.addFile({ path: ca, content: endpoint.caCertificatePem! });
+    if (endpoint.basicAuth) this.service.addFile({ path: PROMETHEUS_PATHS.outgoingPassword(kind, endpoint.name), content: endpoint.basicAuth.password });
+    if (endpoint.bearerToken) this.service.addFile({ path: PROMETHEUS_PATHS.outgoingToken(kind, endpoint.name), content: endpoint.bearerToken });
+    return {
+      tls: ca || endpoint.serverName ? { caFile: ca, serverName: endpoint.serverName } : undefined,
+      basicAuth: endpoint.basicAuth ? { username: endpoint.basicAuth.username, passwordFile: PROMETHEUS_PATHS.outgoingPassword(kind, endpoint.name) } : undefined,
+      bearerTokenFile: endpoint.bearerToken ? PROMETHEUS_PATHS.outgoingToken(kind, endpoint.name) : undefined,
+    };
+  }
+
+  private claimRuleFile(fileName: string): void {
+    const path = PROMETHEUS_PATHS.rules(fileName);
+    if (this.ruleFilePaths.includes(path)) throw new PeekStackValidationError('Prometheus rule files', fileName, 'a rule file name not already loaded');
+    this.ruleFilePaths.push(path);
   }
 
   /** Applies the defaults and the exporter's floor to one target. */
@@ -261,10 +524,39 @@ export class Prometheus extends Construct {
   }
 }
 
-/** The CA and password files a scrape job refers to. */
-function targetFiles(target: ScrapeTarget): UploadedFile[] {
-  return [
-    ...(target.tls ? [{ path: PROMETHEUS_PATHS.targetCa(target.jobName), content: target.tls.caCertificatePem }] : []),
-    ...(target.basicAuth ? [{ path: PROMETHEUS_PATHS.targetPassword(target.jobName), content: target.basicAuth.password }] : []),
-  ];
+/** Job, endpoint and group names: they become file names and labels. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+const SAFE_NAME_ALLOWED = 'letters, digits, "_" and "-", starting with a letter or digit, at most 63 characters';
+const RULE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/;
+
+/**
+ * An http(s) URL without credentials. A token (a URL from another stack) is accepted when what is
+ * literal around it still starts with the scheme.
+ */
+export function assertHttpUrl(field: string, url: string): string {
+  if (typeof url !== 'string') throw new PeekStackValidationError(field, url, 'an http:// or https:// URL');
+  if (Token.isUnresolved(url)) {
+    const literalStart = url.split('${TfToken[')[0];
+    if (literalStart !== '' && !/^https?:\/\//.test(literalStart)) throw new PeekStackValidationError(field, literalStart, 'an http:// or https:// URL');
+    return url;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new PeekStackValidationError(field, url, 'an http:// or https:// URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new PeekStackValidationError(field, `${parsed.protocol}//...`, 'an http:// or https:// URL');
+  }
+  if (parsed.username || parsed.password) {
+    throw new PeekStackValidationError(field, '<a URL with credentials, not shown>', 'a URL without user or password: give credentials as basicAuth or bearerToken');
+  }
+  return url;
+}
+
+function assertQueue(field: string, queue: RemoteWriteQueue): void {
+  for (const [key, value] of Object.entries(queue)) {
+    if (value !== undefined) assertIntegerInRange(`${field}.${key}`, value as number, 1, 10_000_000, '');
+  }
 }

@@ -3,6 +3,8 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { DockerService } from './docker-service';
 import { DEFAULT_IMAGES } from './images';
 import { PeekStackValidationError } from './errors';
+import { MonitoringComponent } from './component';
+import { componentOf, SCAPHANDRE_COMPONENT } from './components';
 import { ScrapeTarget } from './scrape-target';
 import { assertNonEmpty, assertPinnedImage } from './validate';
 
@@ -72,6 +74,8 @@ export class Scaphandre extends Construct {
   public readonly command: readonly string[];
   public readonly service: DockerService;
   public readonly scrapeTarget: ScrapeTarget;
+  /** The exporter as a component: scrape target, rules, dashboards and metric catalog from one place. */
+  public readonly component: MonitoringComponent;
 
   constructor(scope: Construct, id: string, props: ScaphandreProps) {
     super(scope, id);
@@ -92,7 +96,7 @@ export class Scaphandre extends Construct {
     this.service = new DockerService(this, 'service', {
       image: this.image,
       containerName: this.containerName,
-      component: 'scaphandre',
+      component: SCAPHANDRE_COMPONENT.name,
       provider: props.provider,
       command: [...this.command],
       // Reading energy_uj is root-only since CVE-2020-8694 and Docker mounts /sys read-only and masks
@@ -111,13 +115,14 @@ export class Scaphandre extends Construct {
       ],
     });
     this.scrapeTarget = {
-      jobName: 'scaphandre',
+      jobName: SCAPHANDRE_COMPONENT.jobName,
       address: `${this.containerName}:${SCAPHANDRE_PORT}`,
       scrapeIntervalSeconds: props.scrapeIntervalSeconds,
       minScrapeIntervalSeconds: SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS,
       dropMetrics: SCAPHANDRE_DROPPED_METRICS,
       fallbackScrapeProtocol: 'PrometheusText0.0.4',
     };
+    this.component = componentOf(SCAPHANDRE_COMPONENT, this.scrapeTarget);
   }
 }
 

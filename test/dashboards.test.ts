@@ -12,8 +12,8 @@ import { stringify } from 'yaml';
 import { buildDashboards } from '../dashboards';
 import { lookupMetric } from '../src/metric-catalog';
 import { toolPath } from './real/tools';
-import { dashboardQueries, dashboardVariables, panelsOf, substituteVariables } from './support/dashboard-queries';
-import { metricNames, selectorUses } from './support/promql';
+import { dashboardQueries, dashboardVariables, panelsOf, substituteVariables } from '../src/dashboard-queries';
+import { metricNames, selectorUses } from '../src/promql';
 
 const dashboards = buildDashboards();
 const queries = dashboardQueries(dashboards);

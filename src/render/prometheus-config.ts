@@ -1,9 +1,15 @@
+import { HOST_LABEL } from '../labels';
 import { toYaml } from './yaml';
+
+export { HOST_LABEL };
 
 /** How Prometheus authenticates to, and verifies, an HTTPS scrape target. */
 export interface ScrapeTls {
-  /** Path, inside the Prometheus container, of the CA certificate that signed the target's certificate. */
-  readonly caFile: string;
+  /**
+   * Path, inside the Prometheus container, of the CA certificate that signed the target's certificate.
+   * @default - the system's CAs
+   */
+  readonly caFile?: string;
   /** Name to verify in the target's certificate, when it differs from the target's host name. */
   readonly serverName?: string;
 }
@@ -41,6 +47,63 @@ export interface ScrapeJob {
   readonly fallbackScrapeProtocol?: 'PrometheusText0.0.4' | 'PrometheusText1.0.0' | 'OpenMetricsText1.0.0';
 }
 
+/** How Prometheus authenticates to an endpoint it sends data to: basic auth or a bearer token, from files. */
+export interface OutgoingAuth {
+  /** @default - no basic auth */
+  readonly basicAuth?: ScrapeBasicAuth;
+  /**
+   * Path, inside the container, of a file holding a bearer token (`Authorization: Bearer ...`).
+   * @default - no bearer token
+   */
+  readonly bearerTokenFile?: string;
+}
+
+/** Queue settings of one remote_write endpoint (Prometheus's `queue_config`). */
+export interface RemoteWriteQueue {
+  /** Samples buffered per shard. @default - Prometheus's (10000) */
+  readonly capacity?: number;
+  /** @default - Prometheus's (50) */
+  readonly maxShards?: number;
+  /** @default - Prometheus's (1) */
+  readonly minShards?: number;
+  /** @default - Prometheus's (2000) */
+  readonly maxSamplesPerSend?: number;
+  /** @default - Prometheus's (5 s) */
+  readonly batchSendDeadlineSeconds?: number;
+  /** @default - Prometheus's (30 ms) */
+  readonly minBackoffMilliseconds?: number;
+  /** @default - Prometheus's (5 s) */
+  readonly maxBackoffMilliseconds?: number;
+}
+
+/** One remote_write endpoint, secrets referenced by file. */
+export interface RemoteWriteConfig extends OutgoingAuth {
+  /** Endpoint name, unique: Prometheus labels its remote-storage metrics with it. */
+  readonly name: string;
+  /** `http(s)://...` write URL. */
+  readonly url: string;
+  /** @default - plain HTTP, or HTTPS verified against the system CAs */
+  readonly tls?: ScrapeTls;
+  /** Extra HTTP headers (a tenant header for Mimir or Thanos). @default - none */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** @default - Prometheus's queue settings */
+  readonly queue?: RemoteWriteQueue;
+  /** @default - Prometheus's (30 s) */
+  readonly remoteTimeoutSeconds?: number;
+}
+
+/** One Alertmanager (or an HA set of them) Prometheus sends alerts to. */
+export interface AlertmanagerConfig extends OutgoingAuth {
+  /** `host:port` of each Alertmanager of the set. */
+  readonly targets: readonly string[];
+  /** @default 'https' when `tls` is set, else 'http' */
+  readonly scheme?: 'http' | 'https';
+  /** @default - plain HTTP */
+  readonly tls?: ScrapeTls;
+  /** Path prefix of the Alertmanager API. @default '/' */
+  readonly pathPrefix?: string;
+}
+
 /** Input of prometheus.yml. */
 export interface PrometheusConfigInput {
   /** Value of the `host` label put on every series of every job (and on alerts / remote writes). */
@@ -51,12 +114,62 @@ export interface PrometheusConfigInput {
   /** Rule files, paths inside the container. */
   readonly ruleFiles: readonly string[];
   readonly jobs: readonly ScrapeJob[];
+  /** @default - none */
+  readonly remoteWrite?: readonly RemoteWriteConfig[];
+  /** @default - none: alerts stay in Prometheus */
+  readonly alertmanagers?: readonly AlertmanagerConfig[];
 }
 
-/** The label that names the host on every series. */
-export const HOST_LABEL = 'host';
-
 const seconds = (value: number): string => `${value}s`;
+
+function renderTls(tls: ScrapeTls): Record<string, unknown> {
+  return { ...(tls.caFile ? { ca_file: tls.caFile } : {}), ...(tls.serverName ? { server_name: tls.serverName } : {}), min_version: 'TLS12' };
+}
+
+function renderAuth(auth: OutgoingAuth): Record<string, unknown> {
+  return {
+    ...(auth.basicAuth ? { basic_auth: { username: auth.basicAuth.username, password_file: auth.basicAuth.passwordFile } } : {}),
+    ...(auth.bearerTokenFile ? { authorization: { type: 'Bearer', credentials_file: auth.bearerTokenFile } } : {}),
+  };
+}
+
+const milliseconds = (value: number): string => `${value}ms`;
+
+function renderQueue(queue: RemoteWriteQueue): Record<string, unknown> {
+  const entries: [string, unknown][] = [
+    ['capacity', queue.capacity],
+    ['max_shards', queue.maxShards],
+    ['min_shards', queue.minShards],
+    ['max_samples_per_send', queue.maxSamplesPerSend],
+    ['batch_send_deadline', queue.batchSendDeadlineSeconds === undefined ? undefined : seconds(queue.batchSendDeadlineSeconds)],
+    ['min_backoff', queue.minBackoffMilliseconds === undefined ? undefined : milliseconds(queue.minBackoffMilliseconds)],
+    ['max_backoff', queue.maxBackoffMilliseconds === undefined ? undefined : milliseconds(queue.maxBackoffMilliseconds)],
+  ];
+  return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
+}
+
+function renderRemoteWrite(endpoint: RemoteWriteConfig): Record<string, unknown> {
+  return {
+    name: endpoint.name,
+    url: endpoint.url,
+    ...(endpoint.remoteTimeoutSeconds !== undefined ? { remote_timeout: seconds(endpoint.remoteTimeoutSeconds) } : {}),
+    ...(endpoint.headers && Object.keys(endpoint.headers).length > 0 ? { headers: { ...endpoint.headers } } : {}),
+    ...renderAuth(endpoint),
+    ...(endpoint.tls ? { tls_config: renderTls(endpoint.tls) } : {}),
+    ...(endpoint.queue ? { queue_config: renderQueue(endpoint.queue) } : {}),
+  };
+}
+
+function renderAlertmanagers(alertmanager: AlertmanagerConfig): Record<string, unknown> {
+  return {
+    scheme: alertmanager.scheme ?? (alertmanager.tls ? 'https' : 'http'),
+    path_prefix: alertmanager.pathPrefix ?? '/',
+    api_version: 'v2',
+    ...renderAuth(alertmanager),
+    ...(alertmanager.tls ? { tls_config: renderTls(alertmanager.tls) } : {}),
+    static_configs: [{ targets: [...alertmanager.targets] }],
+  };
+}
 
 /** Renders one scrape job as Prometheus expects it (snake_case keys). */
 function renderJob(job: ScrapeJob, hostLabel: string): Record<string, unknown> {
@@ -67,18 +180,8 @@ function renderJob(job: ScrapeJob, hostLabel: string): Record<string, unknown> {
     metrics_path: job.metricsPath ?? '/metrics',
     scheme: job.tls ? 'https' : 'http',
     ...(job.fallbackScrapeProtocol ? { fallback_scrape_protocol: job.fallbackScrapeProtocol } : {}),
-    ...(job.tls
-      ? {
-          tls_config: {
-            ca_file: job.tls.caFile,
-            ...(job.tls.serverName ? { server_name: job.tls.serverName } : {}),
-            min_version: 'TLS12',
-          },
-        }
-      : {}),
-    ...(job.basicAuth
-      ? { basic_auth: { username: job.basicAuth.username, password_file: job.basicAuth.passwordFile } }
-      : {}),
+    ...(job.tls ? { tls_config: renderTls(job.tls) } : {}),
+    ...renderAuth({ basicAuth: job.basicAuth }),
     static_configs: [{ targets: [...job.targets] }],
     // Target relabeling puts the host label on every series of the job, including `up`; external
     // labels alone would not, since Prometheus applies them only to data leaving the server.
@@ -100,7 +203,11 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): string {
         external_labels: { [HOST_LABEL]: input.hostLabel },
       },
       rule_files: [...input.ruleFiles],
+      // Alerts carry the host label too: external labels are applied to every alert sent.
+      ...(input.alertmanagers && input.alertmanagers.length > 0 ? { alerting: { alertmanagers: input.alertmanagers.map(renderAlertmanagers) } } : {}),
       scrape_configs: input.jobs.map((job) => renderJob(job, input.hostLabel)),
+      // Remote-written samples carry the host label through the external labels.
+      ...(input.remoteWrite && input.remoteWrite.length > 0 ? { remote_write: input.remoteWrite.map(renderRemoteWrite) } : {}),
     },
     `Rendered by PeekStack CDK for host ${input.hostLabel}. Do not edit: it is replaced on every deploy.`,
   );

@@ -5,7 +5,7 @@
  * breaks a query on purpose, so the check that guards the dashboards is itself shown to bite.
  */
 import type { DashboardDefinition } from '../../dashboards';
-import { dashboardQueries, substituteVariables } from '../support/dashboard-queries';
+import { dashboardQueries, substituteVariables } from '../../src/dashboard-queries';
 import type { QueryOutcome } from './prometheus-api';
 import { seriesOf } from './prometheus-api';
 

@@ -10,7 +10,7 @@ import { buildDashboards, type DashboardDefinition } from '../../dashboards';
 import { CONTAINERS_DASHBOARD_UID } from '../../dashboards/containers';
 import { POWER_DASHBOARD_UID } from '../../dashboards/power';
 import { SYSTEM_DASHBOARD_UID } from '../../dashboards/system';
-import { builtinValuesFor } from '../support/dashboard-queries';
+import { builtinValuesFor } from '../../src/dashboard-queries';
 import { METRIC_CATALOG } from '../../src/metric-catalog';
 import { seriesOf } from './prometheus-api';
 import {

@@ -43,9 +43,14 @@ export function resolveReferences(content: string, values: TerraformValues): str
   });
 }
 
+/** Terraform's escapes of literal template sequences (`$${`, `%%{`), undone as Terraform would. */
+export function unescapeTemplateSequences(text: string): string {
+  return text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+}
+
 /** The text of one upload of a synthesized container. */
 export function uploadText(upload: { content?: string; content_base64?: string }): string {
-  return upload.content_base64 !== undefined ? Buffer.from(upload.content_base64, 'base64').toString('utf8') : (upload.content ?? '');
+  return upload.content_base64 !== undefined ? Buffer.from(upload.content_base64, 'base64').toString('utf8') : unescapeTemplateSequences(upload.content ?? '');
 }
 
 /**

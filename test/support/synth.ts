@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
+import { uploadText } from './deployed-files';
 
 /** The synthesized JSON of a stack, typed loosely for assertions. */
 export interface SynthesizedStack {
@@ -58,5 +59,5 @@ export function containerNamed(synth: SynthesizedStack, name: string): Record<st
 export function uploadedFile(container: Record<string, any>, path: string): string {
   const upload = (container.upload as any[]).find((u) => u.file === path);
   if (!upload) throw new Error(`no upload ${path}; have ${(container.upload as any[]).map((u) => u.file).join(', ')}`);
-  return upload.content_base64 !== undefined ? Buffer.from(upload.content_base64, 'base64').toString('utf8') : upload.content;
+  return uploadText(upload);
 }

@@ -1,9 +1,9 @@
 /**
- * The queries of the built dashboards, and Grafana-variable substitution that turns them into
+ * The queries of dashboards, and Grafana-variable substitution that turns them into
  * plain PromQL that promtool and a real Prometheus accept. Shared by the dashboard contract test
  * and the runtime test that evaluates every query against a real Prometheus.
  */
-import type { DashboardDefinition } from '../../dashboards';
+import type { DashboardDefinition } from '../dashboards';
 
 /** One Prometheus query of one dashboard panel. */
 export interface DashboardQuery {
@@ -34,7 +34,7 @@ export interface DashboardVariable {
 }
 
 // The slice of the dashboard JSON model read here; `DashboardDefinition.json` is a plain object.
-interface PanelJson {
+export interface PanelJson {
   id?: number;
   type?: string;
   title?: string;

@@ -1,0 +1,39 @@
+/**
+ * Built-in defaults and bounds of the constructs' settings that the fleet file also exposes: one
+ * place, read by the constructs (`props.x ?? DEFAULTS.x`) and by the fleet-file schema, so the two
+ * cannot drift. No cdktf here: `peekstack validate` and `list` load it without the constructs.
+ */
+
+/** An inclusive integer range. */
+export interface IntegerBounds {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Prometheus (see {@link PrometheusProps}). */
+export const PROMETHEUS_DEFAULTS = {
+  scrapeIntervalSeconds: 15,
+  /** Capped at the interval when that is shorter. */
+  scrapeTimeoutSeconds: 10,
+  retentionDays: 15,
+  retentionSizeGigabytes: 10,
+  publishedPort: 19090,
+  bounds: {
+    intervalSeconds: { min: 1, max: 3600 } as IntegerBounds,
+    retentionDays: { min: 1, max: 3650 } as IntegerBounds,
+    retentionSizeGigabytes: { min: 1, max: 100_000 } as IntegerBounds,
+  },
+} as const;
+
+/** node_exporter (see {@link NodeExporterProps}). */
+export const NODE_EXPORTER_DEFAULTS = {
+  port: 9100,
+} as const;
+
+/** Grafana (see {@link GrafanaProps}). */
+export const GRAFANA_DEFAULTS = {
+  publishedPort: 13000,
+} as const;
+
+/** TCP ports. */
+export const PORT_BOUNDS: IntegerBounds = { min: 1, max: 65535 };
