@@ -1,13 +1,16 @@
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
+import { Lazy } from 'cdktf';
 import { DOCKER_HOST_GATEWAY_ENTRY, DockerService, UploadedFile } from './docker-service';
 import { DEFAULT_IMAGES } from './images';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { ServerCertificate } from './certificate-authority';
 import { PeekStackValidationError } from './errors';
 import { renderDashboardProvider, renderDatasources, PrometheusDatasourceInput } from './render/grafana-provisioning';
-import { assertNonEmpty, assertPinnedImage, assertPort, assertSecretToken, assertUserName, assertVolumeName, findDuplicate } from './validate';
+import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertSecretToken, assertUserName, assertVolumeName, findDuplicate } from './validate';
+import { DashboardDefinition, toDashboardDefinition } from '../dashboards';
+import { assertHttpUrl } from './prometheus';
 
 /** A collector's Prometheus as Grafana needs to know it. */
 export interface GrafanaPrometheusSource {
@@ -32,12 +35,50 @@ export interface DashboardFile {
   readonly json: object;
 }
 
+/** A datasource added with {@link Grafana.addDatasource}: another Prometheus-compatible store (the fleet store, Mimir, Thanos...). */
+export interface GrafanaDatasource {
+  /** Display name, unique. Names starting with `PeekStack ` appear in the dashboards' datasource picker. */
+  readonly name: string;
+  /** Stable uid, unique: letters, digits, `_` and `-`. */
+  readonly uid: string;
+  /** Query URL (http or https; a literal or a token from another stack). */
+  readonly url: string;
+  /**
+   * Basic auth; the password is a Terraform token, uploaded to a file Grafana reads with `$__file{}`.
+   * @default - none
+   */
+  readonly basicAuth?: { readonly username: string; readonly password: string };
+  /**
+   * PEM of the CA to verify the server against (a literal or a token).
+   * @default - the system's CAs
+   */
+  readonly caCertificatePem?: string;
+  /**
+   * Extra HTTP headers on every query (a tenant header: `X-Scope-OrgID` for Mimir). Not for secrets.
+   * @default - none
+   */
+  readonly httpHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Grafana's minimum step (`timeInterval`): the scrape interval of the data behind it.
+   * @default 15
+   */
+  readonly scrapeIntervalSeconds?: number;
+  /**
+   * Make it Grafana's default datasource (instead of the first collector's).
+   * @default false
+   */
+  readonly isDefault?: boolean;
+}
+
 /** Props of {@link Grafana}. */
 export interface GrafanaProps {
   /** One datasource per collector; at least one. */
   readonly sources: readonly GrafanaPrometheusSource[];
-  /** Dashboards to provision, in the `PeekStack` folder. */
-  readonly dashboards: readonly DashboardFile[];
+  /**
+   * Dashboards to provision, in the `PeekStack` folder; more with {@link Grafana.addDashboard}.
+   * @default - none
+   */
+  readonly dashboards?: readonly (DashboardFile & { readonly uid?: string })[];
   /**
    * Pinned image.
    * @default DEFAULT_IMAGES.grafana
@@ -139,11 +180,9 @@ export class Grafana extends Construct {
   public readonly protocol: 'http' | 'https';
   /** The admin password (a Terraform token). */
   public readonly adminPassword: string;
-  /** The datasources as provisioned. */
-  public readonly datasources: readonly PrometheusDatasourceInput[];
-  /** datasources.yml as uploaded. */
-  public readonly datasourcesYaml: string;
-  public readonly environment: readonly string[];
+  private readonly baseEnvironment: readonly string[];
+  private readonly datasourceList: PrometheusDatasourceInput[] = [];
+  private readonly dashboardList: DashboardDefinition[] = [];
   public readonly volume: Volume;
   public readonly service: DockerService;
 
@@ -168,12 +207,11 @@ export class Grafana extends Construct {
       ? assertSecretToken('Grafana.adminPassword', props.adminPassword)
       : new Password(this, 'admin-password', { length: 32, special: false }).result;
 
-    this.datasources = props.sources.map((source, index) => toDatasource(source, index, this.insecureSkipTlsVerify));
-    assertUnique('Grafana.sources', this.datasources.map((source) => source.uid), 'uid');
-    assertUnique('Grafana.sources', this.datasources.map((source) => source.name), 'name');
-    this.datasourcesYaml = renderDatasources(this.datasources);
+    this.datasourceList.push(...props.sources.map((source, index) => toDatasource(source, index, this.insecureSkipTlsVerify)));
+    assertUnique('Grafana.sources', this.datasourceList.map((source) => source.uid), 'uid');
+    assertUnique('Grafana.sources', this.datasourceList.map((source) => source.name), 'name');
 
-    this.environment = [
+    this.baseEnvironment = [
       `GF_SECURITY_ADMIN_USER=${this.adminUser}`,
       `GF_SECURITY_ADMIN_PASSWORD__FILE=${GRAFANA_PATHS.adminPassword}`,
       'GF_AUTH_ANONYMOUS_ENABLED=false',
@@ -184,7 +222,6 @@ export class Grafana extends Construct {
       'GF_ANALYTICS_CHECK_FOR_UPDATES=false',
       'GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES=false',
       'GF_NEWS_NEWS_FEED_ENABLED=false',
-      `GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH=${GRAFANA_PATHS.dashboards}/${props.dashboards[0]?.fileName ?? ''}`,
       ...(props.certificate
         ? [
             'GF_SERVER_PROTOCOL=https',
@@ -195,9 +232,9 @@ export class Grafana extends Construct {
         : []),
     ];
     const files: UploadedFile[] = [
-      { path: GRAFANA_PATHS.datasources, content: this.datasourcesYaml },
+      // Rendered at synthesis: datasources may still be added.
+      { path: GRAFANA_PATHS.datasources, content: () => this.datasourcesYaml },
       { path: GRAFANA_PATHS.dashboardProvider, content: renderDashboardProvider({ folder: 'PeekStack', path: GRAFANA_PATHS.dashboards }) },
-      ...props.dashboards.map((dashboard) => ({ path: `${GRAFANA_PATHS.dashboards}/${dashboard.fileName}`, content: JSON.stringify(dashboard.json, null, 2) })),
       { path: GRAFANA_PATHS.adminPassword, content: this.adminPassword },
       ...(props.certificate
         ? [
@@ -207,9 +244,9 @@ export class Grafana extends Construct {
           ]
         : []),
       ...props.sources.flatMap((source, index) => {
-        const datasource = this.datasources[index];
+        const datasource = this.datasourceList[index];
         return [
-          { path: datasource.basicAuthPasswordFile, content: assertSecretToken(`Grafana.sources[${index}].password`, source.password) },
+          { path: GRAFANA_PATHS.datasourcePassword(datasource.uid), content: assertSecretToken(`Grafana.sources[${index}].password`, source.password) },
           ...(datasource.caCertificateFile ? [{ path: datasource.caCertificateFile, content: source.caCertificatePem }] : []),
         ];
       }),
@@ -222,14 +259,96 @@ export class Grafana extends Construct {
       component: 'grafana',
       provider: props.provider,
       entrypoint: ['/bin/sh', '-c', START_SCRIPT],
-      env: [...this.environment],
+      // Rendered at synthesis: the home dashboard is the first one added, possibly after construction.
+      env: Lazy.listValue({ produce: () => [...this.environment] }),
       ports: [{ internal: GRAFANA_CONTAINER_PORT, external: this.publishedPort, ip: this.publishAddress, protocol: 'tcp' }],
       // A collector on this same host is reached through the host gateway (see prometheusSourceOf).
       host: [DOCKER_HOST_GATEWAY_ENTRY],
       volumes: [{ volumeName: this.volume.name, containerPath: GRAFANA_PATHS.data }],
       files,
     });
+    for (const dashboard of props.dashboards ?? []) this.addDashboard(isDashboardDefinition(dashboard) ? dashboard : dashboard.json);
   }
+
+  /** Grafana's environment: settings, and the first dashboard as the home dashboard. */
+  public get environment(): readonly string[] {
+    const home = this.dashboardList[0];
+    return [...this.baseEnvironment, ...(home ? [`GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH=${GRAFANA_PATHS.dashboards}/${home.fileName}`] : [])];
+  }
+
+  /** The datasources as provisioned. */
+  public get datasources(): readonly PrometheusDatasourceInput[] {
+    // One default only: an added datasource marked default takes it from the first collector's.
+    const addedDefault = this.datasourceList.some((source) => source.isDefault && !source.uid.startsWith(COLLECTOR_UID_PREFIX));
+    return this.datasourceList.map((source) => (addedDefault && source.uid.startsWith(COLLECTOR_UID_PREFIX) ? { ...source, isDefault: false } : source));
+  }
+
+  /** datasources.yml as uploaded: rendered from every datasource added so far. */
+  public get datasourcesYaml(): string {
+    return renderDatasources(this.datasources);
+  }
+
+  /** The dashboards provisioned, in order. */
+  public get dashboards(): readonly DashboardDefinition[] {
+    return this.dashboardList;
+  }
+
+  /**
+   * Provisions one more dashboard in the PeekStack folder: a Foundation SDK dashboard
+   * (`new DashboardBuilder(...).uid(...)...build()`), its JSON, or a {@link DashboardDefinition}.
+   * @throws PeekStackValidationError for a missing or invalid uid, or a uid already provisioned
+   */
+  public addDashboard(dashboard: DashboardDefinition | object): DashboardDefinition {
+    const definition = isDashboardDefinition(dashboard) ? dashboard : toDashboardDefinition(dashboard);
+    if (this.dashboardList.some((existing) => existing.uid === definition.uid)) {
+      throw new PeekStackValidationError('Grafana.addDashboard(dashboard).uid', definition.uid, 'a dashboard uid not already provisioned');
+    }
+    this.dashboardList.push(definition);
+    this.service.addFile({ path: `${GRAFANA_PATHS.dashboards}/${definition.fileName}`, content: JSON.stringify(definition.json, null, 2) });
+    return definition;
+  }
+
+  /**
+   * Provisions one more Prometheus-compatible datasource. Its password and CA are uploaded to files
+   * Grafana reads with `$__file{}`, so datasources.yml holds no secret.
+   * @throws PeekStackValidationError for a uid or name in use, a URL that is not http(s), or a literal password
+   */
+  public addDatasource(datasource: GrafanaDatasource): void {
+    const field = 'Grafana.addDatasource(datasource)';
+    assertMatches(`${field}.uid`, datasource.uid, /^[A-Za-z0-9_-]{1,40}$/, '1 to 40 letters, digits, "_" or "-"');
+    assertNonEmpty(`${field}.name`, datasource.name);
+    assertHttpUrl(`${field}.url`, datasource.url);
+    if (this.datasourceList.some((existing) => existing.uid === datasource.uid)) throw new PeekStackValidationError(`${field}.uid`, datasource.uid, 'a datasource uid not already provisioned');
+    if (this.datasourceList.some((existing) => existing.name === datasource.name)) throw new PeekStackValidationError(`${field}.name`, datasource.name, 'a datasource name not already provisioned');
+    for (const header of Object.keys(datasource.httpHeaders ?? {})) {
+      if (/^(authorization|cookie)$/i.test(header)) throw new PeekStackValidationError(`${field}.httpHeaders`, header, 'headers other than Authorization and Cookie: give credentials as basicAuth (a Terraform token)');
+    }
+    if (datasource.basicAuth) {
+      assertUserName(`${field}.basicAuth.username`, datasource.basicAuth.username);
+      assertSecretToken(`${field}.basicAuth.password`, datasource.basicAuth.password);
+      this.service.addFile({ path: GRAFANA_PATHS.datasourcePassword(datasource.uid), content: datasource.basicAuth.password });
+    }
+    if (datasource.caCertificatePem) this.service.addFile({ path: GRAFANA_PATHS.datasourceCa(datasource.uid), content: datasource.caCertificatePem });
+    this.datasourceList.push({
+      name: datasource.name,
+      uid: datasource.uid,
+      url: datasource.url,
+      basicAuthUser: datasource.basicAuth?.username,
+      basicAuthPasswordFile: datasource.basicAuth ? GRAFANA_PATHS.datasourcePassword(datasource.uid) : undefined,
+      caCertificateFile: datasource.caCertificatePem ? GRAFANA_PATHS.datasourceCa(datasource.uid) : undefined,
+      httpHeaders: datasource.httpHeaders,
+      scrapeIntervalSeconds: assertIntegerInRange(`${field}.scrapeIntervalSeconds`, datasource.scrapeIntervalSeconds ?? 15, 1, 3600, 'seconds'),
+      isDefault: datasource.isDefault ?? false,
+    });
+  }
+}
+
+/** Uids of the per-collector datasources: `peekstack-<host>`. */
+const COLLECTOR_UID_PREFIX = 'peekstack-';
+
+function isDashboardDefinition(value: object): value is DashboardDefinition {
+  const candidate = value as Partial<DashboardDefinition>;
+  return typeof candidate.uid === 'string' && typeof candidate.fileName === 'string' && typeof candidate.json === 'object' && candidate.json !== null;
 }
 
 /** Datasource of one collector, with its secrets referenced by file. */
@@ -243,7 +362,7 @@ function toDatasource(source: GrafanaPrometheusSource, index: number, skipTlsVer
   if (!source.password) {
     throw new PeekStackValidationError(`${field}.password`, source.password, `the basic-auth password of host "${source.hostName}"'s Prometheus`);
   }
-  const uid = `peekstack-${source.hostName}`;
+  const uid = `${COLLECTOR_UID_PREFIX}${source.hostName}`;
   return {
     name: `PeekStack ${source.hostName}`,
     uid,

@@ -1,12 +1,22 @@
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { buildDashboards } from '../dashboards';
+import type { DashboardDefinition } from '../dashboards';
+import { catalogProblems, dashboardExpressions, MetricCatalogIndex } from './catalog-check';
 import { Collector } from './collector';
 import { Grafana, GrafanaPrometheusSource, GrafanaProps } from './grafana';
 import { DOCKER_HOST_GATEWAY_NAME } from './docker-service';
 
 /** Grafana settings an interface user may change. */
 export type InterfaceGrafanaOptions = Omit<GrafanaProps, 'sources' | 'dashboards' | 'portsInUse' | 'provider'>;
+
+/** The dashboards of the collectors' components, each once (the same component on many hosts brings the same dashboard). */
+export function dashboardsOf(collectors: readonly Collector[]): DashboardDefinition[] {
+  const byUid = new Map<string, DashboardDefinition>();
+  for (const component of collectors.flatMap((collector) => collector.components)) {
+    for (const dashboard of component.dashboards ?? []) if (!byUid.has(dashboard.uid)) byUid.set(dashboard.uid, dashboard);
+  }
+  return [...byUid.values()];
+}
 
 /** Props of {@link Interface}. */
 export interface InterfaceProps {
@@ -47,18 +57,35 @@ export function publishedPortsOf(collector: Collector): { port: number; owner: s
   ];
 }
 
-/** The interface: Grafana wired to every collector, with PeekStack's dashboards. */
+/**
+ * The interface: Grafana wired to every collector, with the dashboards of their components. At
+ * synthesis every dashboard (PeekStack's and those added) is checked against the metrics the
+ * collectors' components produce.
+ */
 export class Interface extends Construct {
   public readonly grafana: Grafana;
+  private readonly collectors: readonly Collector[];
 
   constructor(scope: Construct, id: string, props: InterfaceProps) {
     super(scope, id);
     this.grafana = new Grafana(this, 'grafana', {
       ...props.grafana,
       sources: props.collectors.map((collector) => prometheusSourceOf(collector, collector === props.colocatedCollector)),
-      dashboards: buildDashboards(),
+      dashboards: dashboardsOf(props.collectors),
       portsInUse: props.colocatedCollector ? publishedPortsOf(props.colocatedCollector) : [],
       provider: props.provider,
     });
+    this.collectors = props.collectors;
+    this.node.addValidation({ validate: () => this.catalogProblems() });
+  }
+
+  /** Every dashboard query that reads a metric no collector component produces, or uses it against its type. */
+  public catalogProblems(): string[] {
+    const catalog = new MetricCatalogIndex();
+    for (const collector of this.collectors) {
+      for (const component of collector.components) catalog.add(component.metrics ?? []);
+      catalog.addRecordingRules([...collector.prometheus.ruleGroups.values()].flat());
+    }
+    return catalogProblems(dashboardExpressions(this.grafana.dashboards), catalog);
   }
 }

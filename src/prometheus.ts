@@ -249,6 +249,7 @@ export class Prometheus extends Construct {
   public readonly volume: Volume;
   public readonly service: DockerService;
   private readonly jobs: ScrapeJob[] = [];
+  private readonly selfJob: ScrapeJob;
   private readonly ruleGroupsByFile = new Map<string, RuleGroup[]>();
   private readonly ruleFilePaths: string[] = [];
   private readonly remoteWrites: RemoteWriteConfig[] = [];
@@ -327,13 +328,17 @@ export class Prometheus extends Construct {
     });
 
     for (const target of props.scrapeTargets ?? []) this.addScrapeTarget(target);
-    this.addScrapeTarget({
-      jobName: JOB.prometheus,
-      address: `localhost:${PROMETHEUS_CONTAINER_PORT}`,
-      tls: { caCertificatePem: props.caCertificatePem, serverName: 'localhost' },
-      basicAuth: { username: props.credentials.username, password: props.credentials.password },
-      dropMetrics: PROMETHEUS_SELF_DROPPED_METRICS,
-    });
+    // Its own job, rendered last; its password is the construct's own credentials (already checked by whoever made them).
+    this.selfJob = this.addTarget(
+      {
+        jobName: JOB.prometheus,
+        address: `localhost:${PROMETHEUS_CONTAINER_PORT}`,
+        tls: { caCertificatePem: props.caCertificatePem, serverName: 'localhost' },
+        basicAuth: { username: props.credentials.username, password: props.credentials.password },
+        dropMetrics: PROMETHEUS_SELF_DROPPED_METRICS,
+      },
+      false,
+    );
     for (const file of props.ruleFiles ?? []) this.addRuleFile(file);
     for (const group of props.ruleGroups ?? []) this.addRuleGroup(group);
     for (const endpoint of props.remoteWrite ?? []) this.addRemoteWrite(endpoint);
@@ -342,7 +347,7 @@ export class Prometheus extends Construct {
 
   /** The scrape jobs, defaults applied, as rendered into prometheus.yml. */
   public get scrapeJobs(): readonly ScrapeJob[] {
-    return this.jobs;
+    return [...this.jobs, this.selfJob];
   }
 
   /** The remote_write endpoints, as rendered (secrets as file paths). */
@@ -368,7 +373,7 @@ export class Prometheus extends Construct {
       scrapeTimeoutSeconds: this.scrapeTimeoutSeconds,
       evaluationIntervalSeconds: this.evaluationIntervalSeconds,
       ruleFiles: this.ruleFilePaths,
-      jobs: this.jobs,
+      jobs: this.scrapeJobs,
       remoteWrite: this.remoteWrites,
       alertmanagers: this.alertmanagerSets,
     });
@@ -380,18 +385,25 @@ export class Prometheus extends Construct {
    */
   public addScrapeTarget(target: ScrapeTarget): void {
     assertMatches('Prometheus.addScrapeTarget(target).jobName', target.jobName, SAFE_NAME, SAFE_NAME_ALLOWED);
-    if (this.jobs.some((job) => job.jobName === target.jobName)) {
+    // The self job is rendered last but its name is always taken.
+    if ([...this.jobs.map((job) => job.jobName), JOB.prometheus].includes(target.jobName)) {
       throw new PeekStackValidationError('Prometheus.addScrapeTarget(target).jobName', target.jobName, 'a job name not already scraped by this Prometheus (each exporter once)');
     }
+    this.jobs.push(this.addTarget(target, true));
+  }
+
+  /** Checks a target, uploads its CA and password files, and returns its job. */
+  private addTarget(target: ScrapeTarget, passwordMustBeToken: boolean): ScrapeJob {
     assertNonEmpty(`Prometheus.addScrapeTarget(target).address`, target.address);
     const job = this.toScrapeJob(target);
     if (target.tls) this.service.addFile({ path: PROMETHEUS_PATHS.targetCa(target.jobName), content: target.tls.caCertificatePem });
     if (target.basicAuth) {
-      assertSecretToken(`Prometheus.addScrapeTarget(${target.jobName}).basicAuth.password`, target.basicAuth.password);
+      if (passwordMustBeToken) assertSecretToken(`Prometheus.addScrapeTarget(${target.jobName}).basicAuth.password`, target.basicAuth.password);
       this.service.addFile({ path: PROMETHEUS_PATHS.targetPassword(target.jobName), content: target.basicAuth.password });
     }
-    this.jobs.push(job);
+    return job;
   }
+
 
   /**
    * Loads one more rule group, beside PeekStack's own (never replacing them). The rule file is

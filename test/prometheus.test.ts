@@ -73,7 +73,7 @@ describe('Prometheus', () => {
     ['a fractional interval', { scrapeIntervalSeconds: 2.5 }, /^Prometheus\.scrapeIntervalSeconds: got 2\.5; expected an integer from 1 to 3600 seconds$/],
     ['a zero retention', { retentionDays: 0 }, /^Prometheus\.retentionDays: got 0; expected an integer from 1 to 3650 days$/],
     ['a bad volume name', { dataVolumeName: '-data' }, /^Prometheus\.dataVolumeName: got "-data"; expected a Docker volume name/],
-    ['a duplicate job', { scrapeTargets: [{ jobName: 'prometheus', address: 'x:1' }] }, /^Prometheus\.scrapeTargets: got "prometheus"; expected unique job names/],
+    ['a duplicate job', { scrapeTargets: [{ jobName: 'prometheus', address: 'x:1' }] }, /^Prometheus\.addScrapeTarget\(target\)\.jobName: got "prometheus"; expected a job name not already scraped/],
     ['a job timeout over its interval', { scrapeTargets: [{ jobName: 'x', address: 'x:1', scrapeIntervalSeconds: 5, scrapeTimeoutSeconds: 9 }] }, /^Prometheus\.scrapeTargets\[x\]\.scrapeTimeoutSeconds: got 9; expected an integer from 1 to 5 seconds/],
   ])('refuses %s', (_name, props, message) => {
     expect(() => build(props as Partial<PrometheusProps>)).toThrow(message);

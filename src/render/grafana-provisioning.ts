@@ -6,14 +6,17 @@ export interface PrometheusDatasourceInput {
   readonly name: string;
   /** Stable uid, unique: dashboards and links keep working across re-provisioning. */
   readonly uid: string;
-  /** `https://host:port` of the collector's Prometheus. */
+  /** `https://host:port` of the collector's Prometheus (or of another Prometheus-compatible query API). */
   readonly url: string;
-  readonly basicAuthUser: string;
-  /** File inside the Grafana container that holds the basic-auth password. */
-  readonly basicAuthPasswordFile: string;
+  /** @default - no basic auth */
+  readonly basicAuthUser?: string;
+  /** File inside the Grafana container that holds the basic-auth password. @default - no basic auth */
+  readonly basicAuthPasswordFile?: string;
+  /** Extra HTTP headers (a tenant header). @default - none */
+  readonly httpHeaders?: Readonly<Record<string, string>>;
   /**
    * File inside the Grafana container with the PEM CA to verify the server against.
-   * Undefined only with `skipTlsVerify`.
+   * @default - the system's CAs (always set for collectors unless `skipTlsVerify`)
    */
   readonly caCertificateFile?: string;
   /** Explicit, documented opt-in to not verifying the server's certificate. */
@@ -35,26 +38,32 @@ export function renderDatasources(datasources: readonly PrometheusDatasourceInpu
     {
       apiVersion: 1,
       prune: true,
-      datasources: datasources.map((source) => ({
-        name: source.name,
-        uid: source.uid,
-        type: 'prometheus',
-        access: 'proxy',
-        url: source.url,
-        isDefault: source.isDefault ?? false,
-        editable: false,
-        basicAuth: true,
-        basicAuthUser: source.basicAuthUser,
-        jsonData: {
-          httpMethod: 'POST',
-          timeInterval: `${source.scrapeIntervalSeconds}s`,
-          ...(source.skipTlsVerify ? { tlsSkipVerify: true } : { tlsAuthWithCACert: true }),
-        },
-        secureJsonData: {
-          basicAuthPassword: `$__file{${source.basicAuthPasswordFile}}`,
-          ...(source.skipTlsVerify ? {} : { tlsCACert: `$__file{${source.caCertificateFile}}` }),
-        },
-      })),
+      datasources: datasources.map((source) => {
+        // Grafana's custom headers: httpHeaderName<N> in jsonData, httpHeaderValue<N> in secureJsonData.
+        const headers = Object.entries(source.httpHeaders ?? {});
+        return {
+          name: source.name,
+          uid: source.uid,
+          type: 'prometheus',
+          access: 'proxy',
+          url: source.url,
+          isDefault: source.isDefault ?? false,
+          editable: false,
+          basicAuth: source.basicAuthPasswordFile !== undefined,
+          ...(source.basicAuthUser !== undefined ? { basicAuthUser: source.basicAuthUser } : {}),
+          jsonData: {
+            httpMethod: 'POST',
+            timeInterval: `${source.scrapeIntervalSeconds}s`,
+            ...(source.skipTlsVerify ? { tlsSkipVerify: true } : source.caCertificateFile ? { tlsAuthWithCACert: true } : {}),
+            ...Object.fromEntries(headers.map(([name], index) => [`httpHeaderName${index + 1}`, name])),
+          },
+          secureJsonData: {
+            ...(source.basicAuthPasswordFile !== undefined ? { basicAuthPassword: `$__file{${source.basicAuthPasswordFile}}` } : {}),
+            ...(!source.skipTlsVerify && source.caCertificateFile ? { tlsCACert: `$__file{${source.caCertificateFile}}` } : {}),
+            ...Object.fromEntries(headers.map(([, value], index) => [`httpHeaderValue${index + 1}`, value])),
+          },
+        };
+      }),
     },
     'Rendered by PeekStack CDK: one datasource per collector host.',
   );

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMETHEUS_PATHS } from '../../src/prometheus';
-import { renderPeekStackRules } from '../../src/render/rules';
+import { renderPeekStackRules } from '../../src/components';
 import { promtool } from '../support/promtool';
 import { type Harness, startHarness } from './harness';
 import { httpsGet, scalarValue } from './prometheus-api';
