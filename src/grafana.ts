@@ -11,6 +11,8 @@ import { renderDashboardProvider, renderDatasources, PrometheusDatasourceInput }
 import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertSecretToken, assertUserName, assertVolumeName, findDuplicate } from './validate';
 import { DashboardDefinition, toDashboardDefinition } from '../dashboards';
 import { assertHttpUrl } from './prometheus';
+import { findPortClash } from './settings-rules';
+import { GRAFANA_DEFAULTS } from './defaults';
 
 /** A collector's Prometheus as Grafana needs to know it. */
 export interface GrafanaPrometheusSource {
@@ -190,14 +192,14 @@ export class Grafana extends Construct {
     super(scope, id);
     this.image = assertPinnedImage('Grafana.image', props.image ?? DEFAULT_IMAGES.grafana);
     this.containerName = assertNonEmpty('Grafana.containerName', props.containerName ?? 'peekstack-grafana');
-    this.publishedPort = assertPort('Grafana.publishedPort', props.publishedPort ?? 13000);
+    this.publishedPort = assertPort('Grafana.publishedPort', props.publishedPort ?? GRAFANA_DEFAULTS.publishedPort);
     this.publishAddress = assertNonEmpty('Grafana.publishAddress', props.publishAddress ?? '0.0.0.0');
     this.dataVolumeName = assertVolumeName('Grafana.dataVolumeName', props.dataVolumeName ?? 'peekstack-grafana-data');
     this.insecureSkipTlsVerify = props.insecureSkipTlsVerify ?? false;
     this.protocol = props.certificate ? 'https' : 'http';
-    const clash = (props.portsInUse ?? []).find((used) => used.port === this.publishedPort);
-    if (clash) {
-      throw new PeekStackValidationError('Grafana.publishedPort', this.publishedPort, `a port not already published on this host (${clash.owner} uses ${clash.port})`);
+    const portClash = findPortClash([...(props.portsInUse ?? []), { port: this.publishedPort, owner: 'Grafana' }]);
+    if (portClash) {
+      throw new PeekStackValidationError('Grafana.publishedPort', this.publishedPort, `a port not already published on this host (${portClash.clash.owner} uses ${portClash.clash.port})`);
     }
     if (props.sources.length === 0) {
       throw new PeekStackValidationError('Grafana.sources', [], 'at least one collector to show: an interface stack without collectors has nothing to display');

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { DOCKER_HOST_GATEWAY_NAME, DockerService } from './docker-service';
 import { DEFAULT_IMAGES } from './images';
+import { NODE_EXPORTER_DEFAULTS } from './defaults';
 import { MonitoringComponent } from './component';
 import { componentOf, NODE_EXPORTER_COMPONENT } from './components';
 import { ServerCertificate } from './certificate-authority';
@@ -94,7 +95,7 @@ export class NodeExporter extends Construct {
     super(scope, id);
     this.image = assertPinnedImage('NodeExporter.image', props.image ?? DEFAULT_IMAGES.nodeExporter);
     this.containerName = assertNonEmpty('NodeExporter.containerName', props.containerName ?? 'peekstack-node-exporter');
-    this.port = assertPort('NodeExporter.port', props.port ?? 9100);
+    this.port = assertPort('NodeExporter.port', props.port ?? NODE_EXPORTER_DEFAULTS.port);
     this.rapl = props.rapl ?? true;
     this.disabledCollectors = props.disabledCollectors ?? NODE_EXPORTER_DISABLED_COLLECTORS;
     this.command = [

@@ -14,6 +14,7 @@ import { renderWebConfig } from './render/web-config';
 import { assertRuleGroup, RuleGroup } from './rule-group';
 import { ScrapeTarget } from './scrape-target';
 import { PROMETHEUS_DEFAULTS } from './defaults';
+import { scrapeTimeoutProblem } from './settings-rules';
 import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertSecretToken, assertVolumeName } from './validate';
 
 /** Where Prometheus finds each file PeekStack uploads into its container. */
@@ -268,9 +269,11 @@ export class Prometheus extends Construct {
       'Prometheus.scrapeTimeoutSeconds',
       props.scrapeTimeoutSeconds ?? Math.min(PROMETHEUS_DEFAULTS.scrapeTimeoutSeconds, this.scrapeIntervalSeconds),
       bounds.intervalSeconds.min,
-      this.scrapeIntervalSeconds,
-      'seconds (no longer than Prometheus.scrapeIntervalSeconds)',
+      bounds.intervalSeconds.max,
+      'seconds',
     );
+    const timeoutProblem = scrapeTimeoutProblem(this.scrapeTimeoutSeconds, this.scrapeIntervalSeconds);
+    if (timeoutProblem) throw new PeekStackValidationError('Prometheus.scrapeTimeoutSeconds', this.scrapeTimeoutSeconds, `${timeoutProblem}, Prometheus.scrapeIntervalSeconds`);
     this.evaluationIntervalSeconds = assertIntegerInRange(
       'Prometheus.evaluationIntervalSeconds',
       props.evaluationIntervalSeconds ?? this.scrapeIntervalSeconds,

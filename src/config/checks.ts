@@ -1,4 +1,5 @@
 import { describeValue } from '../errors';
+import { findPortClash, scrapeTimeoutProblem } from '../settings-rules';
 import { SCAPHANDRE_FLOOR_REASON, SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from '../scaphandre';
 import { resolveStateBackend, stateLocation } from '../state-backend';
 import { FleetFile } from './schema';
@@ -96,18 +97,17 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
     if (host.name === spec.interface.host) {
       published.push({ port: spec.interface.port, owner: 'Grafana', path: file.interface.port === undefined ? ['interface'] : ['interface', 'port'] });
     }
-    published.forEach((entry, entryIndex) => {
-      const clash = published.slice(0, entryIndex).find((other) => other.port === entry.port);
-      if (clash) {
-        // Point at the port the user wrote, rather than at a built-in default it collides with.
-        const written = entry.path.length >= clash.path.length ? entry : clash;
-        problems.push({
-          path: written.path,
-          found: `port ${written.port} for ${written.owner}`,
-          allowed: `a port not already published on host "${host.name}" (${(written === entry ? clash : entry).owner} uses ${clash.port})`,
-        });
-      }
-    });
+    const portClash = findPortClash(published);
+    if (portClash) {
+      const { entry, clash } = portClash;
+      // Point at the port the user wrote, rather than at a built-in default it collides with.
+      const written = entry.path.length >= clash.path.length ? entry : clash;
+      problems.push({
+        path: written.path,
+        found: `port ${written.port} for ${written.owner}`,
+        allowed: `a port not already published on host "${host.name}" (${(written === entry ? clash : entry).owner} uses ${clash.port})`,
+      });
+    }
 
     // Scaphandre without its own interval follows the host's: Scaphandre's floor applies to that one.
     if (
@@ -121,12 +121,9 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
         allowed: `at least ${SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS} seconds while Scaphandre is enabled (${SCAPHANDRE_FLOOR_REASON}), or set exporters.scaphandre.scrapeIntervalSeconds`,
       });
     }
-    if (host.scrapeTimeoutSeconds !== undefined && host.scrapeTimeoutSeconds > host.scrapeIntervalSeconds) {
-      problems.push({
-        path: origin(file, index, ['scrapeTimeoutSeconds']),
-        found: describeValue(host.scrapeTimeoutSeconds),
-        allowed: `at most the scrape interval (${host.scrapeIntervalSeconds} s)`,
-      });
+    const timeoutProblem = host.scrapeTimeoutSeconds === undefined ? undefined : scrapeTimeoutProblem(host.scrapeTimeoutSeconds, host.scrapeIntervalSeconds);
+    if (timeoutProblem) {
+      problems.push({ path: origin(file, index, ['scrapeTimeoutSeconds']), found: describeValue(host.scrapeTimeoutSeconds), allowed: timeoutProblem });
     }
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validateDockerEndpoint } from '../docker-endpoint';
 import { PeekStackValidationError } from '../errors';
+import { PORT_BOUNDS, PROMETHEUS_DEFAULTS } from '../defaults';
 import { assertScaphandreInterval } from '../scaphandre';
 import { assertNoCredentials } from '../state-backend';
 import { assertAddress, assertPinnedImage } from '../validate';
@@ -41,8 +42,9 @@ function assertedString(assertion: (field: string, value: string) => unknown, ty
 
 const text = (what = 'a non-empty string') => z.string({ error: what }).min(1, { error: what });
 const flag = z.boolean({ error: 'true or false' });
-const port = integer(1, 65535, '(a TCP port)');
-const seconds = integer(1, 3600, 'seconds');
+const port = integer(PORT_BOUNDS.min, PORT_BOUNDS.max, '(a TCP port)');
+const { intervalSeconds, retentionDays, retentionSizeGigabytes } = PROMETHEUS_DEFAULTS.bounds;
+const seconds = integer(intervalSeconds.min, intervalSeconds.max, 'seconds');
 const image = assertedString(assertPinnedImage, 'an image reference such as "prom/prometheus:v3.5.3"');
 
 /** Host name: what Collector accepts. */
@@ -120,8 +122,8 @@ const exporterSchema = strict({ enabled: flag.optional(), image: image.optional(
 const settingsShape = {
   scrapeIntervalSeconds: seconds.optional(),
   scrapeTimeoutSeconds: seconds.optional(),
-  retentionDays: integer(1, 3650, 'days').optional(),
-  retentionSizeGigabytes: integer(1, 100_000, 'GiB').optional(),
+  retentionDays: integer(retentionDays.min, retentionDays.max, 'days').optional(),
+  retentionSizeGigabytes: integer(retentionSizeGigabytes.min, retentionSizeGigabytes.max, 'GiB').optional(),
   ports: strict({ prometheus: port.optional(), nodeExporter: port.optional() }).optional(),
   exporters: strict({
     nodeExporter: exporterSchema.optional(),

@@ -1,16 +1,18 @@
 import { DockerEndpoint } from '../docker-endpoint';
 import { DEFAULT_IMAGES } from '../images';
+import { GRAFANA_DEFAULTS, NODE_EXPORTER_DEFAULTS, PROMETHEUS_DEFAULTS } from '../defaults';
 import { StateBackend } from '../state-backend';
 import { FleetFile, HostSettings } from './schema';
 import { collectorStackName, INTERFACE_STACK_NAME } from './stack-names';
 
 /** Built-in values of every optional fleet setting: the one place they are applied. */
 export const FLEET_DEFAULTS = {
-  scrapeIntervalSeconds: 15,
-  retentionDays: 15,
-  retentionSizeGigabytes: 10,
-  ports: { prometheus: 19090, nodeExporter: 9100 },
-  grafanaPort: 13000,
+  // The constructs' own defaults (src/defaults.ts): the file and the constructs cannot drift.
+  scrapeIntervalSeconds: PROMETHEUS_DEFAULTS.scrapeIntervalSeconds,
+  retentionDays: PROMETHEUS_DEFAULTS.retentionDays,
+  retentionSizeGigabytes: PROMETHEUS_DEFAULTS.retentionSizeGigabytes,
+  ports: { prometheus: PROMETHEUS_DEFAULTS.publishedPort, nodeExporter: NODE_EXPORTER_DEFAULTS.port },
+  grafanaPort: GRAFANA_DEFAULTS.publishedPort,
   backend: { type: 'local' } as StateBackend,
   credentials: 'generate' as const,
 } as const;
