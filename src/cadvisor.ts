@@ -104,6 +104,13 @@ export class Cadvisor extends Construct {
       image: this.image,
       containerName: this.containerName,
       component: CADVISOR_COMPONENT.name,
+      hardening: {
+        memoryLimitMegabytes: 512,
+        // Privileged (below) keeps every capability whatever is dropped: not set, to say so plainly.
+        dropAllCapabilities: false,
+        // Read-only root filesystem not set: not verified with the image here (no Docker engine on the
+        // test machines). The image brings its own health check (wget of /healthz).
+      },
       provider: props.provider,
       command: [...this.command],
       // cgroup and /dev/kmsg (OOM events) access need it: the documented way to run cAdvisor.

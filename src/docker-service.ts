@@ -5,6 +5,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Lazy, Token } from 'cdktf';
 import { PeekStackValidationError } from './errors';
 import { COMPONENT_LABEL } from './labels';
+import { hardeningSettings, HardeningProfile } from './hardening';
 
 export { COMPONENT_LABEL };
 
@@ -42,6 +43,12 @@ export interface DockerServiceProps
   readonly component: string;
   /** Files to upload into the container. */
   readonly files?: readonly UploadedFile[];
+  /**
+   * What of Docker's hardening this container takes (memory limit, no-new-privileges, dropped
+   * capabilities, health check); each component states its own, with the reason for each exception.
+   * @default - none
+   */
+  readonly hardening?: HardeningProfile;
   /** Provider to deploy with. @default - the stack's default Docker provider */
   readonly provider?: DockerProvider;
 }
@@ -58,7 +65,7 @@ export class DockerService extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerServiceProps) {
     super(scope, id);
-    const { image, containerName, component, files, provider, ...containerConfig } = props;
+    const { image, containerName, component, files, provider, hardening, ...containerConfig } = props;
     this.containerName = containerName;
     this.files = [...(files ?? [])];
     this.image = new Image(this, 'image', { name: image, keepLocally: true, provider });
@@ -67,6 +74,7 @@ export class DockerService extends Construct {
       // Bounded logs: these containers run for months on hosts nobody watches the disk of.
       logDriver: 'json-file',
       logOpts: { 'max-size': '10m', 'max-file': '3' },
+      ...(hardening ? hardeningSettings(`${containerName}.hardening`, hardening) : {}),
       ...containerConfig,
       provider,
       name: containerName,

@@ -259,6 +259,13 @@ export class Grafana extends Construct {
       image: this.image,
       containerName: this.containerName,
       component: 'grafana',
+      hardening: {
+        memoryLimitMegabytes: 1024,
+        // Grafana runs as its own user (472) on an unprivileged port: no capability needed.
+        dropAllCapabilities: true,
+        // Not read-only: Docker refuses the provider's file uploads (provisioning, dashboards) into a
+        // read-only root filesystem; Grafana also writes plugins and sessions under its home.
+      },
       provider: props.provider,
       entrypoint: ['/bin/sh', '-c', START_SCRIPT],
       // Rendered at synthesis: the home dashboard is the first one added, possibly after construction.

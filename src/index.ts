@@ -21,6 +21,8 @@ export * from './grafana';
 export * from './certificate-authority';
 export * from './credentials';
 export * from './docker-service';
+export * from './aspects';
+export * from './hardening';
 
 // Building blocks
 export * from './docker-endpoint';
@@ -30,6 +32,14 @@ export * from './images';
 export * from './errors';
 export * from './synthesize';
 export * from './metric-catalog';
+export * from './labels';
+export * from './defaults';
+export * from './rule-group';
+export * from './component';
+export * from './components';
+export * from './catalog-check';
+export * from './promql';
+export * from './dashboard-queries';
 
 // Pure renderers (no cdktf inside)
 export * from './render/prometheus-config';
@@ -40,5 +50,6 @@ export * from './render/rules';
 // Fleet file
 export * from './config';
 
-// Dashboards as code
-export { buildDashboards, DashboardDefinition } from '../dashboards';
+// Dashboards as code: PeekStack's, and the helpers to build yours the same way
+export { buildDashboard, buildDashboards, toDashboardDefinition, DashboardDefinition } from '../dashboards';
+export * from '../dashboards/shared';

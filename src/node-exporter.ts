@@ -114,6 +114,14 @@ export class NodeExporter extends Construct {
       image: this.image,
       containerName: this.containerName,
       component: NODE_EXPORTER_COMPONENT.name,
+      hardening: {
+        memoryLimitMegabytes: 128,
+        // No capability: root reads the root-owned RAPL counters as their owner, and every other file
+        // it reads (/proc, /sys, statfs of mounts) is world-readable.
+        dropAllCapabilities: true,
+        // Not read-only: Docker refuses the provider's file uploads (web config, certificate) into a
+        // read-only root filesystem. No health check: the image has no HTTPS client to run one.
+      },
       provider: props.provider,
       command: [...this.command],
       // Host namespaces: without them the network and process metrics would describe the container.

@@ -8,7 +8,7 @@ import { DEFAULT_IMAGES } from './images';
 import { ServerCertificate } from './certificate-authority';
 import { BasicAuthCredentials } from './credentials';
 import { PeekStackValidationError } from './errors';
-import { AlertmanagerConfig, OutgoingAuth, RemoteWriteConfig, RemoteWriteQueue, renderPrometheusConfig, ScrapeJob, ScrapeTls } from './render/prometheus-config';
+import { AlertmanagerConfig, OutgoingAuth, RemoteWriteConfig, RemoteWriteQueue, renderHttpClientConfig, renderPrometheusConfig, ScrapeJob, ScrapeTls } from './render/prometheus-config';
 import { renderRuleFile, RULE_FILE_HEADER } from './render/rules';
 import { renderWebConfig } from './render/web-config';
 import { assertRuleGroup, RuleGroup } from './rule-group';
@@ -33,6 +33,8 @@ export const PROMETHEUS_PATHS = {
   outgoingPassword: (kind: OutgoingKind, name: string) => `/etc/prometheus/secrets/${kind}-${name}.password`,
   outgoingToken: (kind: OutgoingKind, name: string) => `/etc/prometheus/secrets/${kind}-${name}.token`,
   data: '/prometheus',
+  /** promtool's client settings for the health check. */
+  healthcheckConfig: '/etc/prometheus/healthcheck.yml',
 } as const;
 
 /** Where Prometheus sends data: a remote_write endpoint or an Alertmanager set. */
@@ -327,7 +329,30 @@ export class Prometheus extends Construct {
         { path: PROMETHEUS_PATHS.serverCertificate, content: props.certificate.certificatePem },
         // The image runs as nobody: the key must be readable by it. Only Prometheus runs in this container.
         { path: PROMETHEUS_PATHS.serverKey, content: props.certificate.privateKeyPem },
+        {
+          path: PROMETHEUS_PATHS.healthcheckConfig,
+          content: renderHttpClientConfig({
+            tls: { caFile: PROMETHEUS_PATHS.targetCa(JOB.prometheus), serverName: 'localhost' },
+            basicAuth: { username: props.credentials.username, passwordFile: PROMETHEUS_PATHS.targetPassword(JOB.prometheus) },
+          }),
+        },
       ],
+      hardening: {
+        // Sized for a single host's series with headroom; a limit hit is an OOM kill, so generous.
+        memoryLimitMegabytes: 2048,
+        // Runs as nobody on an unprivileged port: no capability needed.
+        dropAllCapabilities: true,
+        // Not read-only: Docker refuses the provider's file uploads into a read-only root filesystem.
+        readOnlyRootFilesystem: false,
+        // promtool ships in the image: it checks /-/healthy over HTTPS with the self-scrape's CA and password file.
+        healthcheck: {
+          test: ['CMD', 'promtool', 'check', 'healthy', `--url=https://localhost:${PROMETHEUS_CONTAINER_PORT}`, `--http.config.file=${PROMETHEUS_PATHS.healthcheckConfig}`],
+          interval: '30s',
+          timeout: '10s',
+          retries: 3,
+          startPeriod: '60s',
+        },
+      },
     });
 
     for (const target of props.scrapeTargets ?? []) this.addScrapeTarget(target);

@@ -97,6 +97,13 @@ export class Scaphandre extends Construct {
       image: this.image,
       containerName: this.containerName,
       component: SCAPHANDRE_COMPONENT.name,
+      hardening: {
+        memoryLimitMegabytes: 256,
+        // Privileged (below) keeps every capability whatever is dropped: not set, to say so plainly.
+        dropAllCapabilities: false,
+        // Read-only root filesystem not set: not verified with the image here. No health check: the
+        // image has no HTTP client.
+      },
       provider: props.provider,
       command: [...this.command],
       // Reading energy_uj is root-only since CVE-2020-8694 and Docker mounts /sys read-only and masks

@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { Collector } from '../src/collector';
 import { DEFAULT_IMAGES } from '../src/images';
@@ -102,6 +103,7 @@ describe('Collector', () => {
     expect(prometheus.volumes).toEqual([{ volume_name: expect.stringMatching(/^\$\{docker_volume\..+\.name\}$/), container_path: '/prometheus' }]);
     expect(prometheus.host).toEqual([{ host: 'host.docker.internal', ip: 'host-gateway' }]);
     expect(prometheus.upload.map((u: any) => u.file).sort()).toEqual([
+      '/etc/prometheus/healthcheck.yml',
       '/etc/prometheus/prometheus.yml',
       '/etc/prometheus/rules/peekstack.rules.yml',
       '/etc/prometheus/secrets/node.password',
@@ -114,6 +116,26 @@ describe('Collector', () => {
     ]);
     const webConfig = uploadedFile(prometheus, '/etc/prometheus/web-config.yml');
     expect(webConfig).toMatch(/peekstack: "\$\{random_password\.[^}]+\.bcrypt_hash\}"/);
+    // Its health check: promtool in the image, over HTTPS, with the self-scrape's CA and password file.
+    expect(prometheus.healthcheck.test).toEqual(['CMD', 'promtool', 'check', 'healthy', '--url=https://localhost:9090', '--http.config.file=/etc/prometheus/healthcheck.yml']);
+    expect(parse(uploadedFile(prometheus, '/etc/prometheus/healthcheck.yml'))).toEqual({
+      basic_auth: { username: 'peekstack', password_file: '/etc/prometheus/secrets/prometheus.password' },
+      tls_config: { ca_file: '/etc/prometheus/tls/prometheus-ca.crt', server_name: 'localhost', min_version: 'TLS12' },
+    });
+  });
+
+  it('hardens every container as far as its component allows, each exception on purpose', () => {
+    const synth = build();
+    const settings = Object.fromEntries(
+      resourcesOf(synth, 'docker_container').map((c) => [c.name, { memory: c.memory, swap: c.memory_swap, opts: c.security_opts, caps: c.capabilities, privileged: c.privileged ?? false, readOnly: c.read_only ?? false }]),
+    );
+    expect(settings).toEqual({
+      'peekstack-prometheus': { memory: 2048, swap: 2048, opts: ['no-new-privileges:true'], caps: { drop: ['ALL'] }, privileged: false, readOnly: false },
+      'peekstack-node-exporter': { memory: 128, swap: 128, opts: ['no-new-privileges:true'], caps: { drop: ['ALL'] }, privileged: false, readOnly: false },
+      // Privileged: capabilities cannot be dropped, and none are listed.
+      'peekstack-cadvisor': { memory: 512, swap: 512, opts: ['no-new-privileges:true'], caps: undefined, privileged: true, readOnly: false },
+      'peekstack-scaphandre': { memory: 256, swap: 256, opts: ['no-new-privileges:true'], caps: undefined, privileged: true, readOnly: false },
+    });
   });
 
   it('labels every container with its component, restarts them unless stopped, bounds their logs', () => {
@@ -159,7 +181,7 @@ describe('Collector bad input', () => {
     ['a port out of range', { prometheus: { publishedPort: 70000 } }, /^Prometheus\.publishedPort: got 70000; expected an integer TCP port from 1 to 65535$/],
     ['a Scaphandre interval under the floor', { scaphandre: { scrapeIntervalSeconds: 2 } }, /^Scaphandre\.scrapeIntervalSeconds: got 2; expected at least 3 seconds: Scaphandre refreshes its readings only when more than 2 s have passed/],
     ['a global interval under the Scaphandre floor', { prometheus: { scrapeIntervalSeconds: 2 } }, /^Prometheus\.scrapeIntervalSeconds \(used by job "scaphandre"\): got 2; expected an integer from 3 to 3600 seconds: job "scaphandre" must not be scraped more often than every 3 s$/],
-    ['a timeout over the interval', { prometheus: { scrapeIntervalSeconds: 5, scrapeTimeoutSeconds: 6 } }, /^Prometheus\.scrapeTimeoutSeconds: got 6; expected an integer from 1 to 5/],
+    ['a timeout over the interval', { prometheus: { scrapeIntervalSeconds: 5, scrapeTimeoutSeconds: 6 } }, /^Prometheus\.scrapeTimeoutSeconds: got 6; expected at most the scrape interval \(5 s\), Prometheus\.scrapeIntervalSeconds/],
     ['an empty user name', { prometheus: { username: '' } }, /^Collector\.prometheus\.username: got ""; expected a non-empty string/],
     ['a malformed image', { nodeExporter: { image: 'Prom/Node Exporter' } }, /^NodeExporter\.image: got "Prom\/Node Exporter"; expected an image reference pinned to a version/],
     ['an image on latest', { cadvisor: { image: 'ghcr.io/google/cadvisor:latest' } }, /^Cadvisor\.image: got "ghcr.io\/google\/cadvisor:latest"/],

@@ -212,3 +212,14 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): string {
     `Rendered by PeekStack CDK for host ${input.hostLabel}. Do not edit: it is replaced on every deploy.`,
   );
 }
+
+/**
+ * An HTTP client configuration (Prometheus's common `http_config`, as promtool's
+ * `--http.config.file` takes it): how a client inside the container reaches Prometheus itself.
+ */
+export function renderHttpClientConfig(input: { readonly tls?: ScrapeTls; readonly basicAuth?: ScrapeBasicAuth }): string {
+  return toYaml(
+    { ...renderAuth({ basicAuth: input.basicAuth }), ...(input.tls ? { tls_config: renderTls(input.tls) } : {}) },
+    'Rendered by PeekStack CDK: how the health check reaches Prometheus.',
+  );
+}
