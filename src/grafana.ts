@@ -185,6 +185,8 @@ export class Grafana extends Construct {
   private readonly baseEnvironment: readonly string[];
   private readonly datasourceList: PrometheusDatasourceInput[] = [];
   private readonly dashboardList: DashboardDefinition[] = [];
+  /** The first datasources are the collectors' (props.sources); the rest were added. */
+  private readonly collectorSourceCount: number;
   public readonly volume: Volume;
   public readonly service: DockerService;
 
@@ -210,6 +212,7 @@ export class Grafana extends Construct {
       : new Password(this, 'admin-password', { length: 32, special: false }).result;
 
     this.datasourceList.push(...props.sources.map((source, index) => toDatasource(source, index, this.insecureSkipTlsVerify)));
+    this.collectorSourceCount = this.datasourceList.length;
     assertUnique('Grafana.sources', this.datasourceList.map((source) => source.uid), 'uid');
     assertUnique('Grafana.sources', this.datasourceList.map((source) => source.name), 'name');
 
@@ -288,8 +291,9 @@ export class Grafana extends Construct {
   /** The datasources as provisioned. */
   public get datasources(): readonly PrometheusDatasourceInput[] {
     // One default only: an added datasource marked default takes it from the first collector's.
-    const addedDefault = this.datasourceList.some((source) => source.isDefault && !source.uid.startsWith(COLLECTOR_UID_PREFIX));
-    return this.datasourceList.map((source) => (addedDefault && source.uid.startsWith(COLLECTOR_UID_PREFIX) ? { ...source, isDefault: false } : source));
+    const collectors = this.datasourceList.slice(0, this.collectorSourceCount);
+    const addedDefault = this.datasourceList.slice(this.collectorSourceCount).some((source) => source.isDefault);
+    return addedDefault ? [...collectors.map((source) => ({ ...source, isDefault: false })), ...this.datasourceList.slice(this.collectorSourceCount)] : this.datasourceList;
   }
 
   /** datasources.yml as uploaded: rendered from every datasource added so far. */
