@@ -46,7 +46,7 @@ export function toDashboardDefinition(model: dashboard.Dashboard | object): Dash
 }
 
 /** Builds one PeekStack dashboard by uid. */
-export function buildDashboard(uid: string): DashboardDefinition {
+export function buildPeekStackDashboard(uid: string): DashboardDefinition {
   const entry = DASHBOARDS.find((candidate) => candidate.uid === uid);
   if (!entry) throw new PeekStackValidationError('dashboard uid', uid, `one of ${DASHBOARDS.map((d) => `"${d.uid}"`).join(', ')}`);
   return toDashboardDefinition(entry.build());
@@ -54,7 +54,7 @@ export function buildDashboard(uid: string): DashboardDefinition {
 
 /** Builds every PeekStack dashboard, in menu order: system, containers, power. */
 export function buildDashboards(): DashboardDefinition[] {
-  return DASHBOARDS.map(({ uid }) => buildDashboard(uid));
+  return DASHBOARDS.map(({ uid }) => buildPeekStackDashboard(uid));
 }
 
 export { CONTAINERS_DASHBOARD_UID, POWER_DASHBOARD_UID, SYSTEM_DASHBOARD_UID };

@@ -14,6 +14,8 @@ export const DEFAULT_IMAGES = {
   cadvisor: 'ghcr.io/google/cadvisor:v0.53.0',
   /** @see https://hub.docker.com/r/hubblo/scaphandre/tags */
   scaphandre: 'hubblo/scaphandre:1.0.2',
+  /** NVIDIA DCGM exporter (the GPU add-on): DCGM 4.4.2 paired with exporter 4.7.1. @see https://github.com/NVIDIA/dcgm-exporter */
+  dcgmExporter: 'nvcr.io/nvidia/k8s/dcgm-exporter:4.4.2-4.7.1-ubuntu22.04',
   /** @see https://github.com/grafana/grafana/releases */
   grafana: 'grafana/grafana:12.1.1',
 } as const;

@@ -24,6 +24,9 @@ export * from './docker-service';
 export * from './aspects';
 export * from './hardening';
 
+// Add-ons, written against the public API only
+export * from './addons/dcgm';
+
 // Building blocks
 export * from './docker-endpoint';
 export * from './state-backend';
@@ -51,5 +54,5 @@ export * from './render/rules';
 export * from './config';
 
 // Dashboards as code: PeekStack's, and the helpers to build yours the same way
-export { buildDashboard, buildDashboards, toDashboardDefinition, DashboardDefinition } from '../dashboards';
+export { buildPeekStackDashboard, buildDashboards, toDashboardDefinition, DashboardDefinition } from '../dashboards';
 export * from '../dashboards/shared';

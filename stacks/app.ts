@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { CollectorStack } from '../src/collector-stack';
+import { DcgmExporter } from '../src/addons/dcgm';
 import { FleetSpec, HostSpec } from '../src/config';
 import { InterfaceStack } from '../src/interface-stack';
 
@@ -13,7 +14,7 @@ export interface FleetStacks {
 
 /** One host's CollectorStack, settings mapped from the fleet file. */
 function collectorStackFor(scope: Construct, host: HostSpec, credentials: FleetSpec['credentials']): CollectorStack {
-  return new CollectorStack(scope, host.stackName, {
+  const stack = new CollectorStack(scope, host.stackName, {
     hostName: host.name,
     addresses: host.addresses,
     docker: host.docker,
@@ -31,6 +32,8 @@ function collectorStackFor(scope: Construct, host: HostSpec, credentials: FleetS
     cadvisor: host.exporters.cadvisor,
     scaphandre: host.exporters.scaphandre,
   });
+  if (host.exporters.dcgm.enabled) new DcgmExporter(stack, 'dcgm', { collector: stack.collector, image: host.exporters.dcgm.image });
+  return stack;
 }
 
 /**

@@ -13,7 +13,7 @@ import * as sdk from '@grafana/grafana-foundation-sdk/dashboard';
 import { parse } from 'yaml';
 import { Collector } from '../src/collector';
 import { Interface } from '../src/interface';
-import { buildDashboard as buildPeekStackDashboard, HOST, timeseriesPanel } from '../dashboards/shared';
+import { buildDashboard as buildSpecDashboard, HOST, timeseriesPanel } from '../dashboards/shared';
 import { containerNamed, uploadedFile } from './support/synth';
 
 function stackWithProviders(app: App, id: string): TerraformStack {
@@ -38,7 +38,7 @@ function collectorStack() {
 }
 
 const userDashboard = () =>
-  buildPeekStackDashboard({
+  buildSpecDashboard({
     uid: 'my-app',
     title: 'My app',
     description: 'requests of my app',

@@ -1,4 +1,4 @@
-import { buildDashboard, CONTAINERS_DASHBOARD_UID } from '../../dashboards';
+import { buildPeekStackDashboard, CONTAINERS_DASHBOARD_UID } from '../../dashboards';
 import { JOB } from '../labels';
 import { CADVISOR_METRICS } from '../metric-catalog';
 import { ComponentDefinition } from './definition';
@@ -8,6 +8,6 @@ export const CADVISOR_COMPONENT: ComponentDefinition = {
   name: 'cadvisor',
   jobName: JOB.cadvisor,
   ruleGroups: [],
-  dashboards: () => [buildDashboard(CONTAINERS_DASHBOARD_UID)],
+  dashboards: () => [buildPeekStackDashboard(CONTAINERS_DASHBOARD_UID)],
   metrics: CADVISOR_METRICS,
 };

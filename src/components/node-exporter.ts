@@ -1,4 +1,4 @@
-import { buildDashboard, SYSTEM_DASHBOARD_UID } from '../../dashboards';
+import { buildPeekStackDashboard, SYSTEM_DASHBOARD_UID } from '../../dashboards';
 import { JOB } from '../labels';
 import { NODE_METRICS } from '../metric-catalog';
 import { ComponentDefinition } from './definition';
@@ -13,6 +13,6 @@ export const NODE_EXPORTER_COMPONENT: ComponentDefinition = {
       rules: [{ record: 'host:node_rapl_package_power:watts_rate1m', expr: `sum by (host) (rate(node_rapl_package_joules_total{job="${JOB.node}"}[1m]))` }],
     },
   ],
-  dashboards: () => [buildDashboard(SYSTEM_DASHBOARD_UID)],
+  dashboards: () => [buildPeekStackDashboard(SYSTEM_DASHBOARD_UID)],
   metrics: NODE_METRICS,
 };

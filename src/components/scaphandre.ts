@@ -1,4 +1,4 @@
-import { buildDashboard, POWER_DASHBOARD_UID } from '../../dashboards';
+import { buildPeekStackDashboard, POWER_DASHBOARD_UID } from '../../dashboards';
 import { JOB } from '../labels';
 import { SCAPHANDRE_METRICS } from '../metric-catalog';
 import { ComponentDefinition } from './definition';
@@ -32,6 +32,6 @@ export const SCAPHANDRE_COMPONENT: ComponentDefinition = {
       ],
     },
   ],
-  dashboards: () => [buildDashboard(POWER_DASHBOARD_UID)],
+  dashboards: () => [buildPeekStackDashboard(POWER_DASHBOARD_UID)],
   metrics: SCAPHANDRE_METRICS,
 };

@@ -128,6 +128,8 @@ const settingsShape = {
   exporters: strict({
     nodeExporter: exporterSchema.optional(),
     cadvisor: exporterSchema.optional(),
+    // NVIDIA GPUs (the DCGM add-on): off unless a host has GPUs and the NVIDIA container toolkit.
+    dcgm: exporterSchema.optional(),
     scaphandre: strict({
       enabled: flag.optional(),
       image: image.optional(),

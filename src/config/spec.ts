@@ -39,6 +39,8 @@ export interface HostSpec {
   readonly exporters: {
     readonly nodeExporter: ExporterSpec;
     readonly cadvisor: ExporterSpec;
+    /** NVIDIA GPUs; off by default. */
+    readonly dcgm: ExporterSpec;
     /** `scrapeIntervalSeconds` unset: the host's interval. */
     readonly scaphandre: ExporterSpec & { readonly scrapeIntervalSeconds?: number };
   };
@@ -110,6 +112,7 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
           image: s.exporters?.nodeExporter?.image ?? DEFAULT_IMAGES.nodeExporter,
         },
         cadvisor: { enabled: s.exporters?.cadvisor?.enabled ?? true, image: s.exporters?.cadvisor?.image ?? DEFAULT_IMAGES.cadvisor },
+        dcgm: { enabled: s.exporters?.dcgm?.enabled ?? false, image: s.exporters?.dcgm?.image ?? DEFAULT_IMAGES.dcgmExporter },
         scaphandre: {
           enabled: s.exporters?.scaphandre?.enabled ?? true,
           image: s.exporters?.scaphandre?.image ?? DEFAULT_IMAGES.scaphandre,
