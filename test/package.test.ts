@@ -3,6 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { materializeUploads } from './support/deployed-files';
+import { makeTestSecrets } from './support/test-secrets';
+import { toolPath } from './real/tools';
 
 const REPO = resolve(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
@@ -72,5 +76,71 @@ export { url, InterfaceStack, renderPrometheusConfig, buildDashboards, parseFlee
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'node16', moduleResolution: 'node16', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, files: ['check.ts'] }));
     const tsc = join(REPO, 'node_modules/typescript/bin/tsc');
     expect(() => execFileSync('node', [tsc, '-p', 'tsconfig.json'], { cwd: app, stdio: 'pipe', encoding: 'utf8' })).not.toThrow();
+  });
+
+  it('runs the README\'s "Extending" example: the user\'s job, rules, remote_write and dashboard beside PeekStack\'s, images from the mirror, files that promtool 3.x accepts', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const example = /<!-- example: extending -->\n```ts\n([\s\S]+?)\n```/.exec(readme)?.[1];
+    expect(example, 'the README has the extending example').toBeDefined();
+    const secrets = makeTestSecrets();
+    // The example reads the central store's CA from a file, as a user would.
+    writeFileSync(join(app, 'central-ca.pem'), secrets.caPem);
+    writeFileSync(join(app, 'extending.ts'), example!);
+    writeFileSync(
+      join(app, 'tsconfig.extending.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, module: 'node16', moduleResolution: 'node16', target: 'ES2022', outDir: 'compiled', skipLibCheck: true, types: ['node'], typeRoots: [join(REPO, 'node_modules/@types')] },
+        files: ['extending.ts'],
+      }),
+    );
+    const tsc = join(REPO, 'node_modules/typescript/bin/tsc');
+    execFileSync('node', [tsc, '-p', 'tsconfig.extending.json'], { cwd: app, stdio: 'pipe', encoding: 'utf8' });
+    execFileSync('node', ['compiled/extending.js'], { cwd: app, stdio: 'pipe' });
+
+    const lab = JSON.parse(readFileSync(join(app, 'cdktf.out/stacks/lab/cdk.tf.json'), 'utf8'));
+    const containers = Object.values(lab.resource.docker_container as Record<string, any>);
+    const prometheus = containers.find((c) => c.name === 'peekstack-prometheus');
+    const root = materializeUploads(prometheus, secrets);
+    const config = parse(readFileSync(join(root, 'etc/prometheus/prometheus.yml'), 'utf8'));
+    expect(config.scrape_configs.map((job: { job_name: string }) => job.job_name)).toEqual(['node', 'cadvisor', 'scaphandre', 'jobs', 'prometheus']);
+    expect(config.remote_write).toEqual([
+      expect.objectContaining({
+        name: 'central',
+        url: 'https://metrics.example.net/api/v1/write',
+        headers: { 'X-Scope-OrgID': 'lab' },
+        basic_auth: { username: 'lab-1', password_file: '/etc/prometheus/secrets/remote-write-central.password' },
+        tls_config: { ca_file: '/etc/prometheus/tls/remote-write-central-ca.crt', min_version: 'TLS12' },
+      }),
+    ]);
+    expect(config.rule_files).toEqual(['/etc/prometheus/rules/peekstack.rules.yml', '/etc/prometheus/rules/jobs.rules.yml']);
+    // The user's exporter joined the collector's network; the remote_write password is a variable reference.
+    expect(containers.find((c) => c.name === 'jobs-exporter').networks_advanced).toHaveLength(1);
+    expect(readFileSync(join(root, 'etc/prometheus/secrets/remote-write-central.password'), 'utf8')).toBe('${var.central_store_password}');
+
+    // promtool 3.x, at the paths the container sees, on the files exactly as rendered.
+    const promtoolIn = (...args: string[]) => execFileSync(toolPath('proot'), ['-b', `${join(root, 'etc/prometheus')}:/etc/prometheus`, toolPath('promtool'), ...args], { encoding: 'utf8', stdio: 'pipe' });
+    expect(promtoolIn('check', 'config', '/etc/prometheus/prometheus.yml')).toContain('SUCCESS');
+    const peekstackRules = promtoolIn('check', 'rules', '/etc/prometheus/rules/peekstack.rules.yml');
+    expect(peekstackRules).toMatch(/SUCCESS: [1-9]\d* rules found/);
+    expect(promtoolIn('check', 'rules', '/etc/prometheus/rules/jobs.rules.yml')).toContain('SUCCESS: 1 rules found');
+
+    // Every image, PeekStack's and the user's, from the mirror with its pinned tag.
+    const images = [lab, JSON.parse(readFileSync(join(app, 'cdktf.out/stacks/ui/cdk.tf.json'), 'utf8'))].flatMap((stack) =>
+      Object.values(stack.resource.docker_image as Record<string, { name: string }>).map((image) => image.name),
+    );
+    expect(images.length).toBeGreaterThanOrEqual(6);
+    for (const image of images) expect(image).toMatch(/^mirror\.example:5000\/[^:]+:[^:]+$/);
+    expect(images).toContain('mirror.example:5000/example/jobs-exporter:1.4.0');
+
+    // The user's dashboard is provisioned beside the built-in ones.
+    const ui = JSON.parse(readFileSync(join(app, 'cdktf.out/stacks/ui/cdk.tf.json'), 'utf8'));
+    const grafana = Object.values(ui.resource.docker_container as Record<string, any>).find((c) => c.name === 'peekstack-grafana');
+    const dashboards = (grafana.upload as { file: string }[]).map((u) => u.file).filter((f) => f.endsWith('.json')).sort();
+    expect(dashboards).toEqual([
+      '/etc/grafana/dashboards/peekstack/jobs.json',
+      '/etc/grafana/dashboards/peekstack/peekstack-containers.json',
+      '/etc/grafana/dashboards/peekstack/peekstack-power.json',
+      '/etc/grafana/dashboards/peekstack/peekstack-system.json',
+    ]);
   });
 });
