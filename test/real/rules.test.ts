@@ -82,7 +82,9 @@ describe('the rules at runtime, in the harness Prometheus', () => {
     // The API lists groups by file and name, not in file order.
     expect(groups.map((g) => [g.name, g.file]).sort()).toEqual([
       ['peekstack-health', PROMETHEUS_PATHS.rules('peekstack.rules.yml')],
-      ['peekstack-power', PROMETHEUS_PATHS.rules('peekstack.rules.yml')],
+      ['peekstack-node-power', PROMETHEUS_PATHS.rules('peekstack.rules.yml')],
+      ['peekstack-scaphandre-health', PROMETHEUS_PATHS.rules('peekstack.rules.yml')],
+      ['peekstack-scaphandre-power', PROMETHEUS_PATHS.rules('peekstack.rules.yml')],
     ]);
     // Health is "unknown" until the first evaluation: poll until every rule has run once.
     await harness.waitForQuery('host:scaph_host_power:watts', (o) => o.ok && (o.data.result as unknown[]).length === 1);
