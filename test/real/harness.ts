@@ -39,6 +39,7 @@ import { type ManagedProcess, startProcess, waitForHttp } from './processes';
 import { httpsGet, query, type PrometheusEndpoint, type QueryOutcome, seriesOf } from './prometheus-api';
 import { startRaplSimulation, type RaplSimulation } from './rapl-simulator';
 import { toolPath } from './tools';
+import { sandboxed } from './container-sandbox';
 
 /** Host name of the harness's collector: the `host` label of every series. */
 export const HARNESS_HOST = 'real-host';
@@ -101,6 +102,8 @@ export interface Harness {
   readonly secrets: TestSecrets;
   readonly rapl: RaplSimulation;
   readonly files: HarnessFiles;
+  /** The synthesized Prometheus container (its health check, hardening...), as in cdk.tf.json. */
+  readonly prometheusContainer: Record<string, any>;
   /** The commands as synthesized, and as run (after the loopback rewrite). */
   readonly commands: {
     readonly synthesized: { prometheus: string[]; nodeExporter: string[]; scaphandre: string[] };
@@ -263,11 +266,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
       const nodeConfig = path.join(files.nodeExporterRoot, 'etc/node_exporter');
       processes.nodeExporter = startProcess(
-        toolPath('proot'),
-        // /host: the host's root, as the container's read-only bind mount of / (--path.rootfs=/host).
-        // /sys/class/powercap: the simulated RAPL tree over the real /sys, which node_exporter's cpu
-        // collector needs intact (see rapl-simulator.ts).
-        ['-b', '/:/host', '-b', `${nodeConfig}:/etc/node_exporter`, '-b', `${rapl.powercapDir}:/sys/class/powercap`, toolPath('node_exporter'), ...run.nodeExporter],
+        // Under the container's own no-new-privileges and dropped capabilities (container-sandbox.ts).
+        ...sandboxed(nodeContainer, toolPath('proot'), [
+          // /host: the host's root, as the container's read-only bind mount of / (--path.rootfs=/host).
+          // /sys/class/powercap: the simulated RAPL tree over the real /sys, which node_exporter's cpu
+          // collector needs intact (see rapl-simulator.ts).
+          '-b', '/:/host', '-b', `${nodeConfig}:/etc/node_exporter`, '-b', `${rapl.powercapDir}:/sys/class/powercap`, toolPath('node_exporter'), ...run.nodeExporter,
+        ]),
         { name: 'node_exporter', env: PROOT_ENV },
       );
       cleanups.push(() => processes.nodeExporter!.stop());
@@ -287,8 +292,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       );
 
       processes.scaphandre = startProcess(
-        toolPath('proot'),
-        ['-b', `${rapl.modulesFile}:/proc/modules`, '-b', `${rapl.powercapDir}:/sys/class/powercap`, toolPath('scaphandre'), ...run.scaphandre],
+        ...sandboxed(scaphandreContainer, toolPath('proot'), ['-b', `${rapl.modulesFile}:/proc/modules`, '-b', `${rapl.powercapDir}:/sys/class/powercap`, toolPath('scaphandre'), ...run.scaphandre]),
         { name: 'scaphandre', env: PROOT_ENV },
       );
       cleanups.push(() => processes.scaphandre!.stop());
@@ -300,14 +304,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     }
 
     processes.prometheus = startProcess(
-      toolPath('proot'),
-      [
+      ...sandboxed(prometheusContainer, toolPath('proot'), [
         '-b', `${path.join(files.prometheusRoot, 'etc/prometheus')}:/etc/prometheus`,
         '-b', `${tsdb}:${PROMETHEUS_PATHS.data}`,
         '-b', `${hostsPath}:/etc/hosts`,
         toolPath('prometheus'),
         ...run.prometheus,
-      ],
+      ]),
       { name: 'prometheus', env: PROOT_ENV },
     );
     cleanups.push(() => processes.prometheus!.stop());
@@ -341,6 +344,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       secrets,
       rapl,
       files,
+      prometheusContainer,
       commands: { synthesized, run },
       processes: processes as Harness['processes'],
       cadvisor,

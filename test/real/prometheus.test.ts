@@ -5,13 +5,16 @@
  * safeguard is shown to bite: a wrong bcrypt hash and a wrong certificate path are caught.
  */
 import bcrypt from 'bcryptjs';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMETHEUS_PATHS } from '../../src/prometheus';
 import { type Harness, HARNESS_JOBS, startHarness } from './harness';
 import { httpsGet, plainHttpGet, scalarValue, seriesOf } from './prometheus-api';
 import { NODE_EXPORTER_DISABLED_COLLECTORS } from '../../src/node-exporter';
+import { toolPath } from './tools';
 
 const PACKAGE_WATTS = 50;
 const CORE_WATTS = 30;
@@ -39,6 +42,41 @@ describe('the collector as deployed, on loopback', () => {
     expect(unchanged(synthesized.nodeExporter, run.nodeExporter)).toEqual(['--web.listen-address=:9100']);
     expect(synthesized.scaphandre).toContain('--containers');
     expect(run.scaphandre).toEqual(synthesized.scaphandre.filter((a) => a !== '--containers').map((a) => (a === '0.0.0.0' ? harness.plan.scaphandre : a)));
+  });
+
+  it('runs the exporters and Prometheus under their containers\' hardening (no-new-privileges, capabilities dropped)', () => {
+    // Read from the kernel: the processes' own status, not the arguments we passed.
+    for (const [name, process] of [['prometheus', harness.processes.prometheus], ['node_exporter', harness.processes.nodeExporter!]] as const) {
+      const status = readFileSync(`/proc/${process.pid}/status`, 'utf8');
+      expect(status, `${name}: NoNewPrivs`).toMatch(/^NoNewPrivs:\s+1$/m);
+      expect(status, `${name}: no bounding capability`).toMatch(/^CapBnd:\s+0+$/m);
+      expect(status, `${name}: no effective capability`).toMatch(/^CapEff:\s+0+$/m);
+    }
+  });
+
+  it('passes its synthesized health check (promtool check healthy, HTTPS with the uploaded CA and password file)', () => {
+    const [cmd, ...args] = (harness.prometheusContainer.healthcheck.test as string[]).slice(1);
+    expect(cmd).toBe('promtool');
+    const run = (root: string) =>
+      spawnSync(
+        toolPath('proot'),
+        [
+          '-b', `${path.join(root, 'etc/prometheus')}:/etc/prometheus`,
+          toolPath('promtool'),
+          // The container's localhost is the harness's loopback address; the TLS name stays localhost.
+          ...args.map((arg) => arg.replace('https://localhost:9090', `https://${harness.plan.prometheus}:9090`)),
+        ],
+        { encoding: 'utf8' },
+      );
+    const healthy = run(harness.files.prometheusRoot);
+    expect(`${healthy.stdout}${healthy.stderr}`).toMatch(/Prometheus Server is Healthy/);
+    expect(healthy.status).toBe(0);
+    // The same check with a wrong password fails: it really authenticates.
+    const broken = mkdtempSync(path.join(tmpdir(), 'peekstack-health-'));
+    cpSync(harness.files.prometheusRoot, broken, { recursive: true });
+    writeFileSync(path.join(broken, PROMETHEUS_PATHS.targetPassword('prometheus')), 'wrong');
+    expect(run(broken).status).not.toBe(0);
+    rmSync(broken, { recursive: true, force: true });
   });
 
   describe('HTTPS and basic auth', () => {
