@@ -107,7 +107,8 @@ const TOKEN_IN_STRING = /\$\{TfToken\[[^\]]+\]\}/g;
  * tokens intact, so Terraform writes the literal text and interpolates only the references.
  */
 export function escapeTemplateSequences(text: string): string {
-  const escape = (literal: string) => literal.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // Replacement functions, not strings: in a replacement string "$$" would itself mean one "$".
+  const escape = (literal: string) => literal.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
   let result = '';
   let last = 0;
   for (const match of text.matchAll(TOKEN_IN_STRING)) {
