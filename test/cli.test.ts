@@ -47,11 +47,11 @@ beforeAll(() => {
 
 describe('peekstack list / validate', () => {
   it('lists the default fleet\'s stacks, one per line', () => {
-    expect(run(['list'])).toEqual({ code: 0, stdout: 'collector-local\ninterface\n', stderr: '' });
+    expect(run(['list'])).toEqual({ code: 0, stdout: 'hub\ncollector-local\ninterface\n', stderr: '' });
   });
 
   it('takes the fleet from PEEKSTACK_FLEET, and --fleet over it', () => {
-    expect(run(['list'], { PEEKSTACK_FLEET: EXAMPLE }).stdout).toBe('collector-web-1\ncollector-db-1\ncollector-ops\ninterface\n');
+    expect(run(['list'], { PEEKSTACK_FLEET: EXAMPLE }).stdout).toBe('hub\ncollector-web-1\ncollector-db-1\ncollector-ops\ninterface\n');
     expect(run(['list', '--fleet', EXAMPLE], { PEEKSTACK_FLEET: '/nonexistent.yaml' }).code).toBe(0);
   });
 
@@ -103,7 +103,7 @@ describe('peekstack synth', () => {
   it('writes every stack, or only the named ones', () => {
     const out = join(work, 'out-all');
     expect(run(['synth', '--fleet', EXAMPLE, '--out', out]).code).toBe(0);
-    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['collector-db-1', 'collector-ops', 'collector-web-1', 'interface']);
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['collector-db-1', 'collector-ops', 'collector-web-1', 'hub', 'interface']);
     const some = join(work, 'out-some');
     expect(run(['synth', '--fleet', EXAMPLE, 'interface', 'collector-ops'], { PEEKSTACK_OUT: some }).code).toBe(0);
     expect(readdirSync(join(some, 'stacks')).sort()).toEqual(['collector-ops', 'interface']);
