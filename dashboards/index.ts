@@ -6,6 +6,7 @@
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { CONTAINERS_DASHBOARD_UID, containersDashboard } from './containers';
+import { FLEET_DASHBOARD_UID, fleetDashboard } from './fleet';
 import { POWER_DASHBOARD_UID, powerDashboard } from './power';
 import { SYSTEM_DASHBOARD_UID, systemDashboard } from './system';
 import { PeekStackValidationError } from '../src/errors';
@@ -57,4 +58,9 @@ export function buildDashboards(): DashboardDefinition[] {
   return DASHBOARDS.map(({ uid }) => buildPeekStackDashboard(uid));
 }
 
-export { CONTAINERS_DASHBOARD_UID, POWER_DASHBOARD_UID, SYSTEM_DASHBOARD_UID };
+/** The fleet dashboard for a fleet of `hostNames` (it lists them to tell which do not report). */
+export function buildFleetDashboard(hostNames: readonly string[]): DashboardDefinition {
+  return toDashboardDefinition(fleetDashboard(hostNames));
+}
+
+export { CONTAINERS_DASHBOARD_UID, FLEET_DASHBOARD_UID, POWER_DASHBOARD_UID, SYSTEM_DASHBOARD_UID };

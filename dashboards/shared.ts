@@ -4,6 +4,7 @@
  * query of a panel explicit at the call site.
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
@@ -69,7 +70,7 @@ export interface DashboardSpec {
 }
 
 /** A panel builder of any kind this project uses. */
-export type PanelBuilder = timeseries.PanelBuilder | stat.PanelBuilder;
+export type PanelBuilder = timeseries.PanelBuilder | stat.PanelBuilder | bargauge.PanelBuilder;
 
 /**
  * Builds a dashboard: common settings, variables, rows laid out by the SDK, and panel ids
@@ -163,6 +164,26 @@ export function statPanel(spec: PanelSpec & { readonly instant?: boolean; readon
     .graphMode(spec.instant ? common.BigValueGraphMode.None : common.BigValueGraphMode.Area)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .targets(spec.queries.map((q, i) => (spec.instant ? target(q, refId(i)).instant() : target(q, refId(i)))));
+  if (spec.decimals !== undefined) panel.decimals(spec.decimals);
+  return panel;
+}
+
+/**
+ * A ranking: horizontal bars, one per series, largest first (sort the query with `sort_desc`).
+ * Its queries are instant: one value per series at the end of the range.
+ */
+export function rankingPanel(spec: PanelSpec & { readonly decimals?: number }): bargauge.PanelBuilder {
+  const panel = new bargauge.PanelBuilder()
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(PROMETHEUS_DATASOURCE)
+    .unit(spec.unit)
+    .span(spec.width ?? 12)
+    .height(spec.height ?? 8)
+    .orientation(common.VizOrientation.Horizontal)
+    .displayMode(common.BarGaugeDisplayMode.Basic)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+    .targets(spec.queries.map((q, i) => target(q, refId(i)).instant()));
   if (spec.decimals !== undefined) panel.decimals(spec.decimals);
   return panel;
 }

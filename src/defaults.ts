@@ -37,3 +37,16 @@ export const GRAFANA_DEFAULTS = {
 
 /** TCP ports. */
 export const PORT_BOUNDS: IntegerBounds = { min: 1, max: 65535 };
+
+/** The fleet store (see {@link FleetStoreProps}): VictoriaMetrics single-node behind vmauth, on the hub. */
+export const FLEET_STORE_DEFAULTS = {
+  /** vmauth's HTTPS port on the hub host, the only port of the store reachable from other machines. */
+  publishedPort: 18427,
+  /** The fleet view keeps longer than a collector's own 15 days. */
+  retentionDays: 90,
+  /** Samples closer together than this are deduplicated: the collectors' scrape interval. */
+  dedupMinScrapeIntervalSeconds: 15,
+  writerUsername: 'peekstack-writer',
+  readerUsername: 'peekstack-reader',
+  bounds: { retentionDays: { min: 1, max: 36_500 } as IntegerBounds },
+} as const;

@@ -51,6 +51,11 @@ export interface GrafanaDatasource {
    */
   readonly basicAuth?: { readonly username: string; readonly password: string };
   /**
+   * Bearer token (a Terraform token), uploaded to a file; Grafana sends `Authorization: Bearer <it>`.
+   * @default - none
+   */
+  readonly bearerToken?: string;
+  /**
    * PEM of the CA to verify the server against (a literal or a token).
    * @default - the system's CAs
    */
@@ -147,6 +152,7 @@ export const GRAFANA_PATHS = {
   dashboards: '/etc/grafana/dashboards/peekstack',
   adminPassword: '/run/secrets/peekstack/grafana-admin-password',
   datasourcePassword: (uid: string) => `/run/secrets/peekstack/${uid}.password`,
+  datasourceToken: (uid: string) => `/run/secrets/peekstack/${uid}.token`,
   datasourceCa: (uid: string) => `/etc/grafana/tls/${uid}-ca.crt`,
   serverCertificate: '/etc/grafana/tls/server.crt',
   serverKey: '/etc/grafana/tls/server.key',
@@ -184,9 +190,8 @@ export class Grafana extends Construct {
   public readonly adminPassword: string;
   private readonly baseEnvironment: readonly string[];
   private readonly datasourceList: PrometheusDatasourceInput[] = [];
+  private readonly collectorUids: ReadonlySet<string>;
   private readonly dashboardList: DashboardDefinition[] = [];
-  /** The first datasources are the collectors' (props.sources); the rest were added. */
-  private readonly collectorSourceCount: number;
   public readonly volume: Volume;
   public readonly service: DockerService;
 
@@ -212,7 +217,8 @@ export class Grafana extends Construct {
       : new Password(this, 'admin-password', { length: 32, special: false }).result;
 
     this.datasourceList.push(...props.sources.map((source, index) => toDatasource(source, index, this.insecureSkipTlsVerify)));
-    this.collectorSourceCount = this.datasourceList.length;
+    // Added datasources may share the uid prefix (the fleet's is `peekstack-fleet`): collectors are told apart by uid.
+    this.collectorUids = new Set(this.datasourceList.map((source) => source.uid));
     assertUnique('Grafana.sources', this.datasourceList.map((source) => source.uid), 'uid');
     assertUnique('Grafana.sources', this.datasourceList.map((source) => source.name), 'name');
 
@@ -291,9 +297,9 @@ export class Grafana extends Construct {
   /** The datasources as provisioned. */
   public get datasources(): readonly PrometheusDatasourceInput[] {
     // One default only: an added datasource marked default takes it from the first collector's.
-    const collectors = this.datasourceList.slice(0, this.collectorSourceCount);
-    const addedDefault = this.datasourceList.slice(this.collectorSourceCount).some((source) => source.isDefault);
-    return addedDefault ? [...collectors.map((source) => ({ ...source, isDefault: false })), ...this.datasourceList.slice(this.collectorSourceCount)] : this.datasourceList;
+    const isCollector = (source: PrometheusDatasourceInput) => this.collectorUids.has(source.uid);
+    const addedDefault = this.datasourceList.some((source) => source.isDefault && !isCollector(source));
+    return this.datasourceList.map((source) => (addedDefault && isCollector(source) ? { ...source, isDefault: false } : source));
   }
 
   /** datasources.yml as uploaded: rendered from every datasource added so far. */
@@ -341,6 +347,11 @@ export class Grafana extends Construct {
       assertSecretToken(`${field}.basicAuth.password`, datasource.basicAuth.password);
       this.service.addFile({ path: GRAFANA_PATHS.datasourcePassword(datasource.uid), content: datasource.basicAuth.password });
     }
+    if (datasource.basicAuth && datasource.bearerToken) throw new PeekStackValidationError(field, '<basicAuth and bearerToken, not shown>', 'basicAuth or bearerToken, not both');
+    if (datasource.bearerToken !== undefined) {
+      assertSecretToken(`${field}.bearerToken`, datasource.bearerToken);
+      this.service.addFile({ path: GRAFANA_PATHS.datasourceToken(datasource.uid), content: datasource.bearerToken });
+    }
     if (datasource.caCertificatePem) this.service.addFile({ path: GRAFANA_PATHS.datasourceCa(datasource.uid), content: datasource.caCertificatePem });
     this.datasourceList.push({
       name: datasource.name,
@@ -350,6 +361,7 @@ export class Grafana extends Construct {
       basicAuthPasswordFile: datasource.basicAuth ? GRAFANA_PATHS.datasourcePassword(datasource.uid) : undefined,
       caCertificateFile: datasource.caCertificatePem ? GRAFANA_PATHS.datasourceCa(datasource.uid) : undefined,
       httpHeaders: datasource.httpHeaders,
+      bearerTokenFile: datasource.bearerToken !== undefined ? GRAFANA_PATHS.datasourceToken(datasource.uid) : undefined,
       scrapeIntervalSeconds: assertIntegerInRange(`${field}.scrapeIntervalSeconds`, datasource.scrapeIntervalSeconds ?? 15, 1, 3600, 'seconds'),
       isDefault: datasource.isDefault ?? false,
     });

@@ -18,6 +18,10 @@ export const DEFAULT_IMAGES = {
   dcgmExporter: 'nvcr.io/nvidia/k8s/dcgm-exporter:4.4.2-4.7.1-ubuntu22.04',
   /** @see https://github.com/grafana/grafana/releases */
   grafana: 'grafana/grafana:12.1.1',
+  /** The fleet store; the same release as Debian's build the real tests run (1.145.0). @see https://github.com/VictoriaMetrics/VictoriaMetrics/releases */
+  victoriaMetrics: 'victoriametrics/victoria-metrics:v1.145.0',
+  /** vmauth in front of the fleet store, from the same release as {@link DEFAULT_IMAGES.victoriaMetrics}. */
+  vmauth: 'victoriametrics/vmauth:v1.145.0',
 } as const;
 
 /** The components whose image can be pinned or overridden. */

@@ -9,6 +9,7 @@
 // Stacks
 export * from './collector-stack';
 export * from './interface-stack';
+export * from './hub-stack';
 
 // Constructs
 export * from './collector';
@@ -18,6 +19,8 @@ export * from './node-exporter';
 export * from './cadvisor';
 export * from './scaphandre';
 export * from './grafana';
+export * from './fleet-store';
+export * from './external-store';
 export * from './certificate-authority';
 export * from './credentials';
 export * from './docker-service';
@@ -49,10 +52,11 @@ export * from './render/prometheus-config';
 export * from './render/web-config';
 export * from './render/grafana-provisioning';
 export * from './render/rules';
+export * from './render/vmauth-config';
 
 // Fleet file
 export * from './config';
 
 // Dashboards as code: PeekStack's, and the helpers to build yours the same way
-export { buildPeekStackDashboard, buildDashboards, toDashboardDefinition, DashboardDefinition } from '../dashboards';
+export { buildPeekStackDashboard, buildDashboards, buildFleetDashboard, toDashboardDefinition, DashboardDefinition } from '../dashboards';
 export * from '../dashboards/shared';

@@ -44,6 +44,8 @@ export interface InterfaceStackProps extends Omit<InterfaceProps, 'provider'> {
  */
 export class InterfaceStack extends TerraformStack {
   public readonly grafana: Grafana;
+  /** The interface: Grafana wired to the collectors; {@link Interface.addFleetStore} adds the fleet view. */
+  public readonly interface: Interface;
 
   constructor(scope: Construct, id: string, props: InterfaceStackProps) {
     super(scope, id);
@@ -57,11 +59,12 @@ export class InterfaceStack extends TerraformStack {
     // A CA of the interface's own: users trust it (output below) instead of clicking through a warning.
     const ca = new CertificateAuthority(this, 'ca', { commonName: 'PeekStack interface CA' });
     const certificate = ca.issueServerCertificate('grafana-cert', 'PeekStack Grafana', [...names, 'localhost', '127.0.0.1']);
-    this.grafana = new Interface(this, 'interface', {
+    this.interface = new Interface(this, 'interface', {
       ...interfaceProps,
       grafana: { certificate, ...interfaceProps.grafana, adminPassword },
       provider,
-    }).grafana;
+    });
+    this.grafana = this.interface.grafana;
 
     new TerraformOutput(this, 'grafana_url', {
       value: `${this.grafana.protocol}://${urlHost(names[0])}:${this.grafana.publishedPort}`,

@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import type { DashboardDefinition } from '../dashboards';
+import { buildFleetDashboard, type DashboardDefinition } from '../dashboards';
 import { catalogProblems, dashboardExpressions, MetricCatalogIndex } from './catalog-check';
 import { Collector } from './collector';
 import { Grafana, GrafanaPrometheusSource, GrafanaProps } from './grafana';
 import { DOCKER_HOST_GATEWAY_NAME } from './docker-service';
+import { fleetDatasource, FleetReadTarget } from './fleet-store';
 
 /** Grafana settings an interface user may change. */
 export type InterfaceGrafanaOptions = Omit<GrafanaProps, 'sources' | 'dashboards' | 'portsInUse' | 'provider'>;
@@ -77,6 +78,16 @@ export class Interface extends Construct {
     });
     this.collectors = props.collectors;
     this.node.addValidation({ validate: () => this.catalogProblems() });
+  }
+
+  /**
+   * Shows the fleet store: the "PeekStack fleet" datasource (Grafana's default, so every dashboard
+   * opens on the whole fleet; the per-host datasources stay) and the Fleet dashboard.
+   * @throws PeekStackValidationError when a datasource with the fleet's name or uid exists already
+   */
+  public addFleetStore(target: FleetReadTarget): void {
+    this.grafana.addDatasource(fleetDatasource(target));
+    this.grafana.addDashboard(buildFleetDashboard(this.collectors.map((collector) => collector.hostName)));
   }
 
   /** Every dashboard query that reads a metric no collector component produces, or uses it against its type. */

@@ -2,10 +2,14 @@ import { Construct } from 'constructs';
 import { CollectorStack } from '../src/collector-stack';
 import { DcgmExporter } from '../src/addons/dcgm';
 import { FleetSpec, HostSpec } from '../src/config';
+import { HubStack } from '../src/hub-stack';
 import { InterfaceStack } from '../src/interface-stack';
+import { connectFleetStore, hubStackFor } from './fleet-store-wiring';
 
 /** The stacks of a fleet, by role. */
 export interface FleetStacks {
+  /** The fleet store and other shared services, named `hub`, applied first; none with an external store or `store: { enabled: false }`. */
+  readonly hub?: HubStack;
   /** One per host, in fleet order, named `collector-<host>`. */
   readonly collectors: readonly CollectorStack[];
   /** Grafana, named `interface`. */
@@ -37,11 +41,13 @@ function collectorStackFor(scope: Construct, host: HostSpec, credentials: FleetS
 }
 
 /**
- * Adds a fleet's stacks to `app`: one {@link CollectorStack} per host and one {@link InterfaceStack}
+ * Adds a fleet's stacks to `app`: the {@link HubStack} (fleet store) every collector remote_writes to,
+ * one {@link CollectorStack} per host and one {@link InterfaceStack}
  * whose Grafana has every host's Prometheus as a datasource (cdktf turns the references into
  * outputs and remote-state reads, so the interface stack is applied after the collectors).
  */
 export function buildFleetApp(app: Construct, fleet: FleetSpec): FleetStacks {
+  const hub = hubStackFor(app, fleet);
   const collectors = fleet.hosts.map((host) => collectorStackFor(app, host, fleet.credentials));
   const interfaceHost = fleet.hosts.find((host) => host.name === fleet.interface.host);
   const colocated = collectors.find((stack) => stack.collector.hostName === fleet.interface.host)?.collector;
@@ -54,5 +60,6 @@ export function buildFleetApp(app: Construct, fleet: FleetSpec): FleetStacks {
     secrets: fleet.credentials,
     grafana: { image: fleet.interface.image, publishedPort: fleet.interface.port },
   });
-  return { collectors, interface: interfaceStack };
+  connectFleetStore(fleet, hub, collectors, interfaceStack);
+  return { hub, collectors, interface: interfaceStack };
 }

@@ -2,7 +2,7 @@ import { App } from 'cdktf';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { FleetSpec, UsageError } from '../src/config';
+import { FleetSpec, hubStackOf, UsageError } from '../src/config';
 import { synthesizeAtomically } from '../src/synthesize';
 import { buildFleetApp, FleetStacks } from './app';
 
@@ -30,9 +30,10 @@ export function chooseOutdir(flag: string | undefined, env: NodeJS.ProcessEnv = 
   return flag ?? env.PEEKSTACK_OUT ?? 'cdktf.out';
 }
 
-/** Stack names of a fleet, in the order they are built: collectors, then the interface. */
+/** Stack names of a fleet in apply order: the hub (if any), the collectors, the interface. */
 export function stackNamesOf(fleet: FleetSpec): string[] {
-  return [...fleet.hosts.map((host) => host.stackName), fleet.interface.stackName];
+  const hub = hubStackOf(fleet);
+  return [...(hub ? [hub] : []), ...fleet.hosts.map((host) => host.stackName), fleet.interface.stackName];
 }
 
 /** Refuses stack names the fleet does not have. */
@@ -50,7 +51,7 @@ function checkSelection(fleet: FleetSpec, selected: readonly string[]): void {
 function buildSelected(app: App, fleet: FleetSpec, selected: readonly string[] | undefined): FleetStacks {
   const stacks = buildFleetApp(app, fleet);
   if (selected && selected.length > 0) {
-    for (const stack of [...stacks.collectors, stacks.interface]) {
+    for (const stack of [...(stacks.hub ? [stacks.hub] : []), ...stacks.collectors, stacks.interface]) {
       if (!selected.includes(stack.node.id)) stack.synthesizer = { synthesize: () => undefined };
     }
   }

@@ -40,11 +40,13 @@ describe('buildFleetApp', () => {
       ['peekstack-web-1', 'https://web-1.example.net:19090'],
       ['peekstack-db-1', 'https://db-1.example.net:19090'],
       ['peekstack-ops', 'https://host.docker.internal:19090'], // ops runs Grafana: reached through the host gateway
+      ['peekstack-fleet', 'https://host.docker.internal:18427'], // the hub (fleet store) runs on the interface host by default
     ]);
     expect(Object.keys(ui.data?.terraform_remote_state ?? {}).sort()).toEqual([
       'cross-stack-reference-input-collector-db-1',
       'cross-stack-reference-input-collector-ops',
       'cross-stack-reference-input-collector-web-1',
+      'cross-stack-reference-input-hub',
     ]);
   });
 

@@ -47,18 +47,18 @@ beforeAll(() => {
 
 describe('peekstack list / validate', () => {
   it('lists the default fleet\'s stacks, one per line', () => {
-    expect(run(['list'])).toEqual({ code: 0, stdout: 'collector-local\ninterface\n', stderr: '' });
+    expect(run(['list'])).toEqual({ code: 0, stdout: 'hub\ncollector-local\ninterface\n', stderr: '' });
   });
 
   it('takes the fleet from PEEKSTACK_FLEET, and --fleet over it', () => {
-    expect(run(['list'], { PEEKSTACK_FLEET: EXAMPLE }).stdout).toBe('collector-web-1\ncollector-db-1\ncollector-ops\ninterface\n');
+    expect(run(['list'], { PEEKSTACK_FLEET: EXAMPLE }).stdout).toBe('hub\ncollector-web-1\ncollector-db-1\ncollector-gpu-1\ncollector-ops\ninterface\n');
     expect(run(['list', '--fleet', EXAMPLE], { PEEKSTACK_FLEET: '/nonexistent.yaml' }).code).toBe(0);
   });
 
   it('validate prints a summary of hosts, stacks, endpoints and ports', () => {
     const { code, stdout } = run(['validate', '--fleet', EXAMPLE]);
     expect(code).toBe(0);
-    expect(stdout).toContain('3 host(s), 4 stack(s)');
+    expect(stdout).toContain('4 host(s), 5 stack(s)');
     expect(stdout).toMatch(/collector-db-1\s+db-1\s+tcp:\/\/db-1\.example\.net:2376\s+db-1\.example\.net, 192\.0\.2\.12\s+19090 prometheus, 9101 node_exporter/);
     expect(stdout).toMatch(/interface\s+ops\s+unix:\/\/\/var\/run\/docker\.sock.*13000 grafana/);
   });
@@ -103,7 +103,7 @@ describe('peekstack synth', () => {
   it('writes every stack, or only the named ones', () => {
     const out = join(work, 'out-all');
     expect(run(['synth', '--fleet', EXAMPLE, '--out', out]).code).toBe(0);
-    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['collector-db-1', 'collector-ops', 'collector-web-1', 'interface']);
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['collector-db-1', 'collector-gpu-1', 'collector-ops', 'collector-web-1', 'hub', 'interface']);
     const some = join(work, 'out-some');
     expect(run(['synth', '--fleet', EXAMPLE, 'interface', 'collector-ops'], { PEEKSTACK_OUT: some }).code).toBe(0);
     expect(readdirSync(join(some, 'stacks')).sort()).toEqual(['collector-ops', 'interface']);

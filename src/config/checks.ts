@@ -3,7 +3,8 @@ import { findPortClash, scrapeTimeoutProblem } from '../settings-rules';
 import { SCAPHANDRE_FLOOR_REASON, SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from '../scaphandre';
 import { resolveStateBackend, stateLocation } from '../state-backend';
 import { FleetFile } from './schema';
-import { FleetSpec } from './spec';
+import { FleetSpec, hubStackOf } from './spec';
+import { checkStore } from './store-checks';
 import { TERRAFORM_IDENTIFIER } from './stack-names';
 
 /**
@@ -145,6 +146,7 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
       backend: spec.interface.backend,
       path: file.interface.backend ? ['interface', 'backend'] : file.defaults?.backend ? ['defaults', 'backend'] : ['interface'],
     },
+    ...(hubStackOf(spec) ? [{ name: spec.store.stackName, backend: spec.store.backend, path: file.store?.backend ? ['store', 'backend'] : file.defaults?.backend ? ['defaults', 'backend'] : ['store'] }] : []),
   ];
   for (const stack of stacks) {
     const location = stateLocation(resolveStateBackend(stack.name, stack.backend));
@@ -159,5 +161,6 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
       locations.set(location, stack.name);
     }
   }
+  problems.push(...checkStore(file, spec));
   return problems;
 }

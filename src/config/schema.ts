@@ -159,6 +159,40 @@ export const hostSchema = strict({
   ...settingsShape,
 });
 
+/** Kinds of fleet store: the hub's own VictoriaMetrics, or an existing one the collectors write to. */
+export const STORE_KINDS = ['embedded', 'victoriametrics-cluster', 'mimir', 'thanos'] as const;
+
+/** An https URL without credentials (credentials come from sensitive Terraform variables). */
+const httpsUrl = (what: string) =>
+  assertedString((field, value) => {
+    assertNoCredentials(field, value);
+    if (!/^https:\/\/[^/\s]+/.test(value)) throw new PeekStackValidationError(field, value, `${what}: an https:// URL (the store is reached over TLS only)`);
+  }, `${what}: an https:// URL`);
+
+/** A key that would put a credential in the fleet file: refused without echoing its value. */
+const noSecret = z.unknown().superRefine((_value, ctx) => {
+  ctx.addIssue({ code: 'custom', message: 'no credentials in the fleet file: the store password or token comes from a sensitive Terraform variable (TF_VAR_<stack>_fleet_store_password / _token, see README)', params: { found: 'a credential (not shown)' } });
+});
+
+/** `store:`: where every collector remote_writes and Grafana's fleet datasource reads. */
+const storeSchema = strict({
+  enabled: flag.optional(),
+  kind: z.enum(STORE_KINDS, { error: `one of ${STORE_KINDS.map((kind) => `"${kind}"`).join(', ')}` }).optional(),
+  host: z.string({ error: 'the name of the host that runs the hub (one of hosts[].name)' }).optional(),
+  port: port.optional(),
+  retentionDays: integer(1, 36_500, 'days').optional(),
+  backend: backendSchema.optional(),
+  url: httpsUrl('the write endpoint (vminsert, Mimir or Thanos Receive base URL)').optional(),
+  queryUrl: httpsUrl('the query endpoint (vmselect, Mimir or Thanos Query base URL)').optional(),
+  tenant: z.string({ error: 'a tenant id' }).regex(/^[A-Za-z0-9_.:-]{1,150}$/, { error: 'a tenant id: letters, digits, "_", ".", ":" or "-"' }).optional(),
+  caFile: text('a path to the PEM CA of the external store (relative to the fleet file)').optional(),
+  auth: z.enum(['basic', 'bearer', 'none'], { error: '"basic" (username + password variable), "bearer" (token variable) or "none"' }).optional(),
+  username: text('a user name').optional(),
+  password: noSecret.optional(),
+  token: noSecret.optional(),
+  bearerToken: noSecret.optional(),
+});
+
 export const fleetFileSchema = strict({
   hosts: z.array(hostSchema, { error: 'a list of hosts' }).min(1, { error: 'at least one host: an empty fleet deploys nothing' }),
   defaults: settingsSchema.optional(),
@@ -168,6 +202,7 @@ export const fleetFileSchema = strict({
     image: image.optional(),
     backend: backendSchema.optional(),
   }, 'a mapping naming the host that runs Grafana, e.g. "interface: { host: <a host name> }"'),
+  store: storeSchema.optional(),
   credentials: strict({
     source: z.enum(['generate', 'variables'], {
       error: '"generate" (Terraform generates passwords) or "variables" (sensitive TF_VAR_* variables)',
@@ -179,5 +214,7 @@ export const fleetFileSchema = strict({
 export type FleetFile = z.infer<typeof fleetFileSchema>;
 /** One host as written. */
 export type HostEntry = z.infer<typeof hostSchema>;
+/** `store:` as written. */
+export type StoreEntry = z.infer<typeof storeSchema>;
 /** Settings shared by `defaults` and hosts, as written. */
 export type HostSettings = z.infer<typeof settingsSchema>;

@@ -9,6 +9,9 @@ export { HOST_NAME_ALLOWED, HOST_NAME_PATTERN, variablePrefix } from '../names';
 /** Name of the one interface (Grafana) stack. */
 export const INTERFACE_STACK_NAME = 'interface';
 
+/** Name of the hub stack (the fleet store and other shared services), applied first. */
+export const HUB_STACK_NAME = 'hub';
+
 /** A valid Terraform identifier. */
 export const TERRAFORM_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 

@@ -14,6 +14,8 @@ export interface PrometheusDatasourceInput {
   readonly basicAuthPasswordFile?: string;
   /** Extra HTTP headers (a tenant header). @default - none */
   readonly httpHeaders?: Readonly<Record<string, string>>;
+  /** File inside the Grafana container holding a bearer token, sent as `Authorization: Bearer ...`. @default - none */
+  readonly bearerTokenFile?: string;
   /**
    * File inside the Grafana container with the PEM CA to verify the server against.
    * @default - the system's CAs (always set for collectors unless `skipTlsVerify`)
@@ -40,7 +42,10 @@ export function renderDatasources(datasources: readonly PrometheusDatasourceInpu
       prune: true,
       datasources: datasources.map((source) => {
         // Grafana's custom headers: httpHeaderName<N> in jsonData, httpHeaderValue<N> in secureJsonData.
-        const headers = Object.entries(source.httpHeaders ?? {});
+        const headers = [
+          ...Object.entries(source.httpHeaders ?? {}),
+          ...(source.bearerTokenFile !== undefined ? [['Authorization', `Bearer $__file{${source.bearerTokenFile}}`]] : []),
+        ];
         return {
           name: source.name,
           uid: source.uid,

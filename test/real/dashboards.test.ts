@@ -17,7 +17,7 @@ import {
   checkDashboardQueries,
   describeChecks,
   failedQueries,
-  type NoDataAllowance,
+  NO_DATA_HERE,
   queriesWithoutData,
   type QueryCheck,
   type QueryRunner,
@@ -25,34 +25,6 @@ import {
 } from './dashboard-check';
 import { type Harness, HARNESS_JOBS, startHarness } from './harness';
 
-/** Panels that cannot have data on this machine, each with the reason. Checked to stay empty. */
-const NO_DATA_HERE: readonly NoDataAllowance[] = [
-  {
-    dashboardUid: SYSTEM_DASHBOARD_UID,
-    panelTitle: 'CPU frequency',
-    reason: 'this VM exposes no cpufreq (/sys/devices/system/cpu/cpu*/cpufreq), so node_cpu_scaling_frequency_hertz does not exist',
-  },
-  {
-    dashboardUid: POWER_DASHBOARD_UID,
-    panelTitle: 'Monitoring stack share of host power',
-    reason: "needs Scaphandre --containers: Debian's scaphandre 1.0.2 is built without that feature (TODO.Debian), and there is no Docker engine here; the label name container_label_peekstack_component follows the upstream source",
-  },
-  {
-    dashboardUid: POWER_DASHBOARD_UID,
-    panelTitle: 'Power per container',
-    reason: "needs Scaphandre --containers for container_scheduler=\"docker\": Debian's scaphandre 1.0.2 is built without that feature, and there is no Docker engine here",
-  },
-  {
-    dashboardUid: POWER_DASHBOARD_UID,
-    panelTitle: 'Monitoring stack power',
-    reason: "needs Scaphandre --containers: Debian's scaphandre 1.0.2 is built without that feature (TODO.Debian), and there is no Docker engine here; the label name container_label_peekstack_component follows the upstream source",
-  },
-  {
-    dashboardUid: POWER_DASHBOARD_UID,
-    panelTitle: 'Monitoring stack CPU (% of one core)',
-    reason: "cAdvisor's golden exposition has no container with the peekstack.component label",
-  },
-];
 
 /** Seconds of data the range queries look at (and `$__range`). */
 const RANGE_SECONDS = 20;

@@ -28,6 +28,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import type { Construct } from 'constructs';
 import { Collector } from '../../src/collector';
 import { PROMETHEUS_PATHS } from '../../src/prometheus';
 import { materializeUploads } from '../support/deployed-files';
@@ -89,6 +90,15 @@ export interface HarnessOptions {
   readonly readyStatuses?: readonly number[];
   /** Give up waiting for Prometheus's HTTPS port after this long. @default 30000 */
   readonly prometheusReadyTimeoutMs?: number;
+  /**
+   * Wire more into the synthesized collector before synthesis, as an app would (e.g. a remote_write
+   * to a fleet store built in the same `scope`). @default - the collector as it is
+   */
+  readonly configure?: (collector: Collector, scope: Construct) => void;
+  /** Test material for the Terraform references (shared by several harnesses and a store). @default - made for this harness */
+  readonly secrets?: TestSecrets;
+  /** More name → loopback address lines for Prometheus's hosts file (e.g. the fleet store's host). @default - none */
+  readonly extraHosts?: Readonly<Record<string, string>>;
 }
 
 /** A running harness. */
@@ -200,18 +210,18 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
   try {
     const plan = await allocateLoopback();
-    const secrets = makeTestSecrets(['localhost', '127.0.0.1', 'host.docker.internal']);
-    cleanups.push(() => rmSync(secrets.tls.dir, { recursive: true, force: true }));
+    const secrets = opts.secrets ?? makeTestSecrets(['localhost', '127.0.0.1', 'host.docker.internal']);
+    if (!opts.secrets) cleanups.push(() => rmSync(secrets.tls.dir, { recursive: true, force: true }));
 
-    const synth = synthConstructs(
-      (scope) =>
-        new Collector(scope, 'collector', {
-          hostName,
-          addresses: ['192.0.2.10'],
-          prometheus: { scrapeIntervalSeconds },
-          scaphandre: { scrapeIntervalSeconds: scaphandreScrapeIntervalSeconds },
-        }),
-    );
+    const synth = synthConstructs((scope) => {
+      const collector = new Collector(scope, 'collector', {
+        hostName,
+        addresses: ['192.0.2.10'],
+        prometheus: { scrapeIntervalSeconds },
+        scaphandre: { scrapeIntervalSeconds: scaphandreScrapeIntervalSeconds },
+      });
+      opts.configure?.(collector, scope);
+    });
     const prometheusContainer = containerNamed(synth, 'peekstack-prometheus');
     const nodeContainer = containerNamed(synth, 'peekstack-node-exporter');
     const scaphandreContainer = containerNamed(synth, 'peekstack-scaphandre');
@@ -243,7 +253,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     const work = mkdtempSync(path.join(tmpdir(), 'peekstack-harness-'));
     cleanups.push(() => rmSync(work, { recursive: true, force: true }));
     const hostsPath = path.join(work, 'hosts');
-    writeFileSync(hostsPath, hostsFile(plan, names));
+    writeFileSync(hostsPath, hostsFile(plan, names) + Object.entries(opts.extraHosts ?? {}).map(([name, address]) => `${address}\t${name}\n`).join(''));
     const tsdb = path.join(work, 'tsdb');
     mkdirSync(tsdb);
 

@@ -40,12 +40,23 @@ export function httpsGet(endpoint: PrometheusEndpoint, path: string, auth: Auth 
   );
 }
 
+/** POST `body` to `path` over HTTPS (CA-verified) with the chosen credentials. */
+export function httpsPost(endpoint: PrometheusEndpoint, path: string, body: Buffer, headers: Record<string, string>, auth: Auth = 'endpoint', timeoutMs = 5000): Promise<HttpAnswer> {
+  const credentials = auth === 'endpoint' ? endpoint : auth === 'none' ? undefined : auth;
+  const all: Record<string, string> = { ...headers, 'Content-Length': String(body.length) };
+  if (credentials) all.Authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  const req = https.request({ method: 'POST', host: endpoint.address, port: endpoint.port, path, headers: all, ca: endpoint.caPem, servername: endpoint.serverName, timeout: timeoutMs });
+  const answered = answer(req, false);
+  req.end(body);
+  return answered;
+}
+
 /** GET `path` in plain HTTP (to show the TLS port refuses it). */
 export function plainHttpGet(address: string, port: number, path: string, timeoutMs = 5000): Promise<HttpAnswer> {
   return answer(http.request({ host: address, port, path, timeout: timeoutMs }));
 }
 
-function answer(req: http.ClientRequest): Promise<HttpAnswer> {
+function answer(req: http.ClientRequest, end = true): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     req.on('timeout', () => req.destroy(new Error('request timed out')));
     req.on('error', reject);
@@ -56,7 +67,7 @@ function answer(req: http.ClientRequest): Promise<HttpAnswer> {
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       res.on('error', reject);
     });
-    req.end();
+    if (end) req.end();
   });
 }
 

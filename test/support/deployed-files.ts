@@ -18,6 +18,12 @@ export interface TerraformValues {
   certPem: string;
   /** `tls_private_key.*.private_key_pem` */
   keyPem: string;
+  /**
+   * A value for one particular reference (the whole `${type.name.attribute}`), consulted first;
+   * `undefined` falls back to the values above. For stacks with several passwords that must differ
+   * (the fleet store's writer and reader).
+   */
+  byReference?: (reference: string) => string | undefined;
 }
 
 const REFERENCE = /\$\{([a-z_]+)\.[^}]+\.([a-z_]+)\}/g;
@@ -25,6 +31,8 @@ const REFERENCE = /\$\{([a-z_]+)\.[^}]+\.([a-z_]+)\}/g;
 /** Replaces every Terraform reference in `content` with the matching test value; throws on an unknown one. */
 export function resolveReferences(content: string, values: TerraformValues): string {
   return content.replace(REFERENCE, (whole, type: string, attribute: string) => {
+    const specific = values.byReference?.(whole);
+    if (specific !== undefined) return specific;
     const key = `${type}.${attribute}`;
     switch (key) {
       case 'random_password.result':

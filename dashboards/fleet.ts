@@ -1,0 +1,110 @@
+/**
+ * "PeekStack / Fleet": the whole fleet at once, on the fleet store (Grafana's "PeekStack fleet"
+ * datasource, its default): fleet power now, energy per host as a ranking, the containers that used
+ * the most energy across the fleet, which hosts report, and each host's power over time.
+ */
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import { HOST_LABEL, JOB } from '../src/labels';
+import { buildDashboard, HOST, MICRO, MICROJOULES_PER_KWH, rankingPanel, statPanel, timeseriesPanel } from './shared';
+
+/** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
+export const FLEET_DASHBOARD_UID = 'peekstack-fleet';
+
+/** One series per host whose collector Prometheus writes to the store: its own `up`, scraped by itself. */
+const REPORTING = `count by (${HOST_LABEL}) (up{job="${JOB.prometheus}"})`;
+
+/** Hosts the fleet file lists, one series each with its `host` label (PromQL has no literal label sets). */
+function fleetHosts(hostNames: readonly string[]): string {
+  return hostNames.map((name) => `label_replace(vector(1), "${HOST_LABEL}", "${name}", "", "")`).join(' or ');
+}
+
+/** Builds the fleet dashboard for a fleet of `hostNames`. */
+export function fleetDashboard(hostNames: readonly string[]): dashboard.Dashboard {
+  if (hostNames.length === 0) throw new Error('fleetDashboard: a fleet of at least one host');
+  return buildDashboard({
+    uid: FLEET_DASHBOARD_UID,
+    title: 'PeekStack / Fleet',
+    description: 'Every host at once, from the fleet store: power, energy ranking, top containers by energy, and which hosts report.',
+    tags: ['peekstack', 'fleet', 'power'],
+    rows: [
+      {
+        title: 'Fleet',
+        panels: [
+          statPanel({
+            title: 'Fleet power now',
+            description: 'Sum of the host power Scaphandre measures (RAPL) on every selected host, in watts.',
+            unit: units.Watt,
+            queries: [{ expr: `sum(scaph_host_power_microwatts{${HOST}}) / ${MICRO}`, legend: 'fleet' }],
+          }),
+          statPanel({
+            title: 'Fleet energy over the range',
+            description: 'Energy of every selected host over the selected range: increase of the Scaphandre energy counters, in kWh.',
+            unit: units.KiloWattHour,
+            instant: true,
+            decimals: 3,
+            queries: [{ expr: `sum(increase(scaph_host_energy_microjoules{${HOST}}[$__range])) / ${MICROJOULES_PER_KWH}`, legend: 'fleet' }],
+          }),
+          statPanel({
+            title: 'Hosts reporting',
+            description: `Hosts whose collector writes to the fleet store now, out of the ${hostNames.length} of the fleet file.`,
+            unit: units.Short,
+            instant: true,
+            queries: [
+              { expr: `count(${REPORTING})`, legend: 'reporting' },
+              { expr: `count(${fleetHosts(hostNames)})`, legend: 'in the fleet' },
+            ],
+          }),
+          statPanel({
+            title: 'Hosts not reporting',
+            description: 'Hosts of the fleet file with no data in the fleet store now (collector down, or its remote_write failing). Empty when every host reports.',
+            unit: units.Short,
+            instant: true,
+            queries: [{ expr: `(${fleetHosts(hostNames)}) unless on (${HOST_LABEL}) ${REPORTING}`, legend: '{{host}}' }],
+          }),
+        ],
+      },
+      {
+        title: 'Energy ranking',
+        panels: [
+          rankingPanel({
+            title: 'Energy per host over the range',
+            description: 'Energy each host used over the selected range (Scaphandre energy counter), largest first, in kWh.',
+            unit: units.KiloWattHour,
+            decimals: 3,
+            queries: [
+              { expr: `sort_desc(sum by (host) (increase(scaph_host_energy_microjoules{${HOST}}[$__range])) / ${MICROJOULES_PER_KWH})`, legend: '{{host}}' },
+            ],
+          }),
+          rankingPanel({
+            title: 'Top containers by energy across the fleet',
+            description:
+              'Energy Scaphandre attributes to the processes of each Docker container over the selected range (mean power times the range), the 10 largest across every host, in kWh.',
+            unit: units.KiloWattHour,
+            decimals: 4,
+            queries: [
+              {
+                expr: `sort_desc(topk(10, sum by (host, container_names) (avg_over_time(scaph_process_power_consumption_microwatts{${HOST}, container_scheduler="docker"}[$__range])) * $__range_s / ${MICROJOULES_PER_KWH}))`,
+                legend: '{{host}} {{container_names}}',
+              },
+            ],
+          }),
+        ],
+      },
+      {
+        title: 'Power over time',
+        panels: [
+          timeseriesPanel({
+            title: 'Power per host',
+            description: 'Host power (Scaphandre) of each selected host, stacked: the top of the stack is the fleet power.',
+            unit: units.Watt,
+            width: 24,
+            stacked: true,
+            min: 0,
+            queries: [{ expr: `sum by (host) (scaph_host_power_microwatts{${HOST}}) / ${MICRO}`, legend: '{{host}}' }],
+          }),
+        ],
+      },
+    ],
+  });
+}
