@@ -39,7 +39,8 @@ const USERINFO: Record<RedactScope, RegExp> = {
 // `name=value` at the start, after white space or after ?, &, ;, # (query strings, fragments,
 // libpq keyword strings such as `host=db password=x`). Values may be single- or double-quoted.
 const PARAMETER: Record<RedactScope, RegExp> = {
-  value: /((?:^|[\s?&;#,])([A-Za-z0-9_.-]+)\s*=\s*)('(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|[^&;#\n]+)/g,
+  // In a value, an unquoted secret runs on across spaces, up to the next `name=` of a keyword string.
+  value: /((?:^|[\s?&;#,])([A-Za-z0-9_.-]+)\s*=\s*)('(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|(?:[^&;#\s]|\s(?![A-Za-z0-9_.-]+\s*=))+)/g,
   line: /((?:^|[\s?&;#,])([A-Za-z0-9_.-]+)\s*=\s*)('(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|[^\s&;#,"]+)/g,
 };
 

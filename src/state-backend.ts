@@ -159,7 +159,7 @@ export function assertNoCredentials(field: string, value: string): string {
     throw new PeekStackValidationError(
       field,
       redactSecrets(value, 'value'),
-      'no password or token in the fleet file: the backend reads credentials from its environment variables (PGPASSWORD, TF_HTTP_PASSWORD, AWS_*)',
+      'a value without a password or token: the backend reads credentials from its environment variables (PGPASSWORD, TF_HTTP_PASSWORD, AWS_*)',
     );
   }
   return value;

@@ -95,7 +95,7 @@ export function structureProblems(doc: Document, lines: LineCounter): YamlProble
         const anchor = at(lines, target.range[0]);
         problems.push({
           ...at(lines, offset),
-          found: `the alias *${node.source} inside the value it refers to (&${node.source} at ${anchor.line}:${anchor.column}): a recursive alias`,
+          found: `the alias *${node.source} inside the value it refers to (the value of &${node.source}, from ${anchor.line}:${anchor.column}): a recursive alias`,
           allowed: 'aliases to values that do not contain them',
         });
       }
@@ -118,7 +118,12 @@ export function structureProblems(doc: Document, lines: LineCounter): YamlProble
   for (const warning of doc.warnings) {
     // yaml's warnings (an unresolved tag such as "!secret") become problems instead of stderr noise.
     const message = warning.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    problems.push({ ...at(lines, warning.pos[0]), found: describeValue(message).replace(/^"|"$/g, ''), allowed: 'plain YAML without custom tags (a value such as "!tag x" is not supported)' });
+    const tag = /^Unresolved tag: (\S+)/.exec(message)?.[1];
+    problems.push({
+      ...at(lines, warning.pos[0]),
+      found: tag === undefined ? `a YAML warning: ${describeValue(message)}` : `the tag ${describeValue(tag)}`,
+      allowed: 'plain YAML without custom tags (a value such as "!tag x" is not supported)',
+    });
   }
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);
 }
