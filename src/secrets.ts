@@ -37,18 +37,26 @@ const USERINFO: Record<RedactScope, RegExp> = {
   line: /([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)(\S+)(@)/gi,
 };
 // `name=value` at the start, after white space or after ?, &, ;, # (query strings, fragments,
-// libpq keyword strings such as `host=db password=x`). Values may be single- or double-quoted.
-const PARAMETER: Record<RedactScope, RegExp> = {
-  // In a value, an unquoted secret runs on across spaces, up to the next `name=` of a keyword string.
-  value: /((?:^|[\s?&;#,])([A-Za-z0-9_.-]+)\s*=\s*)('(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|(?:[^&;#\s]|\s(?![A-Za-z0-9_.-]+\s*=))+)/g,
-  line: /((?:^|[\s?&;#,])([A-Za-z0-9_.-]+)\s*=\s*)('(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|[^\s&;#,"]+)/g,
+// libpq keyword strings such as `host=db password=x`). A quoted value ('two words') counts only when
+// its quote closes it; otherwise the quote is part of an unquoted value.
+const NAME = '([A-Za-z0-9_.-]+)';
+const QUOTED = `'(?:[^'\\\\]|\\\\.)*'(?=$|[\\s&;#,])|"(?:[^"\\\\]|\\\\.)*"(?=$|[\\s&;#,])`;
+const PARAMETER = {
+  // A URL's query: the value runs to the next separator, spaces and all (a space separates nothing there).
+  query: new RegExp(`((?:^|[\\s?&;#,])${NAME}\\s*=\\s*)(${QUOTED}|[^&;#\\n]+)`, 'g'),
+  // A keyword string: values are separated by white space only, "&" and ";" are content.
+  keyword: new RegExp(`((?:^|\\s)${NAME}\\s*=\\s*)(${QUOTED}|\\S+)`, 'g'),
+  // A printed line: a secret ends at white space or a quote, so the rest of the message stays readable.
+  line: new RegExp(`((?:^|[\\s?&;#,])${NAME}\\s*=\\s*)(${QUOTED}|[^\\s&;#,"]+)`, 'g'),
 };
 
 /** `text` with every secret it carries replaced by {@link REDACTED}. */
 export function redactSecrets(text: string, scope: RedactScope = 'line'): string {
-  return text
-    .replace(USERINFO[scope], (_match, before: string, _secret: string, at: string) => `${before}${REDACTED}${at}`)
-    .replace(PARAMETER[scope], (match, before: string, name: string, value: string) => (isSecretName(name) && value !== REDACTED ? `${before}${REDACTED}` : match));
+  const parameter = (match: string, before: string, name: string, value: string) => (isSecretName(name) && value !== REDACTED ? `${before}${REDACTED}` : match);
+  const withoutUserinfo = text.replace(USERINFO[scope], (_match, before: string, _secret: string, at: string) => `${before}${REDACTED}${at}`);
+  if (scope === 'line') return withoutUserinfo.replace(PARAMETER.line, parameter);
+  // A value may be a keyword string, a URL, or a path with a query: read it both ways.
+  return withoutUserinfo.replace(PARAMETER.keyword, parameter).replace(PARAMETER.query, parameter);
 }
 
 /** Whether the input value `text` carries a secret (a password in a URL, a token in a query, `password=...`). */
