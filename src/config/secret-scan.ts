@@ -29,7 +29,8 @@ export function secretProblems(data: unknown): PathProblem[] {
       return;
     }
     for (const [key, item] of Object.entries(value)) {
-      if (containsSecret(key)) problems.push({ path, found: `a key that carries a secret, ${describeValue(key)}`, allowed: NO_SECRETS_ALLOWED });
+      // At the key's own path: only what is under that key is left out of the schema's messages.
+      if (containsSecret(key)) problems.push({ path: [...path, key], found: `a key that carries a secret, ${describeValue(key)}`, allowed: NO_SECRETS_ALLOWED });
       walk(item, [...path, key]);
     }
   };
