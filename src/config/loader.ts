@@ -135,7 +135,8 @@ export function parseFleet(text: string, fileName: string): FleetSpec {
       }
       return [problem(issue.path, found === undefined ? 'nothing' : shown, allowed)];
     });
-    throw new FleetConfigError([...secrets.map((p) => problem(p.path, p.found, p.allowed)), ...schemaProblems]);
+    const secretsLocated = secrets.map((p) => (p.key === undefined ? problem(p.path, p.found, p.allowed) : problem(p.path.slice(0, -1), p.found, p.allowed, p.key)));
+    throw new FleetConfigError([...secretsLocated, ...schemaProblems]);
   }
   const spec = toFleetSpec(fileName, parsed.data);
   // A value set once in `defaults` can be wrong for several hosts: say so once, where it is written.
