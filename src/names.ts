@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Naming rules shared by the constructs and the fleet file, so both accept exactly the same names.
  */
@@ -11,9 +13,12 @@ export const HOST_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** How {@link HOST_NAME_PATTERN} reads in an error message. */
 export const HOST_NAME_ALLOWED = 'lower-case letters, digits and "-", 1 to 63 characters, not starting or ending with "-"';
 
-/** An address as the host part of a URL: IPv6 literals need brackets. */
+/**
+ * An address as the host part of a URL: IPv6 literals need brackets. Only a real IPv6 address gets
+ * them (a "name:port" mistake must not become "[name:port]"; assertAddress refuses it anyway).
+ */
 export function urlHost(address: string): string {
-  return address.includes(':') ? `[${address}]` : address;
+  return isIP(address) === 6 ? `[${address}]` : address;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { HttpBackend, LocalBackend, PgBackend, S3Backend, TerraformStack } from 'cdktf';
 import { PeekStackValidationError } from './errors';
+import { containsSecret, redactSecrets } from './secrets';
 
 /**
  * Where a stack keeps its Terraform state. State holds every generated secret, so it is git-ignored
@@ -149,15 +150,16 @@ export function stateLocation(backend: StateBackend): string {
 }
 
 /**
- * Refuses a credential written into a backend option (user:password@ in a URL, `password=` in a
- * connection string): credentials belong in the backend's environment variables.
+ * Refuses a credential written into a backend option (user:password@ in a URL, a token in a query
+ * string, `password=` in a keyword connection string): credentials belong in the backend's
+ * environment variables. The rule is {@link containsSecret}, the one every message redacts by.
  */
 export function assertNoCredentials(field: string, value: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(value) || /[?&]password=/i.test(value)) {
+  if (containsSecret(value)) {
     throw new PeekStackValidationError(
       field,
-      '<a URL with a password, not shown>',
-      'a URL without a password: the backend reads credentials from its environment variables',
+      redactSecrets(value, 'value'),
+      'a value without a password or token: the backend reads credentials from its environment variables (PGPASSWORD, TF_HTTP_PASSWORD, AWS_*)',
     );
   }
   return value;
@@ -175,7 +177,7 @@ export function applyStateBackend(stack: TerraformStack, stackName: string, back
         bucket: resolved.bucket,
         key: resolved.key as string,
         region: resolved.region,
-        endpoint: resolved.endpoint,
+        endpoint: resolved.endpoint === undefined ? undefined : assertNoCredentials('StateBackend.endpoint', resolved.endpoint),
         profile: resolved.profile,
         dynamodbTable: resolved.dynamodbTable,
         encrypt: resolved.encrypt,
@@ -190,7 +192,7 @@ export function applyStateBackend(stack: TerraformStack, stackName: string, back
       new HttpBackend(stack, {
         address: assertNoCredentials('StateBackend.address', resolved.address),
         lockAddress: assertNoCredentials('StateBackend.lockAddress', resolved.lockAddress),
-        unlockAddress: resolved.unlockAddress,
+        unlockAddress: resolved.unlockAddress === undefined ? undefined : assertNoCredentials('StateBackend.unlockAddress', resolved.unlockAddress),
         lockMethod: resolved.lockMethod,
         unlockMethod: resolved.unlockMethod,
       });

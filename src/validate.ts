@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Token } from 'cdktf';
 import { PeekStackValidationError } from './errors';
 
@@ -86,9 +87,48 @@ export function assertUserName(field: string, value: string): string {
   return assertMatches(field, assertNonEmpty(field, value), /^[A-Za-z0-9._-]{1,64}$/, '1 to 64 letters, digits, ".", "_" or "-"');
 }
 
-/** A DNS name or an IP address (v4 or v6), as other machines reach a host. */
+/** How {@link assertAddress}'s rule reads in a message. */
+export const ADDRESS_ALLOWED =
+  'a DNS name or an IP address (IPv4 with four numbers 0-255, or IPv6), alone: no scheme, user, port or brackets';
+
+/**
+ * Why `value` is not an address other machines can reach a host at, or `undefined` when it is one:
+ * a DNS name (RFC 1123), an IPv4 dotted quad or an IPv6 address. The reason names the part that is
+ * wrong, because the usual mistakes (a port, a URL, a fifth number) each have their own fix.
+ */
+export function addressProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return 'nothing in it';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return 'a scheme (it is a URL): give the host name alone';
+  if (value.includes('@')) return 'a user name ("@"): give the host name alone';
+  if (/^\[.*\]/.test(value)) return 'brackets: write the IPv6 address without them';
+  const ip = isIP(value);
+  if (ip === 6) return value.includes('%') ? 'an IPv6 zone index ("%..."), which certificates and URLs cannot carry' : /^[0:]+$/.test(value) ? 'the unspecified address "::", which no other machine can reach' : undefined;
+  if (ip === 4) return value === '0.0.0.0' ? 'the unspecified address 0.0.0.0, which no other machine can reach' : undefined;
+  const colons = value.split(':').length - 1;
+  if (colons === 1 && /^[^:]+:[0-9]*$/.test(value)) return `a port (":${value.split(':')[1]}"): give the address alone; ports are set separately`;
+  if (colons > 0) return 'colons, but it is not a valid IPv6 address';
+  if (/[^A-Za-z0-9.-]/.test(value)) return `the character ${JSON.stringify(/[^A-Za-z0-9.-]/.exec(value)?.[0])}: DNS names hold only letters, digits, "-" and "."`;
+  const labels = value.split('.');
+  if (/^[0-9]+$/.test(labels[labels.length - 1])) {
+    // An all-numeric last label is never a DNS name (RFC 3696): this was meant as an IPv4 address.
+    if (labels.length !== 4) return `${labels.length} numbers: an IPv4 address has exactly 4`;
+    const bad = labels.find((label) => !/^(?:0|[1-9][0-9]{0,2})$/.test(label) || Number(label) > 255);
+    return bad === undefined ? 'numbers that do not form an IPv4 address' : `the number ${JSON.stringify(bad)}: each part of an IPv4 address is 0 to 255, without leading zeros`;
+  }
+  if (value.length > 253) return `${value.length} characters: a DNS name has at most 253`;
+  if (labels.some((label) => label === '')) return 'an empty label (a leading, trailing or doubled ".")';
+  const long = labels.find((label) => label.length > 63);
+  if (long !== undefined) return `a label of ${long.length} characters: at most 63`;
+  const dash = labels.find((label) => label.startsWith('-') || label.endsWith('-'));
+  if (dash !== undefined) return `the label ${JSON.stringify(dash)}: DNS labels do not start or end with "-"`;
+  return undefined;
+}
+
+/** A DNS name or an IP address (v4 or v6), as other machines reach a host: see {@link addressProblem}. */
 export function assertAddress(field: string, value: string): string {
-  return assertMatches(field, value, /^[A-Za-z0-9.:-]+$/, 'a DNS name or an IP address');
+  const problem = addressProblem(value);
+  if (problem !== undefined) throw new PeekStackValidationError(field, value, `${ADDRESS_ALLOWED} (this one has ${problem})`);
+  return value;
 }
 
 /** The first value that occurs twice in `values`, if any. */

@@ -130,11 +130,17 @@ describe('peekstack synth', () => {
     expect(readdirSync(work).filter((name) => name.includes('staging'))).toEqual([]);
   });
 
+  it('--out inside a folder that does not exist: exit 2 naming the folder, nothing created', () => {
+    const parent = join(work, 'no', 'such', 'parent');
+    const result = run(['synth', '--out', join(parent, 'out')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`peekstack synth: --out "${join(parent, 'out')}": found no folder "${parent}" to create it in; allowed: an output directory inside an existing folder (create "${parent}" first)\n`);
+    expect(existsSync(join(work, 'no'))).toBe(false);
+  });
+
   it('anything else is exit 1, still without a stack trace', () => {
-    const result = run(['synth', '--out', join(work, 'no', 'such', 'parent', 'out')]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: /);
-    expect(result.stderr).not.toMatch(NO_TRACE);
+    const { exitCode, lines } = describeFailure(new Error('disk full'), 'f.yaml');
+    expect({ exitCode, lines }).toEqual({ exitCode: 1, lines: ['error: disk full'] });
   });
 });
 

@@ -1,4 +1,4 @@
-import { describeValue } from '../errors';
+import { describeValue, listSome } from '../errors';
 import { findPortClash, scrapeTimeoutProblem } from '../settings-rules';
 import { SCAPHANDRE_FLOOR_REASON, SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from '../scaphandre';
 import { resolveStateBackend, stateLocation } from '../state-backend';
@@ -45,8 +45,13 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
 
   // Host names: unique, and giving distinct, valid stack names.
   const stackOwners = new Map<string, Path>([[spec.interface.stackName, ['interface']]]);
+  // First index of each name: a map, since a fleet may have thousands of hosts.
+  const firstIndex = new Map<string, number>();
+  hostNames.forEach((name, index) => {
+    if (!firstIndex.has(name)) firstIndex.set(name, index);
+  });
   spec.hosts.forEach((host, index) => {
-    const first = hostNames.indexOf(host.name);
+    const first = firstIndex.get(host.name) ?? index;
     if (first !== index) {
       problems.push({
         path: ['hosts', index, 'name'],
@@ -129,11 +134,11 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
   });
 
   // The interface runs on a host of the fleet.
-  if (!hostNames.includes(spec.interface.host)) {
+  if (!firstIndex.has(spec.interface.host)) {
     problems.push({
       path: ['interface', 'host'],
       found: describeValue(spec.interface.host),
-      allowed: `the name of a host in this fleet: ${hostNames.map((name) => `"${name}"`).join(', ')}`,
+      allowed: `the name of a host in this fleet: ${listSome(hostNames)}`,
     });
   }
 

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { Document, isScalar, LineCounter, Node, parseAllDocuments, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
-import { describeValue } from '../errors';
+import { describeValue, escapeControl, listSome, quote } from '../errors';
+import { isSecretName, REDACTED } from '../secrets';
 import { checkFleet, PathProblem } from './checks';
-import { locate } from './locate';
+import { decodeFleetBytes } from './decode';
+import { locate, Position } from './locate';
+import { secretProblems } from './secret-scan';
+import { controlCharacterProblem, extraDocumentProblem, structureProblems, syntaxProblem, YamlProblem } from './yaml-structure';
 import { FleetConfigError, FleetProblem, formatPath } from './problems';
 import { fleetFileSchema } from './schema';
 import { FleetSpec, toFleetSpec } from './spec';
@@ -29,11 +33,9 @@ function allowedFor(issue: z.core.$ZodRawIssue): string {
       return words[expected] ?? expected;
     }
     case 'invalid_value':
-      return `one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+      return `one of ${listSome(issue.values.map(String))}`;
     case 'invalid_union':
-      return 'options' in issue && Array.isArray(issue.options)
-        ? `one of ${issue.options.map((value: unknown) => JSON.stringify(value)).join(', ')}`
-        : 'one of the documented forms';
+      return 'options' in issue && Array.isArray(issue.options) ? `one of ${listSome(issue.options.map(String))}` : 'one of the documented forms';
     default:
       return 'a valid value (see stacks/fleet.example.yaml)';
   }
@@ -48,24 +50,53 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** Whether a value at `path` may be a secret: it sits under a key named like one (`password`, `token`, `credentials`...). */
+function isSecretPath(path: readonly PropertyKey[]): boolean {
+  // A backend's `key` is an S3 object key, not a secret.
+  return path.some((part, index) => typeof part === 'string' && isSecretName(part) && !(part === 'key' && path[index - 1] === 'backend'));
+}
+
+/** How a value found where a string is expected reads in a message. */
+function typeName(value: unknown): string {
+  if (value === null) return 'an empty value (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'number') return 'a number';
+  if (typeof value === 'boolean') return 'true or false';
+  return 'a string';
+}
+
+/** Whether `path` lies inside (or is) one of `prefixes`. */
+function within(path: readonly PropertyKey[], prefixes: readonly (readonly PropertyKey[])[]): boolean {
+  return prefixes.some((prefix) => prefix.length <= path.length && prefix.every((part, index) => part === path[index]));
+}
+
 /** Parses and validates fleet-file text; `fileName` is only used in messages. */
 export function parseFleet(text: string, fileName: string): FleetSpec {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new FleetConfigError(
-      doc.errors.map((error) => {
-        const { line, col } = lines.linePos(error.pos[0]);
-        return { file: fileName, line, column: col, path: '', found: 'invalid YAML', allowed: `YAML syntax (${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')})` };
-      }),
-    );
-  }
+  const located = (problems: readonly YamlProblem[]): FleetProblem[] => problems.map((p) => ({ file: fileName, path: '', ...p }));
+  // `logLevel: 'error'`: yaml must not print warnings of its own; they become problems (yaml-structure.ts).
+  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const control = controlCharacterProblem(text, lines);
+  if (control) throw new FleetConfigError(located([control]));
+  const doc = documents[0] ?? parseDocument('', { lineCounter: new LineCounter() });
+  const yamlProblems = [
+    ...doc.errors.map((error) => syntaxProblem(doc, error, lines)),
+    ...(documents.length > 1 ? [extraDocumentProblem(documents[1], lines)] : []),
+  ];
+  if (yamlProblems.length === 0) yamlProblems.push(...structureProblems(doc, lines));
+  if (yamlProblems.length > 0) throw new FleetConfigError(located(yamlProblems));
+
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    // Only alias bombs and unresolved aliases get here; the parse itself succeeded.
-    throw new FleetConfigError([{ file: fileName, line: 1, column: 1, path: '', found: 'unusable YAML aliases', allowed: `YAML without excessive or unresolved aliases (${(error as Error).message})` }]);
+    // Unresolved and recursive aliases are refused above; what is left is an alias bomb.
+    let first: Position | undefined;
+    visit(doc, { Alias: (_key, node) => { first ??= locateOffset(lines, node.range?.[0] ?? 0); return first ? visit.BREAK : undefined; } });
+    throw new FleetConfigError([
+      { file: fileName, ...(first ?? { line: 1, column: 1 }), path: '', found: 'aliases that expand to too many values', allowed: `at most 100 alias expansions (${(error as Error).message.split('\n')[0]})` },
+    ]);
   }
   const place = (path: readonly PropertyKey[], key?: string) => locate(doc, lines, path, key);
   const problem = (path: readonly PropertyKey[], found: string, allowed: string, key?: string): FleetProblem => {
@@ -77,19 +108,35 @@ export function parseFleet(text: string, fileName: string): FleetSpec {
     throw new FleetConfigError([problem([], 'an empty file', 'a fleet: a mapping with at least "hosts" and "interface" (see stacks/fleet.example.yaml)')]);
   }
 
+  // Secrets first: a value refused for carrying one is not also described by the schema (which might echo it).
+  const secrets = secretProblems(data);
+  const secretPaths = secrets.map((p) => p.path);
   const parsed = fleetFileSchema.safeParse(data, { error: (issue) => allowedFor(issue) });
-  if (!parsed.success) {
-    throw new FleetConfigError(
-      parsed.error.issues.flatMap((issue) => {
-        if (issue.code === 'unrecognized_keys') {
-          return issue.keys.map((key) => problem(issue.path, `unknown key "${key}"`, issue.message, key));
-        }
-        const found = valueAt(data, issue.path);
-        const allowed = found === undefined ? `${issue.message} (required)` : issue.message;
-        const shown = issue.code === 'custom' && typeof issue.params?.found === 'string' ? issue.params.found : describeValue(found);
-        return [problem(issue.path, found === undefined ? 'nothing' : shown, allowed)];
-      }),
-    );
+  if (!parsed.success || secrets.length > 0) {
+    const schemaProblems = (parsed.success ? [] : parsed.error.issues).flatMap((issue) => {
+      if (within(issue.path, secretPaths)) return [];
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => {
+          // A secret-named key is refused like any unknown key; say where secrets go instead.
+          const allowed = isSecretName(key) ? `${issue.message}; secrets never go in the fleet file (credentials.source: generate or variables)` : issue.message;
+          return problem(issue.path, `unknown key ${quote(key)}`, allowed, key);
+        });
+      }
+      const found = valueAt(data, issue.path);
+      let allowed = found === undefined ? `${issue.message} (required)` : issue.message;
+      let shown = issue.code === 'custom' && typeof issue.params?.found === 'string' ? issue.params.found : describeValue(found);
+      if (found !== undefined && isSecretPath(issue.path)) {
+        // Whatever sits under a secret-named key is never shown, not even when it is the wrong type.
+        shown = `${typeName(found)} (${REDACTED}: values under a secret-named key are never shown)`;
+      } else if (issue.code === 'invalid_type' && issue.expected === 'string' && (typeof found === 'number' || typeof found === 'boolean' || found === null)) {
+        // `name: 007` is the number 7, `name: no` is a string but `name: true` is not: quoting keeps what was written.
+        const source = sourceText(doc, text, issue.path);
+        if (source) allowed = `${allowed}; to use it as text, quote it: "${source}"`;
+      }
+      return [problem(issue.path, found === undefined ? 'nothing' : shown, allowed)];
+    });
+    const secretsLocated = secrets.map((p) => (p.key === undefined ? problem(p.path, p.found, p.allowed) : problem(p.path.slice(0, -1), p.found, p.allowed, p.key)));
+    throw new FleetConfigError([...secretsLocated, ...schemaProblems]);
   }
   const spec = toFleetSpec(fileName, parsed.data);
   // A value set once in `defaults` can be wrong for several hosts: say so once, where it is written.
@@ -104,16 +151,30 @@ export function parseFleet(text: string, fileName: string): FleetSpec {
   return spec;
 }
 
+/** 1-based position of `offset`. */
+function locateOffset(lines: LineCounter, offset: number): Position {
+  const { line, col } = lines.linePos(offset);
+  return { line, column: col };
+}
+
+/** The text of the scalar at `path` as written in the file (`007`, not 7), if it is a one-line scalar. */
+function sourceText(doc: Document, text: string, path: readonly PropertyKey[]): string | undefined {
+  const node = doc.getIn(path as unknown[], true) as Node | undefined;
+  if (!isScalar(node) || !node.range) return undefined;
+  const written = text.slice(node.range[0], node.range[1]).trim();
+  return written === '' || /[\n"\\]/.test(written) ? undefined : escapeControl(written);
+}
+
 /** Reads and validates the fleet file at `path`. */
 export function loadFleetFile(path: string): FleetSpec {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a directory' : `unreadable (${code ?? String(error)})`;
     throw new FleetConfigError([{ file: path, path: '', found: reason, allowed: 'a readable fleet file (YAML); choose one with --fleet or PEEKSTACK_FLEET' }]);
   }
-  return parseFleet(text, path);
+  return parseFleet(decodeFleetBytes(bytes, path), path);
 }

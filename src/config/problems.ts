@@ -1,3 +1,5 @@
+import { quote, safeText } from '../errors';
+
 /**
  * What is wrong with a fleet file, one entry per problem, each locatable in the file: the CLI prints
  * them all at once so a user fixes the file in one pass instead of one error per run.
@@ -19,17 +21,28 @@ export interface FleetProblem {
   readonly allowed: string;
 }
 
-/** `file:line:col: path: found X; allowed: Y`. */
+/**
+ * `file:line:col: path: found X; allowed: Y`, always one line: whatever the parts hold (a file
+ * name, a key from the file), secrets are redacted and control characters escaped.
+ */
 export function formatProblem(problem: FleetProblem): string {
   const place = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}:${problem.column ?? 1}`;
   const path = problem.path === '' ? '' : ` ${problem.path}:`;
-  return `${place}:${path} found ${problem.found}; allowed: ${problem.allowed}`;
+  return safeText(`${place}:${path} found ${problem.found}; allowed: ${problem.allowed}`);
 }
 
-/** Renders a zod/YAML path as `hosts[1].ports.prometheus`. */
+/**
+ * Renders a zod/YAML path as `hosts[1].ports.prometheus`. A key that is not a plain name (a typo
+ * with spaces, a control character, "<<") is quoted: `hosts[0]["a b"]`.
+ */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
+    .map((part, index) => {
+      if (typeof part === 'number') return `[${part}]`;
+      const name = String(part);
+      if (!/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(name)) return `[${quote(name)}]`;
+      return index === 0 ? name : `.${name}`;
+    })
     .join('');
 }
 

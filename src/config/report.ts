@@ -1,4 +1,4 @@
-import { PeekStackValidationError } from '../errors';
+import { escapeControl, PeekStackValidationError, safeText } from '../errors';
 import { FleetConfigError, formatProblem } from './problems';
 
 /** Exit codes of the app and the CLI. */
@@ -20,12 +20,18 @@ export class UsageError extends Error {
  * @param fleetFile the file the input came from, named in messages of construct validation errors
  */
 export function describeFailure(error: unknown, fleetFile: string): { exitCode: number; lines: string[] } {
+  const { exitCode, lines } = describe(error, fleetFile);
+  // Every line, whatever produced it, is made safe here: secrets redacted, control characters escaped.
+  return { exitCode, lines: lines.flatMap((line) => line.split('\n')).map(safeText) };
+}
+
+function describe(error: unknown, fleetFile: string): { exitCode: number; lines: string[] } {
   if (error instanceof FleetConfigError) {
     return { exitCode: EXIT.invalidInput, lines: error.problems.map(formatProblem) };
   }
   if (error instanceof PeekStackValidationError) {
     // A construct refused a value the schema let through: no line to point at, but the field and value.
-    return { exitCode: EXIT.invalidInput, lines: [`${fleetFile}: ${error.field}: found ${error.received}; allowed: ${error.allowed}`] };
+    return { exitCode: EXIT.invalidInput, lines: [`${escapeControl(fleetFile)}: ${error.field}: found ${error.received}; allowed: ${error.allowed}`] };
   }
   if (error instanceof UsageError) {
     return { exitCode: EXIT.invalidInput, lines: [error.message] };
