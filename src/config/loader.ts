@@ -9,7 +9,8 @@ import { locate, Position } from './locate';
 import { secretProblems } from './secret-scan';
 import { controlCharacterProblem, extraDocumentProblem, structureProblems, syntaxProblem, YamlProblem } from './yaml-structure';
 import { FleetConfigError, FleetProblem, formatPath } from './problems';
-import { fleetFileSchema } from './schema';
+import { fleetFileSchema, keysAllowedBy } from './schema';
+import { closestKey } from './suggest';
 import { FleetSpec, toFleetSpec } from './spec';
 
 /**
@@ -117,8 +118,10 @@ export function parseFleet(text: string, fileName: string): FleetSpec {
       if (within(issue.path, secretPaths)) return [];
       if (issue.code === 'unrecognized_keys') {
         return issue.keys.map((key) => {
-          // A secret-named key is refused like any unknown key; say where secrets go instead.
-          const allowed = isSecretName(key) ? `${issue.message}; secrets never go in the fleet file (credentials.source: generate or variables)` : issue.message;
+          // A likely typo gets its correction; a secret-named key, where secrets go instead.
+          const meant = closestKey(key, keysAllowedBy(issue.message));
+          const hint = meant !== undefined ? `; did you mean ${quote(meant)}?` : isSecretName(key) ? '; secrets never go in the fleet file (credentials.source: generate or variables)' : '';
+          const allowed = `${issue.message}${hint}`;
           return problem(issue.path, `unknown key ${quote(key)}`, allowed, key);
         });
       }

@@ -17,8 +17,15 @@ import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
 function strict<T extends z.ZodRawShape>(shape: T, what = 'a mapping (key: value)') {
   const keys = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `one of the keys ${keys}` : what),
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `${KEYS_PREFIX}${keys}` : what),
   });
+}
+
+const KEYS_PREFIX = 'one of the keys ';
+
+/** The keys a mapping accepts, read back from its unknown-key message (see {@link strict}). */
+export function keysAllowedBy(message: string): string[] {
+  return message.startsWith(KEYS_PREFIX) ? message.slice(KEYS_PREFIX.length).split(', ') : [];
 }
 
 /** An integer in [min, max], with one message for every way of missing it. */

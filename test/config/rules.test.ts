@@ -7,6 +7,7 @@ import { validateDockerEndpoint } from '../../src/docker-endpoint';
 import { describeValue, escapeControl, listSome, quote } from '../../src/errors';
 import { urlHost } from '../../src/names';
 import { containsSecret, isSecretName, redactSecrets } from '../../src/secrets';
+import { closestKey } from '../../src/config/suggest';
 import { addressProblem } from '../../src/validate';
 import { VALID_FLEET } from './helpers';
 
@@ -162,5 +163,17 @@ describe('fleet file bytes', () => {
     expect(() => decodeFleetBytes(Buffer.from('a: é', 'latin1'), 'f.yaml')).toThrow(/^f\.yaml:1:4: found a byte that is not UTF-8 \(0xe9/);
     // "é" in UTF-8 is two bytes but one column.
     expect(() => decodeFleetBytes(Buffer.concat([Buffer.from('x: 1\na: é '), Buffer.from([0xff])]), 'f.yaml')).toThrow(/^f\.yaml:2:6: found a byte that is not UTF-8 \(0xff/);
+  });
+});
+
+describe('did you mean', () => {
+  it('suggests the allowed key a typo was meant to be, and nothing for unrelated keys', () => {
+    const keys = ['hosts', 'defaults', 'interface', 'store', 'credentials'];
+    expect(closestKey('credentails', keys)).toBe('credentials');
+    expect(closestKey('Hosts', keys)).toBe('hosts');
+    expect(closestKey('host', keys)).toBe('hosts');
+    expect(closestKey('password', keys)).toBeUndefined();
+    expect(closestKey('stor', ['store', 'port'])).toBe('store');
+    expect(closestKey('x'.repeat(1000), keys)).toBeUndefined();
   });
 });
