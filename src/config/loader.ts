@@ -51,10 +51,17 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** Keys of the schema named like secrets that hold none: a backend's S3 object `key`, the store's `auth` mode. */
+const NOT_SECRETS: readonly (readonly [parent: string, key: string])[] = [
+  ['backend', 'key'],
+  ['store', 'auth'],
+];
+
 /** Whether a value at `path` may be a secret: it sits under a key named like one (`password`, `token`, `credentials`...). */
 function isSecretPath(path: readonly PropertyKey[]): boolean {
-  // A backend's `key` is an S3 object key, not a secret.
-  return path.some((part, index) => typeof part === 'string' && isSecretName(part) && !(part === 'key' && path[index - 1] === 'backend'));
+  return path.some(
+    (part, index) => typeof part === 'string' && isSecretName(part) && !NOT_SECRETS.some(([parent, key]) => key === part && path[index - 1] === parent),
+  );
 }
 
 /** How a value found where a string is expected reads in a message. */

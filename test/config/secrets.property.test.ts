@@ -65,7 +65,7 @@ const placement = fc.oneof(
     text: withBackend(`{ type: pg, connStr: ${y(`host=db.example.net password=${quoted ? `'${secret}'` : secret} dbname=state`)} }`),
   })),
   // Any text under a secret-named key, anywhere: misplaced, misspelt, or the wrong type.
-  fc.tuple(fc.constantFrom(...SECRET_KEYS), anySecret, fc.constantFrom('top', 'host', 'interface', 'defaults', 'credentials', 'exporter')).map(([key, secret, where]) => {
+  fc.tuple(fc.constantFrom(...SECRET_KEYS), anySecret, fc.constantFrom('top', 'host', 'interface', 'defaults', 'credentials', 'exporter', 'store')).map(([key, secret, where]) => {
     const entry = `${key}: ${y(secret)}`;
     const text = {
       top: `${VALID_FLEET}${entry}\n`,
@@ -74,11 +74,13 @@ const placement = fc.oneof(
       defaults: `defaults:\n  ${entry}\n${VALID_FLEET}`,
       credentials: `${VALID_FLEET}credentials: { source: variables, ${entry} }\n`,
       exporter: VALID_FLEET.replace('    addresses: [ops.example.net]\n', `    addresses: [ops.example.net]\n    exporters: { cadvisor: { ${entry} } }\n`),
+      store: `${VALID_FLEET}store: { kind: mimir, url: "https://mimir.example.net", queryUrl: "https://mimir.example.net", auth: basic, username: ci, ${entry} }\n`,
     }[where];
     return { secret, text };
   }),
   anySecret.map((secret) => ({ secret, text: `${VALID_FLEET}credentials: ${y(secret)}\n` })),
   anySecret.map((secret) => ({ secret, text: `${VALID_FLEET}credentials: { source: ${y(secret)} }\n` })),
+  secretOf(queryChar).map((secret) => ({ secret, text: `${VALID_FLEET}store: { kind: mimir, url: ${y(`https://mimir.example.net/push?mode=1&token=${secret}`)}, queryUrl: "https://mimir.example.net" }\n` })),
   secretOf(queryChar).map((secret) => ({ secret, text: VALID_FLEET.replace('certPath: /etc/certs/db-1', `certPath: ${y(`/etc/certs/db-1?token=${secret}`)}`) })),
 );
 
