@@ -42,8 +42,8 @@ const USERINFO: Record<RedactScope, RegExp> = {
 const NAME = '([A-Za-z0-9_.-]+)';
 const QUOTED = `'(?:[^'\\\\]|\\\\.)*'(?=$|[\\s&;#,])|"(?:[^"\\\\]|\\\\.)*"(?=$|[\\s&;#,])`;
 const PARAMETER = {
-  // A URL's query: the value runs to the next separator, spaces and all (a space separates nothing there).
-  query: new RegExp(`((?:^|[\\s?&;#,])${NAME}\\s*=\\s*)(${QUOTED}|[^&;#\\n]+)`, 'g'),
+  // A URL's query: the value runs to the next separator, spaces and quotes included (neither quotes nor separates there).
+  query: new RegExp(`((?:^|[\\s?&;#,])${NAME}\\s*=\\s*)([^&;#\\n]+)`, 'g'),
   // A keyword string: values are separated by white space only, "&" and ";" are content.
   keyword: new RegExp(`((?:^|\\s)${NAME}\\s*=\\s*)(${QUOTED}|\\S+)`, 'g'),
   // A printed line: a secret ends at white space or a quote, so the rest of the message stays readable.

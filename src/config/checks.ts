@@ -6,6 +6,13 @@ import { FleetFile } from './schema';
 import { FleetSpec, hubStackOf } from './spec';
 import { checkStore } from './store-checks';
 import { TERRAFORM_IDENTIFIER } from './stack-names';
+import { closestKey } from './suggest';
+
+/** `; did you mean "web-1"?` when `written` is a likely typo of one of `names`. */
+function didYouMean(written: string, names: readonly string[]): string {
+  const meant = closestKey(written, names);
+  return meant === undefined ? '' : `; did you mean ${describeValue(meant)}?`;
+}
 
 /**
  * Checks across fields, run on a structurally valid file after defaults: what no single field's
@@ -138,7 +145,7 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
     problems.push({
       path: ['interface', 'host'],
       found: describeValue(spec.interface.host),
-      allowed: `the name of a host in this fleet: ${listSome(hostNames)}`,
+      allowed: `the name of a host in this fleet: ${listSome(hostNames)}${didYouMean(spec.interface.host, hostNames)}`,
     });
   }
 

@@ -58,7 +58,28 @@ export function syntaxProblem(doc: Document, error: YAMLError, lines: LineCounte
       return { ...at(lines, start), found: `a ${quote === '"' ? 'double' : 'single'}-quoted string that is never closed`, allowed: `a closing ${quote} that ends the string` };
     }
   }
+  if (error.code === 'DUPLICATE_KEY') {
+    const key = keyAt(doc, error.pos[0]);
+    if (key !== undefined) {
+      return { ...at(lines, error.pos[0]), found: `the key ${describeValue(key)} a second time in one mapping`, allowed: 'each key once per mapping: remove or merge the repeated one' };
+    }
+  }
   return { ...at(lines, error.pos[0]), found: 'invalid YAML', allowed: `YAML syntax (${message})` };
+}
+
+/** The value of the scalar key that starts at `offset`, if any. */
+function keyAt(doc: Document, offset: number): unknown {
+  let found: unknown;
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        found = pair.key.value;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** A second `---` document: a fleet file holds exactly one. */

@@ -57,7 +57,8 @@ describe('parseFleet: every bad input gives one located message', () => {
 
   it('duplicate YAML keys', () => {
     const p = onlyProblem(VALID_FLEET.replace('  host: ops\n', '  host: ops\n  host: web-1\n'));
-    expect(p.allowed).toMatch(/YAML syntax.*unique/i);
+    expect(p.found).toBe('the key "host" a second time in one mapping');
+    expect(p.allowed).toMatch(/each key once per mapping/);
     expect(p.line).toBe(19);
   });
 
