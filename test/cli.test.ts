@@ -58,7 +58,8 @@ describe('peekstack list / validate', () => {
   it('validate prints a summary of hosts, stacks, endpoints and ports', () => {
     const { code, stdout } = run(['validate', '--fleet', EXAMPLE]);
     expect(code).toBe(0);
-    expect(stdout).toContain('4 host(s), 5 stack(s)');
+    expect(stdout).toContain('4 host(s), 6 stack(s)');
+    expect(stdout).toMatch(/STACK.*\n-+.*\nhub\s+ops\s+unix:\/\/\/var\/run\/docker\.sock.*18427 fleet store/);
     expect(stdout).toMatch(/collector-db-1\s+db-1\s+tcp:\/\/db-1\.example\.net:2376\s+db-1\.example\.net, 192\.0\.2\.12\s+19090 prometheus, 9101 node_exporter/);
     expect(stdout).toMatch(/interface\s+ops\s+unix:\/\/\/var\/run\/docker\.sock.*13000 grafana/);
   });
@@ -136,6 +137,26 @@ describe('peekstack synth', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`peekstack synth: --out "${join(parent, 'out')}": found no folder "${parent}" to create it in; allowed: an output directory inside an existing folder (create "${parent}" first)\n`);
     expect(existsSync(join(work, 'no'))).toBe(false);
+  });
+
+  it('bad store input: exit 2 with file:line:col, nothing written, the secret never echoed', () => {
+    const out = join(work, 'out-store');
+    const secret = 'Sup3rS3cret-store-pass';
+    const cases = [
+      [`  kind: mimir\n  url: http://mimir.example.net\n  username: u\n`, /store-0\.yaml:21:8: store\.url: found "http:\/\/mimir\.example\.net"; allowed: .*https:\/\//],
+      [`  kind: cassandra\n`, /store-1\.yaml:20:9: store\.kind: found "cassandra"/],
+      [`  tenant: team-a\n`, /store-2\.yaml:20:11: store\.tenant: found a tenant without an external store/],
+      [`  kind: mimir\n  url: https://mimir.example.net\n  username: u\n  password: ${secret}\n`, /store-3\.yaml:23:13: store\.password: found a credential \(not shown\); allowed: no credentials in the fleet file/],
+      [`  kind: mimir\n  url: https://u:${secret}@mimir.example.net\n  username: u\n`, /store-4\.yaml:21:8: store\.url: found "<a URL with credentials, not shown>"; allowed: .*sensitive Terraform variables/],
+    ] as const;
+    cases.forEach(([store, message], index) => {
+      const result = run(['synth', '--fleet', file(`store-${index}.yaml`, `${VALID_FLEET}store:\n${store}`), '--out', out]);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr + result.stdout).not.toContain(secret);
+      expect(result.stderr).not.toMatch(NO_TRACE);
+      expect(existsSync(out)).toBe(false);
+    });
   });
 
   it('anything else is exit 1, still without a stack trace', () => {

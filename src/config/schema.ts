@@ -172,7 +172,9 @@ export const STORE_KINDS = ['embedded', 'victoriametrics-cluster', 'mimir', 'tha
 /** An https URL without credentials (credentials come from sensitive Terraform variables). */
 const httpsUrl = (what: string) =>
   assertedString((field, value) => {
-    assertNoCredentials(field, value);
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*@/i.test(value) || /[?&](password|token)=/i.test(value)) {
+      throw new PeekStackValidationError(field, '<a URL with credentials, not shown>', `${what}: an https:// URL without user or password (credentials come from sensitive Terraform variables)`);
+    }
     if (!/^https:\/\/[^/\s]+/.test(value)) throw new PeekStackValidationError(field, value, `${what}: an https:// URL (the store is reached over TLS only)`);
   }, `${what}: an https:// URL`);
 

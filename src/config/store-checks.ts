@@ -41,6 +41,9 @@ export function checkStore(file: FleetFile, spec: FleetSpec): PathProblem[] {
   if (spec.store.auth !== 'basic' && store.username !== undefined) {
     problems.push({ path: ['store', 'username'], found: describeValue(store.username), allowed: 'a username only with auth: basic' });
   }
+  if (kind === 'victoriametrics-cluster' && store.tenant !== undefined && !/^\d+(:\d+)?$/.test(store.tenant)) {
+    problems.push({ path: ['store', 'tenant'], found: describeValue(store.tenant), allowed: 'a VictoriaMetrics account id: an integer, or "accountID:projectID"' });
+  }
   if (store.caFile !== undefined) {
     try {
       accessSync(storeCaPath(spec.file, store.caFile), constants.R_OK);
