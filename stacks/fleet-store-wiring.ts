@@ -23,10 +23,16 @@ export function hubStackFor(app: Construct, fleet: FleetSpec): HubStack | undefi
     fleetStore: {
       retentionDays: fleet.store.retentionDays,
       publishedPort: fleet.store.port,
-      // Deduplicate at the fleet's coarsest scrape interval: the same sample written twice (a replayed WAL) is kept once.
-      dedupMinScrapeIntervalSeconds: Math.max(...fleet.hosts.map((candidate) => candidate.scrapeIntervalSeconds)),
+      // The finest scrape interval of the fleet: a sample written twice (a replayed batch) is kept
+      // once, and no job's own samples are thinned (a coarser interval would drop some of them).
+      dedupMinScrapeIntervalSeconds: Math.min(...fleet.hosts.flatMap((candidate) => [candidate.scrapeIntervalSeconds, candidate.exporters.scaphandre.scrapeIntervalSeconds ?? candidate.scrapeIntervalSeconds])),
     },
   });
+}
+
+/** Grafana's minimum step on the fleet datasource: the coarsest host interval, so `$__rate_interval` holds enough samples of every host. */
+function coarsestInterval(fleet: FleetSpec): number {
+  return Math.max(...fleet.hosts.map((host) => host.scrapeIntervalSeconds));
 }
 
 /** How a stack authenticates to an external store: credentials from its own sensitive variables. */
@@ -53,7 +59,7 @@ export function connectFleetStore(fleet: FleetSpec, hub: HubStack | undefined, c
     const store = hub.fleetStore;
     // A container on the hub's own host reaches the store through the Docker host gateway.
     write = (stack) => store.writeTarget(stack.collector.hostName === hub.hostName);
-    read = store.readTarget(fleet.interface.host === hub.hostName);
+    read = { ...store.readTarget(fleet.interface.host === hub.hostName), scrapeIntervalSeconds: coarsestInterval(fleet) };
   } else {
     const endpoints = externalStoreEndpoints({ kind: fleet.store.kind as ExternalStoreKind, url: fleet.store.url!, queryUrl: fleet.store.queryUrl, tenant: fleet.store.tenant });
     const caCertificatePem = fleet.store.caFile ? readFileSync(storeCaPath(fleet.file, fleet.store.caFile), 'utf8') : undefined;
@@ -63,7 +69,7 @@ export function connectFleetStore(fleet: FleetSpec, hub: HubStack | undefined, c
       caCertificatePem,
       httpHeaders: endpoints.queryHeaders,
       ...externalAuth(interfaceStack, fleet, fleet.store.username, 'Grafana'),
-      scrapeIntervalSeconds: Math.max(...fleet.hosts.map((host) => host.scrapeIntervalSeconds)),
+      scrapeIntervalSeconds: coarsestInterval(fleet),
     };
   }
   for (const stack of collectors) stack.collector.prometheus.addRemoteWrite(fleetRemoteWrite(write(stack)));

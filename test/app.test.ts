@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parseFleet } from '../src/config';
+import { resolve } from 'node:path';
+import { loadFleetFile, parseFleet } from '../src/config';
 import { buildFleetApp } from '../stacks/app';
 import { containerNamed, synthStack, testApp, uploadedFile } from './support/synth';
 import { VALID_FLEET } from './config/helpers';
@@ -62,5 +63,44 @@ describe('buildFleetApp', () => {
     expect(uploadedFile(prometheus, '/etc/prometheus/web-config.yml')).toContain('${var.collector_web_1_prometheus_password_bcrypt}');
     const interfaceJson = synthStack(withVariables.interface);
     expect(Object.keys(interfaceJson.variable ?? {})).toEqual(['interface_grafana_admin_password']);
+  });
+});
+
+describe('the example fleet with its fleet store', () => {
+  const stacks = buildFleetApp(testApp(), loadFleetFile(resolve(__dirname, '..', 'stacks', 'fleet.example.yaml')));
+
+  it('has a hub stack holding the store, deduplicating at the finest scrape interval', () => {
+    expect(stacks.hub?.node.id).toBe('hub');
+    const hub = synthStack(stacks.hub!);
+    expect(containerNamed(hub, 'peekstack-victoria-metrics').command).toEqual(expect.arrayContaining(['-retentionPeriod=180d', '-dedup.minScrapeInterval=5s']));
+    expect(containerNamed(hub, 'peekstack-vmauth').ports[0].external).toBe(18427);
+  });
+
+  it('every collector remote_writes to it with TLS and basic auth from files, read across stacks from the hub', () => {
+    for (const stack of stacks.collectors) {
+      const synth = synthStack(stack);
+      const prometheus = containerNamed(synth, 'peekstack-prometheus');
+      const remote = parse(uploadedFile(prometheus, '/etc/prometheus/prometheus.yml')).remote_write;
+      const onHub = stack.collector.hostName === 'ops';
+      expect(remote).toEqual([
+        expect.objectContaining({
+          name: 'fleet',
+          url: onHub ? 'https://host.docker.internal:18427/api/v1/write' : 'https://ops.example.net:18427/api/v1/write',
+          basic_auth: { username: 'peekstack-writer', password_file: '/etc/prometheus/secrets/remote-write-fleet.password' },
+          tls_config: { ca_file: '/etc/prometheus/tls/remote-write-fleet-ca.crt', min_version: 'TLS12' },
+        }),
+      ]);
+      expect(uploadedFile(prometheus, '/etc/prometheus/secrets/remote-write-fleet.password')).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-hub\.outputs\./);
+      expect(JSON.stringify(synth)).not.toMatch(/"password":\s*"[A-Za-z0-9]{32}"/);
+    }
+  });
+
+  it('Grafana gets the fleet datasource as default, on the coarsest interval, and the Fleet dashboard', () => {
+    const grafana = containerNamed(synthStack(stacks.interface), 'peekstack-grafana');
+    const datasources = parse(uploadedFile(grafana, '/etc/grafana/provisioning/datasources/peekstack.yml')).datasources;
+    expect(datasources.filter((d: { isDefault: boolean }) => d.isDefault).map((d: { uid: string }) => d.uid)).toEqual(['peekstack-fleet']);
+    expect(datasources.find((d: { uid: string }) => d.uid === 'peekstack-fleet')).toMatchObject({ basicAuthUser: 'peekstack-reader', jsonData: { timeInterval: '30s', tlsAuthWithCACert: true } });
+    expect(stacks.interface.grafana.dashboards.map((d) => d.uid)).toContain('peekstack-fleet');
+    expect(JSON.stringify(uploadedFile(grafana, '/etc/grafana/dashboards/peekstack/peekstack-fleet.json'))).toContain('Fleet power now');
   });
 });
