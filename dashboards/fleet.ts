@@ -11,8 +11,8 @@ import { buildDashboard, HOST, MICRO, MICROJOULES_PER_KWH, rankingPanel, statPan
 /** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
 export const FLEET_DASHBOARD_UID = 'peekstack-fleet';
 
-/** One series per host whose collector Prometheus writes to the store: its own `up`, scraped by itself. */
-const REPORTING = `count by (${HOST_LABEL}) (up{job="${JOB.prometheus}"})`;
+/** One series per selected host whose collector's Prometheus writes to the store: its own `up`, scraped by itself. */
+const REPORTING = `count by (${HOST_LABEL}) (up{job="${JOB.prometheus}", ${HOST}})`;
 
 /** Hosts the fleet file lists, one series each with its `host` label (PromQL has no literal label sets). */
 function fleetHosts(hostNames: readonly string[]): string {
@@ -57,7 +57,8 @@ export function fleetDashboard(hostNames: readonly string[]): dashboard.Dashboar
           }),
           statPanel({
             title: 'Hosts not reporting',
-            description: 'Hosts of the fleet file with no data in the fleet store now (collector down, or its remote_write failing). Empty when every host reports.',
+            description:
+              'Hosts of the fleet file with no data in the fleet store now (collector down, or its remote_write failing). Empty when every host reports. Read it with every host selected: an unselected host counts as not reporting.',
             unit: units.Short,
             instant: true,
             queries: [{ expr: `(${fleetHosts(hostNames)}) unless on (${HOST_LABEL}) ${REPORTING}`, legend: '{{host}}' }],

@@ -9,14 +9,21 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { buildDashboards } from '../dashboards';
+import { buildDashboards, buildFleetDashboard } from '../dashboards';
 import { lookupMetric } from '../src/metric-catalog';
 import { toolPath } from './real/tools';
 import { dashboardQueries, dashboardVariables, panelsOf, substituteVariables } from '../src/dashboard-queries';
 import { metricNames, selectorUses } from '../src/promql';
 
-const dashboards = buildDashboards();
+/** The shipped dashboards, and the Fleet dashboard as built for a two-host fleet. */
+const dashboards = [...buildDashboards(), buildFleetDashboard(['web-1', 'db-1'])];
 const queries = dashboardQueries(dashboards);
+/**
+ * Queries that read no metric, only the fleet file's host list (`label_replace(vector(1), ...)`):
+ * the Fleet dashboard's "in the fleet" count. They are the only ones exempt from the host and
+ * catalog rules below.
+ */
+const fleetFileOnly = (q: { expr: string }) => metricNames(substituteVariables(q.expr)).length === 0;
 const where = (q: { dashboardUid: string; panelTitle: string; refId: string }): string =>
   `${q.dashboardUid} / "${q.panelTitle}" / ${q.refId}`;
 
@@ -24,8 +31,9 @@ const where = (q: { dashboardUid: string; panelTitle: string; refId: string }): 
 const COUNTER_FUNCTIONS = new Set(['rate', 'irate', 'increase', 'resets']);
 
 describe('dashboard set', () => {
-  it('has the three PeekStack dashboards with stable uids and unique titles and file names', () => {
-    expect(dashboards.map((d) => d.uid)).toEqual(['peekstack-system', 'peekstack-containers', 'peekstack-power']);
+  it('has the PeekStack dashboards (and the Fleet one) with stable uids and unique titles and file names', () => {
+    expect(dashboards.map((d) => d.uid)).toEqual(['peekstack-system', 'peekstack-containers', 'peekstack-power', 'peekstack-fleet']);
+    expect(queries.filter(fleetFileOnly).map((q) => `${q.dashboardUid} / ${q.panelTitle}`)).toEqual(['peekstack-fleet / Hosts reporting']);
     expect(new Set(dashboards.map((d) => d.title)).size).toBe(dashboards.length);
     expect(dashboards.map((d) => d.fileName)).toEqual(dashboards.map((d) => `${d.uid}.json`));
     for (const d of dashboards) expect((d.json as { uid?: string }).uid).toBe(d.uid);
@@ -86,11 +94,11 @@ describe('panels and queries', () => {
   });
 
   it('every query is restricted to the selected hosts', () => {
-    for (const q of queries) expect(q.expr, where(q)).toContain('host=~"$host"');
+    for (const q of queries.filter((q) => !fleetFileOnly(q))) expect(q.expr, where(q)).toContain('host=~"$host"');
   });
 
   it('reads only metrics the collector exports (metric catalog)', () => {
-    for (const q of queries) {
+    for (const q of queries.filter((q) => !fleetFileOnly(q))) {
       const names = metricNames(substituteVariables(q.expr));
       expect(names.length, where(q)).toBeGreaterThan(0);
       for (const name of names) expect(lookupMetric(name), `${where(q)} reads ${name}`).toBeDefined();
@@ -118,6 +126,7 @@ describe('panels and queries', () => {
 describe('units', () => {
   // First matching rule wins; every panel must match one, so a new panel forces a unit decision.
   const rules: readonly { readonly title: RegExp; readonly unit: string }[] = [
+    { title: /^hosts/i, unit: 'short' },
     { title: /% of one core/i, unit: 'percent' },
     { title: /\(%\)|share of|busy/i, unit: 'percentunit' },
     { title: /energy/i, unit: 'kwatth' },
@@ -147,9 +156,10 @@ describe('units', () => {
         }
       }
       if (q.unit === 'kwatth') {
-        expect(q.expr, where(q)).toMatch(/increase\(.*\[\$__range\]\)/);
+        // Energy: the increase of an energy counter over the range, or mean power times the range's seconds.
+        expect(q.expr, where(q)).toMatch(/increase\(.*\[\$__range\]\)|avg_over_time\(\w+_microwatts\{[^}]*\}\[\$__range\]\)\) \* \$__range_s/);
         for (const name of names) {
-          expect(q.expr, where(q)).toContain(name.endsWith('_microjoules') ? '/ 3600000000000' : '/ 3600000');
+          expect(q.expr, where(q)).toContain(/_micro(joules|watts)$/.test(name) ? '/ 3600000000000' : '/ 3600000');
         }
       }
     }
