@@ -33,9 +33,10 @@ export function fleetDashboard(hostNames: readonly string[]): dashboard.Dashboar
         panels: [
           statPanel({
             title: 'Fleet power now',
-            description: 'Sum of the host power Scaphandre measures (RAPL) on every selected host, in watts.',
+            description:
+              'Sum of the host power Scaphandre measures (RAPL) on every selected host, in watts: each host\'s latest reading within the rate interval, so one late or missed scrape does not drop a host from the sum.',
             unit: units.Watt,
-            queries: [{ expr: `sum(scaph_host_power_microwatts{${HOST}}) / ${MICRO}`, legend: 'fleet' }],
+            queries: [{ expr: `sum(last_over_time(scaph_host_power_microwatts{${HOST}}[$__rate_interval])) / ${MICRO}`, legend: 'fleet' }],
           }),
           statPanel({
             title: 'Fleet energy over the range',

@@ -32,10 +32,11 @@ export const VMAUTH_INTERNAL_ADDRESS = '127.0.0.1:8426';
 
 /**
  * remote_write queue of every collector towards the fleet store, sized from the measured rate: a
- * collector appends ~110 samples/s (1561 head series, most scraped every 15 s; README "Sizing").
- * One shard sending 2000 samples per request keeps up with ~20x that; after an outage Prometheus
- * replays its WAL through the same queue, and 4 shards drain a 60 s backlog (~7000 samples) in a
- * few requests, while bounding what a collector can throw at the store at once.
+ * collector appends ~120 samples/s with every job every 15 s (README "Sizing",
+ * scripts/measure-remote-write.mjs). One shard sending 2000 samples per request keeps up with ~20x
+ * that; after an outage Prometheus replays its WAL through the same queue, and 4 shards drain a
+ * 60 s backlog (~7000 samples) in a few requests, while bounding what a collector can throw at the
+ * store at once.
  */
 export const FLEET_REMOTE_WRITE_QUEUE: RemoteWriteQueue = {
   capacity: 10_000,

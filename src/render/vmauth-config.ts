@@ -22,6 +22,7 @@ export const VMAUTH_WRITE_PATHS = ['/api/v1/write'] as const;
 
 /** One vmauth user: basic auth, and the paths it may reach on the backend. */
 export interface VmauthUser {
+  /** Basic-auth user name. */
   readonly username: string;
   /** The password; a Terraform token in production, filled in at apply time. */
   readonly password: string;
@@ -33,6 +34,7 @@ export interface VmauthUser {
 export interface VmauthConfigInput {
   /** `http://host:port` of the backend (VictoriaMetrics single-node). */
   readonly backendUrl: string;
+  /** Every user vmauth accepts; anyone else gets 401. */
   readonly users: readonly VmauthUser[];
 }
 
