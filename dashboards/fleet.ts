@@ -34,9 +34,9 @@ export function fleetDashboard(hostNames: readonly string[]): dashboard.Dashboar
           statPanel({
             title: 'Fleet power now',
             description:
-              'Sum of the host power Scaphandre measures (RAPL) on every selected host, in watts: each host\'s latest reading within the rate interval, so one late or missed scrape does not drop a host from the sum.',
+              'Sum of the host power Scaphandre measures (RAPL) on every selected host, in watts: each host\'s mean over the rate interval, so one late or missed scrape neither drops a host from the sum nor skews it.',
             unit: units.Watt,
-            queries: [{ expr: `sum(last_over_time(scaph_host_power_microwatts{${HOST}}[$__rate_interval])) / ${MICRO}`, legend: 'fleet' }],
+            queries: [{ expr: `sum(avg_over_time(scaph_host_power_microwatts{${HOST}}[$__rate_interval])) / ${MICRO}`, legend: 'fleet' }],
           }),
           statPanel({
             title: 'Fleet energy over the range',

@@ -299,7 +299,13 @@ describe('energy read through the store', () => {
       // increase() without extrapolation covers the time from the last reading before the window to
       // the last one in it: the simulation's energy over exactly that time is the truth (a late or
       // failed scrape at an edge shortens it; the dashboard's number is still right for what it covers).
-      const times = await sampleTimes((e, o) => store.query(e, o), `scaph_host_energy_microjoules{host="${host.name}"}`, end - windowSeconds - 30, end);
+      const selector = `scaph_host_energy_microjoules{host="${host.name}"}`;
+      const times = await sampleTimes((e, o) => store.query(e, o), selector, end - windowSeconds - 30, end);
+      // The store holds exactly the readings the collector took (timestamps and values): any
+      // difference from the simulation below is the reading's, not the store's.
+      const raw = async (run: (e: string, o: { time: number }) => Promise<QueryOutcome>) =>
+        JSON.stringify(seriesOf(await run(`${selector}[${windowSeconds + 30}s]`, { time: end }))[0]?.values);
+      expect(await raw((e, o) => store.query(e, o))).toBe(await raw((e, o) => query(hosts[HOSTS.indexOf(host)]!.endpoint, e, o)));
       const covered = times.filter((t) => t <= end).at(-1)! - times.filter((t) => t <= end - windowSeconds).at(-1)!;
       expect(covered).toBeGreaterThan(windowSeconds * 0.9);
       const expected = (host.packageWatts * covered) / 3.6e6;
