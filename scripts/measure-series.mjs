@@ -41,7 +41,7 @@ Module._extensions['.ts'] = (module, filename) => {
 
 const { startHarness } = require(path.join(repo, 'test/real/harness.ts'));
 const { checkDashboardQueries, failedQueries, queriesWithoutData } = require(path.join(repo, 'test/real/dashboard-check.ts'));
-const { builtinValuesFor } = require(path.join(repo, 'test/support/dashboard-queries.ts'));
+const { builtinValuesFor } = require(path.join(repo, 'src/dashboard-queries.ts'));
 const { buildDashboards } = require(path.join(repo, 'dashboards/index.ts'));
 const { parse, stringify } = require('yaml');
 
