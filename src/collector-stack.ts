@@ -3,8 +3,10 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { Collector, CollectorProps } from './collector';
-import { DockerEndpoint, dockerProviderFor, LOCAL_DOCKER_ENDPOINT } from './docker-endpoint';
-import { applyStateBackend, StateBackend } from './state-backend';
+import { DockerEndpoint, LOCAL_DOCKER_ENDPOINT } from './docker-endpoint';
+import { dockerProviderFor } from './docker-provider';
+import { StateBackend } from './state-backend';
+import { applyStateBackend } from './state-backend-apply';
 import { SecretSource, suppliedPasswordVariables } from './secret-variables';
 
 /** Props of {@link CollectorStack}. */

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { TerraformProvider } from 'cdktf';
-import { assertSecretToken, assertUserName } from './validate';
+import { assertUserName } from './validate';
+import { assertSecretToken } from './secret-token';
 
 /** A user name with its password and the password's bcrypt hash. */
 export interface BasicAuthCredentials {

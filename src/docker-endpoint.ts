@@ -1,5 +1,3 @@
-import { Construct } from 'constructs';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { isIP } from 'node:net';
 import { PeekStackValidationError } from './errors';
 import { REDACTED } from './secrets';
@@ -95,14 +93,4 @@ export function validateDockerEndpoint(field: string, endpoint: DockerEndpoint):
     throw new PeekStackValidationError(`${field}.sshOpts`, endpoint.sshOpts, 'nothing: sshOpts only apply to ssh:// endpoints');
   }
   return endpoint;
-}
-
-/** Creates the Docker provider for an endpoint, validated. */
-export function dockerProviderFor(scope: Construct, id: string, field: string, endpoint: DockerEndpoint): DockerProvider {
-  validateDockerEndpoint(field, endpoint);
-  return new DockerProvider(scope, id, {
-    host: endpoint.host,
-    certPath: endpoint.certPath,
-    sshOpts: endpoint.sshOpts ? [...endpoint.sshOpts] : undefined,
-  });
 }

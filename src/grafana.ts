@@ -8,11 +8,12 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { ServerCertificate } from './certificate-authority';
 import { PeekStackValidationError } from './errors';
 import { renderDashboardProvider, renderDatasources, PrometheusDatasourceInput } from './render/grafana-provisioning';
-import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertSecretToken, assertUserName, assertVolumeName, findDuplicate } from './validate';
+import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertUserName, assertVolumeName, findDuplicate } from './validate';
 import { DashboardDefinition, toDashboardDefinition } from '../dashboards';
 import { assertHttpUrl } from './prometheus';
 import { findPortClash } from './settings-rules';
 import { GRAFANA_DEFAULTS } from './defaults';
+import { assertSecretToken } from './secret-token';
 
 /** A collector's Prometheus as Grafana needs to know it. */
 export interface GrafanaPrometheusSource {

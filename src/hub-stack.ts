@@ -5,13 +5,15 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { CertificateAuthority, ServerCertificate } from './certificate-authority';
-import { DockerEndpoint, dockerProviderFor, LOCAL_DOCKER_ENDPOINT } from './docker-endpoint';
+import { DockerEndpoint, LOCAL_DOCKER_ENDPOINT } from './docker-endpoint';
+import { dockerProviderFor } from './docker-provider';
 import { DOCKER_HOST_GATEWAY_NAME } from './docker-service';
 import { PeekStackValidationError } from './errors';
 import { FleetStore, FleetStoreProps } from './fleet-store';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './names';
 import { SecretSource, suppliedPasswordVariables } from './secret-variables';
-import { applyStateBackend, StateBackend } from './state-backend';
+import { StateBackend } from './state-backend';
+import { applyStateBackend } from './state-backend-apply';
 import { assertAddress, assertMatches } from './validate';
 
 /** Fleet store settings a hub user may change: what the hub does not wire itself. */

@@ -32,7 +32,10 @@ export * from './addons/dcgm';
 
 // Building blocks
 export * from './docker-endpoint';
+export * from './docker-provider';
 export * from './state-backend';
+export * from './state-backend-apply';
+export * from './secret-token';
 export * from './scrape-target';
 export * from './images';
 export * from './errors';

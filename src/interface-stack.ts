@@ -6,8 +6,10 @@ import { CertificateAuthority } from './certificate-authority';
 import { urlHost } from './names';
 import { Interface, InterfaceProps } from './interface';
 import { Grafana } from './grafana';
-import { DockerEndpoint, dockerProviderFor, LOCAL_DOCKER_ENDPOINT } from './docker-endpoint';
-import { applyStateBackend, StateBackend } from './state-backend';
+import { DockerEndpoint, LOCAL_DOCKER_ENDPOINT } from './docker-endpoint';
+import { dockerProviderFor } from './docker-provider';
+import { StateBackend } from './state-backend';
+import { applyStateBackend } from './state-backend-apply';
 import { SecretSource, sensitiveVariable } from './secret-variables';
 
 /** Props of {@link InterfaceStack}. */

@@ -15,7 +15,8 @@ import { assertRuleGroup, RuleGroup } from './rule-group';
 import { ScrapeTarget } from './scrape-target';
 import { PROMETHEUS_DEFAULTS } from './defaults';
 import { scrapeTimeoutProblem } from './settings-rules';
-import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertSecretToken, assertVolumeName } from './validate';
+import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertVolumeName } from './validate';
+import { assertSecretToken } from './secret-token';
 
 /** Where Prometheus finds each file PeekStack uploads into its container. */
 export const PROMETHEUS_PATHS = {

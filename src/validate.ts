@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { Token } from 'cdktf';
 import { PeekStackValidationError } from './errors';
 
 /**
@@ -37,21 +36,6 @@ export function assertNonEmpty(field: string, value: string): string {
 export function assertMatches(field: string, value: string, pattern: RegExp, allowed: string): string {
   if (typeof value !== 'string' || !pattern.test(value)) {
     throw new PeekStackValidationError(field, value, allowed);
-  }
-  return value;
-}
-
-/**
- * A secret must reach the synthesized JSON as a Terraform reference (a generated resource, a
- * sensitive variable, a data source), never as a literal that would sit in cdk.tf.json in plain text.
- */
-export function assertSecretToken(field: string, value: string): string {
-  if (!Token.isUnresolved(value)) {
-    throw new PeekStackValidationError(
-      field,
-      '<a literal secret, not shown>',
-      'a Terraform token (for example a sensitive TerraformVariable\'s stringValue), so that no secret is written in plain text to cdk.tf.json',
-    );
   }
   return value;
 }

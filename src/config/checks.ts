@@ -1,6 +1,6 @@
 import { describeValue, listSome } from '../errors';
 import { findPortClash, scrapeTimeoutProblem } from '../settings-rules';
-import { SCAPHANDRE_FLOOR_REASON, SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from '../scaphandre';
+import { SCAPHANDRE_FLOOR_REASON, SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from '../scaphandre-floor';
 import { resolveStateBackend, stateLocation } from '../state-backend';
 import { FleetFile } from './schema';
 import { FleetSpec, hubStackOf } from './spec';

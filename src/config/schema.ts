@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { validateDockerEndpoint } from '../docker-endpoint';
 import { PeekStackValidationError } from '../errors';
 import { PORT_BOUNDS, PROMETHEUS_DEFAULTS } from '../defaults';
-import { assertScaphandreInterval } from '../scaphandre';
+import { assertScaphandreInterval } from '../scaphandre-floor';
 import { assertNoCredentials } from '../state-backend';
 import { assertAddress, assertPinnedImage } from '../validate';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Testing, TerraformStack } from 'cdktf';
-import { applyStateBackend, StateBackend } from '../../src/state-backend';
+import { StateBackend } from '../../src/state-backend';
+import { applyStateBackend } from '../../src/state-backend-apply';
 import { PeekStackValidationError } from '../../src/errors';
 
 /** The `terraform.backend` block a backend synthesizes to for stack `collector-web-1`. */
