@@ -1,8 +1,11 @@
 import { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { CollectorStack } from '../src/collector-stack';
 import { DcgmExporter } from '../src/addons/dcgm';
 import { FleetSpec, HostSpec } from '../src/config';
+import { hubStackOf } from '../src/config/spec';
 import { HubStack } from '../src/hub-stack';
+import { prometheusSourceOf, publishedPortsOf } from '../src/interface';
 import { InterfaceStack } from '../src/interface-stack';
 import { connectFleetStore, hubStackFor } from './fleet-store-wiring';
 
@@ -40,6 +43,21 @@ function collectorStackFor(scope: Construct, host: HostSpec, credentials: FleetS
   return stack;
 }
 
+/** The fleet's InterfaceStack, reading `collectors` (every host's, in fleet order). */
+function interfaceStackFor(scope: Construct, fleet: FleetSpec, collectors: readonly CollectorStack[]): InterfaceStack {
+  const interfaceHost = fleet.hosts.find((host) => host.name === fleet.interface.host);
+  const colocated = collectors.find((stack) => stack.collector.hostName === fleet.interface.host)?.collector;
+  return new InterfaceStack(scope, fleet.interface.stackName, {
+    collectors: collectors.map((stack) => stack.collector),
+    colocatedCollector: colocated,
+    docker: interfaceHost?.docker,
+    backend: fleet.interface.backend,
+    addresses: interfaceHost?.addresses,
+    secrets: fleet.credentials,
+    grafana: { image: fleet.interface.image, publishedPort: fleet.interface.port },
+  });
+}
+
 /**
  * Adds a fleet's stacks to `app`: the {@link HubStack} (fleet store) every collector remote_writes to,
  * one {@link CollectorStack} per host and one {@link InterfaceStack}
@@ -49,17 +67,69 @@ function collectorStackFor(scope: Construct, host: HostSpec, credentials: FleetS
 export function buildFleetApp(app: Construct, fleet: FleetSpec): FleetStacks {
   const hub = hubStackFor(app, fleet);
   const collectors = fleet.hosts.map((host) => collectorStackFor(app, host, fleet.credentials));
-  const interfaceHost = fleet.hosts.find((host) => host.name === fleet.interface.host);
-  const colocated = collectors.find((stack) => stack.collector.hostName === fleet.interface.host)?.collector;
-  const interfaceStack = new InterfaceStack(app, fleet.interface.stackName, {
-    collectors: collectors.map((stack) => stack.collector),
-    colocatedCollector: colocated,
-    docker: interfaceHost?.docker,
-    backend: fleet.interface.backend,
-    addresses: interfaceHost?.addresses,
-    secrets: fleet.credentials,
-    grafana: { image: fleet.interface.image, publishedPort: fleet.interface.port },
-  });
+  const interfaceStack = interfaceStackFor(app, fleet, collectors);
   connectFleetStore(fleet, hub, collectors, interfaceStack);
   return { hub, collectors, interface: interfaceStack };
+}
+
+/** The stacks of one synthesis of part of a fleet. */
+export interface FleetPart {
+  /** The stacks to write. */
+  readonly synthesized: readonly TerraformStack[];
+  /**
+   * Stacks only prepared, never written: they read the written ones, and reading a stack's value
+   * from another stack is what makes cdktf add the cross-stack outputs to the stack read.
+   */
+  readonly readers: readonly TerraformStack[];
+}
+
+/**
+ * Adds to `app` what synthesizing the stacks named `selected` needs, and no more, so that each comes
+ * out byte for byte as in a synthesis of the whole fleet:
+ *
+ * - a collector stack needs itself, the hub it writes to (built, not resolved), and what the
+ *   interface reads from it: the interface turns those reads into outputs of the collector's stack.
+ *   A stand-in (see {@link interfaceReadsOf}) reads them through the interface's own functions,
+ *   instead of a Grafana with every host;
+ * - the interface stack needs every collector (one datasource each) and the hub, built but neither
+ *   resolved nor written unless selected;
+ * - the hub is read by every other stack: they are all built and resolved with it.
+ */
+export function buildFleetPart(app: Construct, fleet: FleetSpec, selected: readonly string[]): FleetPart {
+  const wanted = new Set(selected);
+  const hubName = hubStackOf(fleet);
+  if (hubName !== undefined && wanted.has(hubName)) {
+    const stacks = buildFleetApp(app, fleet);
+    const all: TerraformStack[] = [stacks.hub!, ...stacks.collectors, stacks.interface];
+    return { synthesized: all.filter((stack) => wanted.has(stack.node.id)), readers: all.filter((stack) => !wanted.has(stack.node.id)) };
+  }
+  const hub = hubStackFor(app, fleet);
+  const withInterface = wanted.has(fleet.interface.stackName);
+  const hosts = withInterface ? fleet.hosts : fleet.hosts.filter((host) => wanted.has(host.stackName));
+  const collectors = hosts.map((host) => collectorStackFor(app, host, fleet.credentials));
+  const written = collectors.filter((stack) => wanted.has(stack.stackName));
+  if (withInterface) {
+    const interfaceStack = interfaceStackFor(app, fleet, collectors);
+    connectFleetStore(fleet, hub, collectors, interfaceStack);
+    return { synthesized: [...written, interfaceStack], readers: [] };
+  }
+  connectFleetStore(fleet, hub, collectors);
+  return { synthesized: written, readers: written.length > 0 ? [interfaceReadsOf(app, fleet, written)] : [] };
+}
+
+/**
+ * A stand-in for the interface stack: a stack that reads from each collector exactly what the
+ * interface reads, through the same functions ({@link prometheusSourceOf} for every collector,
+ * {@link publishedPortsOf} for the one on Grafana's host). Preparing it registers in each collector's
+ * stack the cross-stack outputs the interface would; it is never written.
+ */
+function interfaceReadsOf(app: Construct, fleet: FleetSpec, collectors: readonly CollectorStack[]): TerraformStack {
+  const reader = new TerraformStack(app, fleet.interface.stackName);
+  for (const stack of collectors) {
+    const colocated = stack.collector.hostName === fleet.interface.host;
+    new TerraformOutput(reader, stack.stackName, {
+      value: { source: prometheusSourceOf(stack.collector, colocated), ports: colocated ? publishedPortsOf(stack.collector) : [] },
+    });
+  }
+  return reader;
 }

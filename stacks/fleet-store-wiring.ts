@@ -51,27 +51,28 @@ function externalAuth(stack: Construct, fleet: FleetSpec, username: string | und
  * Wires every collector to the fleet store (remote_write) and the interface to it (the fleet
  * datasource and dashboard): the hub's embedded store, or the external one of the fleet file.
  */
-export function connectFleetStore(fleet: FleetSpec, hub: HubStack | undefined, collectors: readonly CollectorStack[], interfaceStack: InterfaceStack): void {
+export function connectFleetStore(fleet: FleetSpec, hub: HubStack | undefined, collectors: readonly CollectorStack[], interfaceStack?: InterfaceStack): void {
   if (!fleet.store.enabled) return;
   let write: (stack: CollectorStack) => FleetWriteTarget;
-  let read: FleetReadTarget;
+  // Only when the interface is built (a synthesis of some collectors alone builds none: stacks/app.ts).
+  let read: (ui: InterfaceStack) => FleetReadTarget;
   if (hub?.fleetStore) {
     const store = hub.fleetStore;
     // A container on the hub's own host reaches the store through the Docker host gateway.
     write = (stack) => store.writeTarget(stack.collector.hostName === hub.hostName);
-    read = { ...store.readTarget(fleet.interface.host === hub.hostName), scrapeIntervalSeconds: coarsestInterval(fleet) };
+    read = () => ({ ...store.readTarget(fleet.interface.host === hub.hostName), scrapeIntervalSeconds: coarsestInterval(fleet) });
   } else {
     const endpoints = externalStoreEndpoints({ kind: fleet.store.kind as ExternalStoreKind, url: fleet.store.url!, queryUrl: fleet.store.queryUrl, tenant: fleet.store.tenant });
     const caCertificatePem = fleet.store.caFile ? readFileSync(storeCaPath(fleet.file, fleet.store.caFile), 'utf8') : undefined;
     write = (stack) => ({ url: endpoints.writeUrl, caCertificatePem, headers: endpoints.writeHeaders, ...externalAuth(stack, fleet, fleet.store.username, `host "${stack.collector.hostName}"`) });
-    read = {
+    read = (ui) => ({
       url: endpoints.queryUrl,
       caCertificatePem,
       httpHeaders: endpoints.queryHeaders,
-      ...externalAuth(interfaceStack, fleet, fleet.store.username, 'Grafana'),
+      ...externalAuth(ui, fleet, fleet.store.username, 'Grafana'),
       scrapeIntervalSeconds: coarsestInterval(fleet),
-    };
+    });
   }
   for (const stack of collectors) stack.collector.prometheus.addRemoteWrite(fleetRemoteWrite(write(stack)));
-  interfaceStack.interface.addFleetStore(read);
+  if (interfaceStack) interfaceStack.interface.addFleetStore(read(interfaceStack));
 }

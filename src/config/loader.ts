@@ -8,6 +8,7 @@ import { decodeFleetBytes } from './decode';
 import { locate, Position } from './locate';
 import { secretProblems } from './secret-scan';
 import { controlCharacterProblem, extraDocumentProblem, structureProblems, syntaxProblem, YamlProblem } from './yaml-structure';
+import { checkFleetForConstructs } from './construct-checks';
 import { FleetConfigError, FleetProblem, formatPath } from './problems';
 import { fleetFileSchema, keysAllowedBy } from './schema';
 import { closestKey } from './suggest';
@@ -151,7 +152,9 @@ export function parseFleet(text: string, fileName: string): FleetSpec {
   const spec = toFleetSpec(fileName, parsed.data);
   // A value set once in `defaults` can be wrong for several hosts: say so once, where it is written.
   const seen = new Set<string>();
-  const problems: PathProblem[] = checkFleet(parsed.data, spec).filter((p) => {
+  // The constructs' own checks last: they say again, in the constructs' words, most of what the file's checks say.
+  const crossField = checkFleet(parsed.data, spec);
+  const problems: PathProblem[] = (crossField.length > 0 ? crossField : checkFleetForConstructs(spec)).filter((p) => {
     const key = JSON.stringify([p.path, p.allowed]);
     return seen.has(key) ? false : (seen.add(key), true);
   });

@@ -1,0 +1,95 @@
+import { validateDockerEndpoint } from '../docker-endpoint';
+import { PeekStackValidationError } from '../errors';
+import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from '../names';
+import { assertScaphandreInterval } from '../scaphandre-floor';
+import { assertNoCredentials, resolveStateBackend, StateBackend } from '../state-backend';
+import { assertAddress, assertIntegerInRange, assertMatches, assertPinnedImage, assertPort } from '../validate';
+import { PathProblem } from './checks';
+import { FleetSpec } from './spec';
+
+/**
+ * The checks the stacks' constructs make on values that come from the fleet file, run on the fleet
+ * itself with the constructs' own assertion functions and field names, so that `peekstack validate`
+ * finds what building the stacks would refuse without loading cdktf (test/config/construct-checks.test.ts
+ * compares the two over a set of bad fleets).
+ *
+ * Most of these are also in the schema, in its own words; they stay here so that a gap between the
+ * schema and a construct is still caught before synthesis. Checks across hosts (ports shared with
+ * Grafana, duplicate names) are checks.ts's.
+ */
+
+/** One construct check: a field name the construct uses, and the assertion it runs. */
+type Check = () => unknown;
+
+/** Runs `checks`, turning each refused value into a problem at `path`. */
+function collect(path: readonly (string | number)[], checks: readonly Check[], problems: PathProblem[]): void {
+  for (const check of checks) {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof PeekStackValidationError)) throw error;
+      problems.push({ path, found: error.received, allowed: `${error.allowed} (${error.field})` });
+    }
+  }
+}
+
+/** The checks applyStateBackend (state-backend-apply.ts) makes on a resolved backend. */
+function backendChecks(stackName: string, backend: StateBackend): Check[] {
+  const resolved = resolveStateBackend(stackName, backend);
+  switch (resolved.type) {
+    case 'pg':
+      return [() => assertNoCredentials('StateBackend.connStr', resolved.connStr)];
+    case 'http':
+      return [() => assertNoCredentials('StateBackend.address', resolved.address), () => assertNoCredentials('StateBackend.lockAddress', resolved.lockAddress)];
+    default:
+      return [];
+  }
+}
+
+/** Every problem the constructs would raise on the values of `fleet`. */
+export function checkFleetForConstructs(fleet: FleetSpec): PathProblem[] {
+  const problems: PathProblem[] = [];
+  fleet.hosts.forEach((host, index) => {
+    const { nodeExporter, cadvisor, scaphandre } = host.exporters;
+    // Prometheus's timeout default (prometheus.ts): 10 s, or the interval if shorter.
+    const timeout = host.scrapeTimeoutSeconds ?? Math.min(10, host.scrapeIntervalSeconds);
+    collect(['hosts', index], [
+      // CollectorStack
+      () => validateDockerEndpoint('CollectorStack.docker', host.docker),
+      ...backendChecks(host.stackName, host.backend),
+      // Collector
+      () => assertMatches('Collector.hostName', host.name, HOST_NAME_PATTERN, HOST_NAME_ALLOWED),
+      () => {
+        if (host.addresses.length === 0) throw new PeekStackValidationError('Collector.addresses', host.addresses, 'at least one DNS name or IP address of the host');
+      },
+      ...host.addresses.map((address, i) => () => assertAddress(`Collector.addresses[${i}]`, address)),
+      // Prometheus
+      () => assertPinnedImage('Prometheus.image', host.images.prometheus),
+      () => assertPort('Prometheus.publishedPort', host.ports.prometheus),
+      () => assertIntegerInRange('Prometheus.scrapeIntervalSeconds', host.scrapeIntervalSeconds, 1, 3600, 'seconds'),
+      () => assertIntegerInRange('Prometheus.scrapeTimeoutSeconds', timeout, 1, host.scrapeIntervalSeconds, 'seconds (no longer than Prometheus.scrapeIntervalSeconds)'),
+      () => assertIntegerInRange('Prometheus.retentionDays', host.retentionDays, 1, 3650, 'days'),
+      () => assertIntegerInRange('Prometheus.retentionSizeGigabytes', host.retentionSizeGigabytes, 1, 100_000, 'GiB'),
+      // Exporters
+      ...(nodeExporter.enabled ? [() => assertPinnedImage('NodeExporter.image', nodeExporter.image), () => assertPort('NodeExporter.port', host.ports.nodeExporter)] : []),
+      ...(cadvisor.enabled ? [() => assertPinnedImage('Cadvisor.image', cadvisor.image)] : []),
+      ...(scaphandre.enabled
+        ? [
+            () => assertPinnedImage('Scaphandre.image', scaphandre.image),
+            // The job's interval: Scaphandre's own, else the host's (Prometheus applies the floor to both).
+            () => assertScaphandreInterval('Scaphandre.scrapeIntervalSeconds', scaphandre.scrapeIntervalSeconds ?? host.scrapeIntervalSeconds),
+          ]
+        : []),
+    ], problems);
+  });
+
+  const ui = fleet.interface;
+  const uiHost = fleet.hosts.find((host) => host.name === ui.host);
+  collect(['interface'], [
+    ...(uiHost ? [() => validateDockerEndpoint('InterfaceStack.docker', uiHost.docker)] : []),
+    ...backendChecks(ui.stackName, ui.backend),
+    () => assertPinnedImage('Grafana.image', ui.image),
+    () => assertPort('Grafana.publishedPort', ui.port),
+  ], problems);
+  return problems;
+}

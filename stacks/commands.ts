@@ -1,0 +1,151 @@
+import { parseArgs } from 'node:util';
+import { describeFailure, EXIT, FleetSpec, loadFleetFile, UsageError } from '../src/config';
+import { resolveStateBackend, stateLocation } from '../src/state-backend';
+import { chooseFleetFile, chooseOutdir, stackNamesOf } from './options';
+
+/**
+ * The commands of `peekstack` (cli.ts) and of the app (main.ts): validate a fleet file, synthesize
+ * its stacks, list them. Exit codes: 0 ok, 2 invalid input (fleet file, refused values, command
+ * line), 1 anything else. Errors go to stderr, without a stack trace (set PEEKSTACK_DEBUG=1 for one
+ * on unexpected errors).
+ *
+ * Only `synth` loads cdktf and the providers (synth-fleet.ts, required when it runs): `list`,
+ * `validate` and `--help` need neither, and are as fast as reading the fleet file.
+ */
+
+const FLEET_HELP = `  --fleet <file>  fleet file (default: $PEEKSTACK_FLEET, else stacks/fleet.default.yaml)`;
+
+const HELP: Record<string, string> = {
+  main: `Usage: peekstack <command> [options]
+
+Commands:
+  validate   check the fleet file and print its hosts, stacks, endpoints and published ports
+  synth      synthesize all stacks, or the ones named, into cdktf.out
+  list       print the stack names, one per line (for CI matrices)
+
+Options:
+${FLEET_HELP}
+  -h, --help      help (also: peekstack <command> --help)
+
+Exit codes: 0 ok, 2 invalid input, 1 anything else.
+`,
+  validate: `Usage: peekstack validate [--fleet <file>]
+
+Checks the fleet file (syntax, schema, cross-field rules, and every check the stacks' constructs
+make on its values), then prints a summary table. Writes nothing. Every problem is reported as
+file:line:col.
+
+Options:
+${FLEET_HELP}
+  -h, --help      this help
+`,
+  synth: `Usage: peekstack synth [--fleet <file>] [--out <dir>] [stack ...]
+
+Synthesizes the fleet's stacks (all, or those named) into <dir>/stacks/<stack>/cdk.tf.json. The
+output directory is replaced only when synthesis succeeds; on failure the previous one is kept.
+
+Options:
+${FLEET_HELP}
+  --out <dir>     output directory (default: $PEEKSTACK_OUT, else ./cdktf.out)
+  -h, --help      this help
+`,
+  list: `Usage: peekstack list [--fleet <file>]
+
+Prints the fleet's stack names, one per line: collector-<host> for each host, then interface.
+
+Options:
+${FLEET_HELP}
+  -h, --help      this help
+`,
+};
+
+/** Parses one command's options; unknown options are usage errors (exit 2). */
+function parse(command: string, args: string[], withOut: boolean, positionals: boolean) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: positionals,
+      options: {
+        fleet: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        ...(withOut ? { out: { type: 'string' as const } } : {}),
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`peekstack ${command}: ${(error as Error).message}\n\n${HELP[command]}`);
+  }
+}
+
+/** Aligned plain-text table. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+/** The validate command's summary. */
+export function summarize(fleet: FleetSpec): string {
+  const rows = fleet.hosts.map((host) => {
+    const ports = [`${host.ports.prometheus} prometheus`];
+    if (host.exporters.nodeExporter.enabled) ports.push(`${host.ports.nodeExporter} node_exporter`);
+    return [host.stackName, host.name, host.docker.host, host.addresses.join(', '), ports.join(', '), stateLocation(resolveStateBackend(host.stackName, host.backend))];
+  });
+  const ui = fleet.interface;
+  const uiHost = fleet.hosts.find((host) => host.name === ui.host);
+  rows.push([ui.stackName, ui.host, uiHost?.docker.host ?? '', uiHost?.addresses.join(', ') ?? '', `${ui.port} grafana`, stateLocation(resolveStateBackend(ui.stackName, ui.backend))]);
+  const counts = `${fleet.hosts.length} host(s), ${rows.length} stack(s), credentials: ${fleet.credentials}`;
+  return `${fleet.file}: valid; ${counts}\n\n${table(['STACK', 'HOST', 'DOCKER ENDPOINT', 'ADDRESSES', 'PUBLISHED PORTS', 'STATE'], rows)}\n`;
+}
+
+/** Output streams, replaceable in tests. */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const processIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code. Never throws.
+ */
+export function runCli(argv: readonly string[], io: CliIo = processIo): number {
+  const [command, ...rest] = argv;
+  let fleetFile = chooseFleetFile(undefined);
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.out(HELP.main);
+      return command === undefined ? EXIT.invalidInput : EXIT.ok;
+    }
+    if (!(command in HELP) || command === 'main') {
+      throw new UsageError(`peekstack: unknown command "${command}"; allowed: validate, synth, list\n\n${HELP.main}`);
+    }
+    const { values, positionals } = parse(command, rest, command === 'synth', command === 'synth');
+    if (values.help) {
+      io.out(HELP[command]);
+      return EXIT.ok;
+    }
+    fleetFile = chooseFleetFile(values.fleet);
+    const fleet = loadFleetFile(fleetFile);
+    switch (command) {
+      case 'validate':
+        io.out(summarize(fleet));
+        return EXIT.ok;
+      case 'list':
+        io.out(stackNamesOf(fleet).map((name) => `${name}\n`).join(''));
+        return EXIT.ok;
+      default: {
+        const outdir = chooseOutdir((values as { out?: string }).out);
+        // Loaded here, not at the top: the other commands never need cdktf.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { synthFleet } = require('./synth-fleet') as typeof import('./synth-fleet');
+        const written = synthFleet(fleet, { outdir, stacks: positionals });
+        io.out(`${fleetFile}: synthesized ${written.join(', ')} into ${process.env.CDKTF_OUTDIR ?? outdir}\n`);
+        return EXIT.ok;
+      }
+    }
+  } catch (error) {
+    const { exitCode, lines } = describeFailure(error, fleetFile);
+    io.err(lines.map((line) => `${line}\n`).join(''));
+    return exitCode;
+  }
+}
