@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
-import { describeFailure, EXIT, FleetSpec, loadFleetFile, UsageError } from '../src/config';
+import type { FleetSpec } from '../src/config';
+import { EXIT, UsageError } from '../src/config/report';
 import { resolveStateBackend, stateLocation } from '../src/state-backend';
 import { chooseFleetFile, chooseOutdir, stackNamesOf } from './options';
+import { CliIo, reportFailure } from './report-failure';
 
 /**
  * The commands of `peekstack` (cli.ts) and of the app (main.ts): validate a fleet file, synthesize
@@ -10,7 +12,8 @@ import { chooseFleetFile, chooseOutdir, stackNamesOf } from './options';
  * on unexpected errors).
  *
  * Only `synth` loads cdktf and the providers (synth-fleet.ts, required when it runs): `list`,
- * `validate` and `--help` need neither, and are as fast as reading the fleet file.
+ * `validate` and `--help` need neither, and are as fast as reading the fleet file. `--help` does not
+ * even load the fleet-file schema.
  */
 
 const FLEET_HELP = `  --fleet <file>  fleet file (default: $PEEKSTACK_FLEET, else stacks/fleet.default.yaml)`;
@@ -97,11 +100,7 @@ export function summarize(fleet: FleetSpec): string {
   return `${fleet.file}: valid; ${counts}\n\n${table(['STACK', 'HOST', 'DOCKER ENDPOINT', 'ADDRESSES', 'PUBLISHED PORTS', 'STATE'], rows)}\n`;
 }
 
-/** Output streams, replaceable in tests. */
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+export { CliIo } from './report-failure';
 
 const processIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 
@@ -125,6 +124,9 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
       return EXIT.ok;
     }
     fleetFile = chooseFleetFile(values.fleet);
+    // The schema (zod, yaml) is loaded once a command needs a fleet, not for help and usage errors.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadFleetFile } = require('../src/config/loader') as typeof import('../src/config/loader');
     const fleet = loadFleetFile(fleetFile);
     switch (command) {
       case 'validate':
@@ -135,17 +137,15 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
         return EXIT.ok;
       default: {
         const outdir = chooseOutdir((values as { out?: string }).out);
-        // Loaded here, not at the top: the other commands never need cdktf.
+        // Loaded here, not at the top: the other commands never need cdktf. In the `peekstack` bundle
+        // this is a bundle of its own, dist/bin/synth-fleet.js, which reports its own failures
+        // (its error classes are its own copies: `instanceof` here would not know them).
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { synthFleet } = require('./synth-fleet') as typeof import('./synth-fleet');
-        const written = synthFleet(fleet, { outdir, stacks: positionals });
-        io.out(`${fleetFile}: synthesized ${written.join(', ')} into ${process.env.CDKTF_OUTDIR ?? outdir}\n`);
-        return EXIT.ok;
+        const { synthCommand } = require('./synth-fleet') as typeof import('./synth-fleet');
+        return synthCommand(fleet, { outdir, stacks: positionals }, io);
       }
     }
   } catch (error) {
-    const { exitCode, lines } = describeFailure(error, fleetFile);
-    io.err(lines.map((line) => `${line}\n`).join(''));
-    return exitCode;
+    return reportFailure(error, fleetFile, io);
   }
 }

@@ -1,5 +1,6 @@
 import { relative, resolve } from 'node:path';
-import { FleetSpec, UsageError } from '../src/config';
+import type { FleetSpec } from '../src/config';
+import { UsageError } from '../src/config/report';
 
 /**
  * What every command needs to know before it builds anything: which fleet file, which output

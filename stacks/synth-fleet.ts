@@ -1,8 +1,10 @@
 import { App } from 'cdktf';
-import { FleetSpec } from '../src/config';
+import type { FleetSpec } from '../src/config';
+import { EXIT } from '../src/config/report';
 import { replaceAtomically, synthesizeStacks } from '../src/synthesize';
 import { buildFleetPart } from './app';
 import { selectStacks } from './options';
+import { CliIo, reportFailure } from './report-failure';
 
 /**
  * The `synth` command's work, the only one that loads cdktf and the providers: the CLI requires
@@ -28,4 +30,18 @@ export function synthFleet(fleet: FleetSpec, options: { readonly outdir: string;
   if (cdktfOutdir) write(cdktfOutdir);
   else replaceAtomically(options.outdir, write);
   return selected;
+}
+
+/**
+ * The `synth` command: synthesizes, says what was written, and reports a failure itself (exit code
+ * 2 for invalid input, 1 for anything else). Never throws.
+ */
+export function synthCommand(fleet: FleetSpec, options: { readonly outdir: string; readonly stacks?: readonly string[] }, io: CliIo): number {
+  try {
+    const written = synthFleet(fleet, options);
+    io.out(`${fleet.file}: synthesized ${written.join(', ')} into ${process.env.CDKTF_OUTDIR ?? options.outdir}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    return reportFailure(error, fleet.file, io);
+  }
 }

@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * `npm run build`: compiles the library with tsc into dist/ (dist/src, dist/stacks, dist/dashboards:
+ * what the package exports), then bundles the two programs with esbuild:
+ *
+ * - dist/bin/peekstack.js, the `peekstack` command (from stacks/cli.ts), without cdktf: its `synth`
+ *   requires dist/bin/synth-fleet.js (from stacks/synth-fleet.ts), so `list`, `validate` and `--help`
+ *   do not even parse cdktf's code;
+ * - dist/bin/main.js, the app `npm run synth` and cdktf-cli run (from stacks/main.ts), all in one file,
+ *
+ * and records a hash of every input in dist/.build-stamp, which `npm run synth` compares to skip
+ * the build when nothing changed (scripts/synth.mjs).
+ *
+ * Why bundles: loading cdktf, zod and yaml from node_modules is hundreds of files, most of the time of
+ * a small synthesis; one minified file loads in a fraction of that. Modules stay lazy inside a bundle
+ * (esbuild initializes a CommonJS module, and a module reached by `require()`, on first use).
+ */
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const STAMP_FILE = join(ROOT, 'dist', '.build-stamp');
+
+/** Everything the build reads: sources, compiler and bundler settings, locked dependencies, this script. */
+function inputFiles() {
+  const files = ['tsconfig.json', 'package.json', 'package-lock.json', 'scripts/build.mjs'].map((file) => join(ROOT, file));
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) files.push(path);
+    }
+  };
+  for (const dir of ['src', 'stacks', 'dashboards']) walk(join(ROOT, dir));
+  return files.sort();
+}
+
+/** A hash of the build's inputs (names and contents): equal hashes, equal builds. */
+export function inputsHash() {
+  const hash = createHash('sha256');
+  for (const file of inputFiles()) {
+    hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/** True when dist/ was built from the inputs as they are now (and the bundles exist). */
+export function isUpToDate() {
+  if (!['main.js', 'peekstack.js', 'synth-fleet.js'].every((file) => existsSync(join(ROOT, 'dist', 'bin', file)))) return false;
+  try {
+    return readFileSync(STAMP_FILE, 'utf8') === inputsHash();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * cdktf records a complete stack trace (Error.stackTraceLimit raised to the maximum) for every token
+ * it creates, only to print it if that token later fails to resolve. Formatting those traces was a
+ * third of the time of building a 1000-host fleet's stacks, and their strings a fifth of its memory.
+ * The bundles skip the capture unless PEEKSTACK_DEBUG is set; nothing synthesized depends on it.
+ */
+const skipTokenStackTraces = {
+  name: 'skip-token-stack-traces',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/ }, (args) => ({
+      contents: `${readFileSync(args.path, 'utf8')}
+;if (!process.env.PEEKSTACK_DEBUG) exports.captureStackTrace = function captureStackTrace() { return []; };\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** In the `peekstack` bundle, `require('./synth-fleet')` stays a require of the bundle beside it. */
+const synthFleetBesideIt = {
+  name: 'synth-fleet-beside-it',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/synth-fleet$/ }, (args) => (args.kind === 'require-call' ? { path: './synth-fleet', external: true } : undefined));
+  },
+};
+
+/** Compiles and bundles; throws on a compiler or bundler error. */
+export async function build() {
+  const hash = inputsHash();
+  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
+  if (tsc.status !== 0) throw new Error(`tsc failed (exit ${tsc.status})`);
+  const { build: bundle } = await import('esbuild');
+  mkdirSync(join(ROOT, 'dist', 'bin'), { recursive: true });
+  const common = {
+    absWorkingDir: ROOT,
+    outdir: 'dist/bin',
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  };
+  // The default fleet is found relative to the program (stacks/options.ts): dist/bin/ is as deep as dist/stacks/.
+  await Promise.all([
+    bundle({ ...common, entryPoints: { peekstack: 'stacks/cli.ts' }, plugins: [synthFleetBesideIt] }),
+    bundle({ ...common, entryPoints: { main: 'stacks/main.ts', 'synth-fleet': 'stacks/synth-fleet.ts' }, plugins: [skipTokenStackTraces] }),
+  ]);
+  writeFileSync(STAMP_FILE, hash);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  build().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}

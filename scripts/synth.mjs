@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+/**
+ * `npm run synth [-- --fleet FILE --out DIR STACK ...]`: builds only when an input changed since the
+ * last build (scripts/build.mjs keeps a hash of them), then runs the bundled app in this process.
+ * Nothing changed: no compiler, no second Node process, just the app.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { build, isUpToDate, ROOT } from './build.mjs';
+
+if (!isUpToDate()) await build();
+const { runApp } = createRequire(import.meta.url)(join(ROOT, 'dist', 'bin', 'main.js'));
+process.exitCode = runApp(process.argv.slice(2));

@@ -1,0 +1,84 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FleetSpec, loadFleetFile, parseFleet } from '../src/config';
+import { synthFleet } from '../stacks/synth-fleet';
+import { VALID_FLEET } from './config/helpers';
+
+/**
+ * `peekstack synth STACK ...` builds only what the named stacks need (stacks/app.ts buildFleetPart):
+ * each stack written alone must be, byte for byte, the stack a synthesis of the whole fleet writes,
+ * and have the same manifest entry.
+ */
+
+const work = mkdtempSync(join(tmpdir(), 'peekstack-synth-fleet-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A fleet of `n` hosts with every kind of endpoint, exporter switches, per-host intervals, and Grafana in the middle. */
+function bigFleet(n: number): string {
+  const hosts = Array.from({ length: n }, (_, i) => {
+    const name = `node-${i}`;
+    const docker = [
+      `{ host: "unix:///var/run/docker.sock" }`,
+      `{ host: "ssh://deploy@${name}.example.net:2222", sshOpts: ["-o", "StrictHostKeyChecking=yes"] }`,
+      `{ host: "tcp://${name}.example.net:2376", certPath: "/etc/peekstack/certs/${name}" }`,
+    ][i % 3];
+    const extra = [
+      '',
+      '    exporters: { cadvisor: { enabled: false } }\n',
+      '    scrapeIntervalSeconds: 30\n    exporters: { scaphandre: { scrapeIntervalSeconds: 5 } }\n',
+      '    ports: { prometheus: 19191, nodeExporter: 9191 }\n    backend: { type: s3, bucket: state, key: "fleet/{stack}.tfstate" }\n',
+    ][i % 4];
+    return `  - name: ${name}\n    docker: ${docker}\n    addresses: [${name}.example.net, "2001:db8::${(i + 1).toString(16)}"]\n${extra}`;
+  });
+  return `defaults:\n  retentionDays: 30\nhosts:\n${hosts.join('')}interface:\n  host: node-${Math.floor(n / 2)}\n`;
+}
+
+const FLEETS: Record<string, () => FleetSpec> = {
+  'the example fleet (S3 state, colocated Grafana, per-host overrides)': () => loadFleetFile(resolve(__dirname, '..', 'stacks', 'fleet.example.yaml')),
+  'credentials from variables': () => parseFleet(`${VALID_FLEET}credentials: { source: variables }\n`, 'variables.yaml'),
+  'a 24-host fleet': () => parseFleet(bigFleet(24), 'big.yaml'),
+};
+
+let counter = 0;
+/** Synthesizes `stacks` (all when empty) into a fresh directory and returns it. */
+function synth(fleet: FleetSpec, stacks: string[] = []): string {
+  const outdir = join(work, `out-${counter++}`);
+  synthFleet(fleet, { outdir, stacks });
+  return outdir;
+}
+
+const stackJson = (outdir: string, stack: string) => readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
+const manifestOf = (outdir: string) => JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks;
+
+describe.each(Object.entries(FLEETS))('one stack at a time: %s', (_, load) => {
+  const fleet = load();
+  const full = synth(fleet);
+  const names = [...fleet.hosts.map((host) => host.stackName), fleet.interface.stackName];
+  // Every stack of the small fleets; of the big one, the first, Grafana's host, the last and the interface.
+  const chosen = names.length <= 5 ? names : [names[0], `collector-${fleet.interface.host}`, names[names.length - 2], fleet.interface.stackName];
+
+  it.each(chosen)('%s alone is byte-identical to the same stack of the full synthesis', (stack) => {
+    const alone = synth(fleet, [stack]);
+    expect(readdirSync(join(alone, 'stacks'))).toEqual([stack]);
+    expect(stackJson(alone, stack)).toBe(stackJson(full, stack));
+    expect(manifestOf(alone)).toEqual({ [stack]: manifestOf(full)[stack] });
+  });
+
+  it('several stacks together, the interface among them, are byte-identical too', () => {
+    const some = [names[0], names[names.length - 2], fleet.interface.stackName];
+    const together = synth(fleet, some);
+    expect(readdirSync(join(together, 'stacks')).sort()).toEqual([...some].sort());
+    for (const stack of some) expect(stackJson(together, stack)).toBe(stackJson(full, stack));
+  });
+});
+
+describe('what a collector alone carries from the interface', () => {
+  it('the outputs the interface reads, as in the full synthesis (not only its own)', () => {
+    const fleet = loadFleetFile(resolve(__dirname, '..', 'stacks', 'fleet.example.yaml'));
+    const outputs = Object.keys(JSON.parse(stackJson(synth(fleet, ['collector-db-1']), 'collector-db-1')).output);
+    // Without the interface's reads these two would be missing, and the interface's remote state would read nothing.
+    expect(outputs.filter((name) => name.startsWith('cross-stack-output-'))).toHaveLength(2);
+  });
+});
