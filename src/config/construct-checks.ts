@@ -1,7 +1,9 @@
+import { PROMETHEUS_DEFAULTS } from '../defaults';
 import { validateDockerEndpoint } from '../docker-endpoint';
 import { PeekStackValidationError } from '../errors';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from '../names';
 import { assertScaphandreInterval } from '../scaphandre-floor';
+import { scrapeTimeoutProblem } from '../settings-rules';
 import { assertNoCredentials, resolveStateBackend, StateBackend } from '../state-backend';
 import { assertAddress, assertIntegerInRange, assertMatches, assertPinnedImage, assertPort } from '../validate';
 import { PathProblem } from './checks';
@@ -51,8 +53,9 @@ export function checkFleetForConstructs(fleet: FleetSpec): PathProblem[] {
   const problems: PathProblem[] = [];
   fleet.hosts.forEach((host, index) => {
     const { nodeExporter, cadvisor, scaphandre } = host.exporters;
-    // Prometheus's timeout default (prometheus.ts): 10 s, or the interval if shorter.
-    const timeout = host.scrapeTimeoutSeconds ?? Math.min(10, host.scrapeIntervalSeconds);
+    // As Prometheus applies them (prometheus.ts): its timeout defaults to 10 s, or the interval if shorter.
+    const bounds = PROMETHEUS_DEFAULTS.bounds;
+    const timeout = host.scrapeTimeoutSeconds ?? Math.min(PROMETHEUS_DEFAULTS.scrapeTimeoutSeconds, host.scrapeIntervalSeconds);
     collect(['hosts', index], [
       // CollectorStack
       () => validateDockerEndpoint('CollectorStack.docker', host.docker),
@@ -66,10 +69,14 @@ export function checkFleetForConstructs(fleet: FleetSpec): PathProblem[] {
       // Prometheus
       () => assertPinnedImage('Prometheus.image', host.images.prometheus),
       () => assertPort('Prometheus.publishedPort', host.ports.prometheus),
-      () => assertIntegerInRange('Prometheus.scrapeIntervalSeconds', host.scrapeIntervalSeconds, 1, 3600, 'seconds'),
-      () => assertIntegerInRange('Prometheus.scrapeTimeoutSeconds', timeout, 1, host.scrapeIntervalSeconds, 'seconds (no longer than Prometheus.scrapeIntervalSeconds)'),
-      () => assertIntegerInRange('Prometheus.retentionDays', host.retentionDays, 1, 3650, 'days'),
-      () => assertIntegerInRange('Prometheus.retentionSizeGigabytes', host.retentionSizeGigabytes, 1, 100_000, 'GiB'),
+      () => assertIntegerInRange('Prometheus.scrapeIntervalSeconds', host.scrapeIntervalSeconds, bounds.intervalSeconds.min, bounds.intervalSeconds.max, 'seconds'),
+      () => {
+        assertIntegerInRange('Prometheus.scrapeTimeoutSeconds', timeout, bounds.intervalSeconds.min, bounds.intervalSeconds.max, 'seconds');
+        const problem = scrapeTimeoutProblem(timeout, host.scrapeIntervalSeconds);
+        if (problem) throw new PeekStackValidationError('Prometheus.scrapeTimeoutSeconds', timeout, `${problem}, Prometheus.scrapeIntervalSeconds`);
+      },
+      () => assertIntegerInRange('Prometheus.retentionDays', host.retentionDays, bounds.retentionDays.min, bounds.retentionDays.max, 'days'),
+      () => assertIntegerInRange('Prometheus.retentionSizeGigabytes', host.retentionSizeGigabytes, bounds.retentionSizeGigabytes.min, bounds.retentionSizeGigabytes.max, 'GiB'),
       // Exporters
       ...(nodeExporter.enabled ? [() => assertPinnedImage('NodeExporter.image', nodeExporter.image), () => assertPort('NodeExporter.port', host.ports.nodeExporter)] : []),
       ...(cadvisor.enabled ? [() => assertPinnedImage('Cadvisor.image', cadvisor.image)] : []),

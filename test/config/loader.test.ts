@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { FleetConfigError, formatProblem, loadFleetFile, parseFleet } from '../../src/config';
 import { DEFAULT_IMAGES } from '../../src/images';
 import { onlyProblem, problemsOf, VALID_FLEET } from './helpers';
@@ -223,11 +224,23 @@ describe('loadFleetFile', () => {
     expect(() => loadFleetFile(dir)).toThrow(/found a directory/);
   });
 
-  it.skipIf(process.getuid?.() === 0)('a file without read permission', () => {
+  it('a file without read permission', () => {
     const file = join(dir, 'secret.yaml');
     writeFileSync(file, VALID_FLEET);
     chmodSync(file, 0o000);
-    expect(() => loadFleetFile(file)).toThrow(/permission denied/);
+    if (process.getuid?.() !== 0) {
+      expect(() => loadFleetFile(file)).toThrow(/permission denied/);
+      return;
+    }
+    // Root reads any file (CI runs as root): ask as the unprivileged user nobody instead, through
+    // the bundled CLI (npm test builds it; self-contained for `list`, so a copy beside the file runs
+    // wherever the clone is), which loads the file with the same loadFleetFile.
+    chmodSync(dir, 0o755);
+    const cli = join(dir, 'peekstack.js');
+    copyFileSync(resolve(__dirname, '..', '..', 'dist', 'bin', 'peekstack.js'), cli);
+    const run = spawnSync(process.execPath, [cli, 'list', '--fleet', file], { encoding: 'utf8', uid: 65534, gid: 65534 });
+    expect(run.stderr).toBe(`${file}: found permission denied; allowed: a readable fleet file (YAML); choose one with --fleet or PEEKSTACK_FLEET\n`);
+    expect(run.status).toBe(2);
   });
 
   it('reads a valid file and names it in the spec', () => {
