@@ -3,10 +3,13 @@
  * `npm run build`: compiles the library with tsc into dist/ (dist/src, dist/stacks, dist/dashboards:
  * what the package exports), then bundles the two programs with esbuild:
  *
- * - dist/bin/peekstack.js, the `peekstack` command (from stacks/cli.ts), without cdktf: its `synth`
+ * - dist/bin/cli.bundle.js, the `peekstack` command (from stacks/cli.ts), without cdktf: its `synth`
  *   requires dist/bin/synth-fleet.js (from stacks/synth-fleet.ts), so `list`, `validate` and `--help`
  *   do not even parse cdktf's code;
- * - dist/bin/main.js, the app `npm run synth` and cdktf-cli run (from stacks/main.ts), all in one file,
+ * - dist/bin/main.bundle.js, the app `npm run synth` and cdktf-cli run (from stacks/main.ts), all in one file;
+ * - dist/bin/peekstack.js and dist/bin/main.js, the programs: small launchers (stacks/bin/) that load
+ *   those bundles with V8's code cache (stacks/cached-load.ts), which this script fills by running
+ *   each program once,
  *
  * and records a hash of every input in dist/.build-stamp, which `npm run synth` compares to skip
  * the build when nothing changed (scripts/synth.mjs).
@@ -17,12 +20,16 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const STAMP_FILE = join(ROOT, 'dist', '.build-stamp');
+
+/** What the build writes into dist/bin (besides source maps and code caches). */
+const PROGRAM_FILES = ['peekstack.js', 'main.js', 'cli.bundle.js', 'main.bundle.js', 'synth-fleet.js'];
 
 /** Everything the build reads: sources, compiler and bundler settings, locked dependencies, this script. */
 function inputFiles() {
@@ -49,7 +56,7 @@ export function inputsHash() {
 
 /** True when dist/ was built from the inputs as they are now (and the bundles exist). */
 export function isUpToDate() {
-  if (!['main.js', 'peekstack.js', 'synth-fleet.js'].every((file) => existsSync(join(ROOT, 'dist', 'bin', file)))) return false;
+  if (!PROGRAM_FILES.every((file) => existsSync(join(ROOT, 'dist', 'bin', file)))) return false;
   try {
     return readFileSync(STAMP_FILE, 'utf8') === inputsHash();
   } catch {
@@ -102,10 +109,36 @@ export async function build() {
   };
   // The default fleet is found relative to the program (stacks/options.ts): dist/bin/ is as deep as dist/stacks/.
   await Promise.all([
-    bundle({ ...common, entryPoints: { peekstack: 'stacks/cli.ts' }, plugins: [synthFleetBesideIt] }),
-    bundle({ ...common, entryPoints: { main: 'stacks/main.ts', 'synth-fleet': 'stacks/synth-fleet.ts' }, plugins: [skipTokenStackTraces] }),
+    bundle({ ...common, entryPoints: { 'cli.bundle': 'stacks/cli.ts' }, plugins: [synthFleetBesideIt] }),
+    bundle({ ...common, entryPoints: { 'main.bundle': 'stacks/main.ts', 'synth-fleet': 'stacks/synth-fleet.ts' }, plugins: [skipTokenStackTraces] }),
+    bundle({ ...common, entryPoints: { peekstack: 'stacks/bin/peekstack.ts', main: 'stacks/bin/main.ts' }, sourcemap: false }),
   ]);
+  chmodSync(join(ROOT, 'dist', 'bin', 'peekstack.js'), 0o755);
+  warmCodeCaches();
   writeFileSync(STAMP_FILE, hash);
+}
+
+/**
+ * Runs each program once on the default fleet so that it writes its bundle's code cache
+ * (stacks/cached-load.ts): `validate` for the CLI, a synthesis for the app and for the CLI's synth part.
+ */
+function warmCodeCaches() {
+  const bin = join(ROOT, 'dist', 'bin');
+  for (const file of readdirSync(bin)) if (file.endsWith('.v8cache')) rmSync(join(bin, file));
+  const scratch = mkdtempSync(join(tmpdir(), 'peekstack-build-'));
+  try {
+    const fleet = join(ROOT, 'stacks', 'fleet.default.yaml');
+    for (const args of [
+      [join(bin, 'main.js'), '--fleet', fleet, '--out', join(scratch, 'app')],
+      [join(bin, 'peekstack.js'), 'validate', '--fleet', fleet],
+      [join(bin, 'peekstack.js'), 'synth', '--fleet', fleet, '--out', join(scratch, 'cli')],
+    ]) {
+      const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`${args.join(' ')} failed (exit ${run.status}):\n${run.stderr}`);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

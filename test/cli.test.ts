@@ -1,15 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describeFailure } from '../src/config';
+import { describeFailure, loadFleetFile } from '../src/config';
 import { PeekStackValidationError } from '../src/errors';
+import { synthFleet } from '../stacks/synth-fleet';
 import { VALID_FLEET } from './config/helpers';
 
-/** The compiled CLI: `npm test` builds before running vitest. */
-const CLI = resolve(__dirname, '..', 'dist', 'stacks', 'cli.js');
-const MAIN = resolve(__dirname, '..', 'dist', 'stacks', 'main.js');
+/** The programs as shipped (bundles behind launchers, scripts/build.mjs): `npm test` builds before running vitest. */
+const CLI = resolve(__dirname, '..', 'dist', 'bin', 'peekstack.js');
+const MAIN = resolve(__dirname, '..', 'dist', 'bin', 'main.js');
 const EXAMPLE = resolve(__dirname, '..', 'stacks', 'fleet.example.yaml');
 const work = mkdtempSync(join(tmpdir(), 'peekstack-cli-'));
 
@@ -42,7 +43,7 @@ function snapshot(dir: string): Record<string, string> {
 const NO_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
 
 beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npx tsc -p tsconfig.json" (npm test does) first`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" (npm test does) first`);
 });
 
 describe('peekstack list / validate', () => {
@@ -162,6 +163,45 @@ describe('peekstack synth', () => {
   it('anything else is exit 1, still without a stack trace', () => {
     const { exitCode, lines } = describeFailure(new Error('disk full'), 'f.yaml');
     expect({ exitCode, lines }).toEqual({ exitCode: 1, lines: ['error: disk full'] });
+  });
+});
+
+describe('the shipped programs', () => {
+  const BIN = resolve(__dirname, '..', 'dist', 'bin');
+
+  it('write exactly what the library writes (bundling and its cdktf patch change no byte)', () => {
+    const bundled = join(work, 'out-bundled');
+    const library = join(work, 'out-library');
+    expect(run(['synth', '--fleet', EXAMPLE, '--out', bundled]).code).toBe(0);
+    synthFleet(loadFleetFile(EXAMPLE), { outdir: library });
+    const stacks = readdirSync(join(library, 'stacks'));
+    expect(readdirSync(join(bundled, 'stacks')).sort()).toEqual([...stacks].sort());
+    for (const stack of stacks) {
+      expect(readFileSync(join(bundled, 'stacks', stack, 'cdk.tf.json'), 'utf8')).toBe(readFileSync(join(library, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+    }
+  });
+
+  it('list, validate and --help run without the synthesis part (no cdktf loaded)', () => {
+    // The CLI alone, without synth-fleet.js (cdktf, the providers, the constructs) beside it.
+    const alone = mkdtempSync(join(tmpdir(), 'peekstack-cli-alone-'));
+    for (const program of ['peekstack.js', 'cli.bundle.js']) copyFileSync(join(BIN, program), join(alone, program));
+    const cli = join(alone, 'peekstack.js');
+    expect(run(['list', '--fleet', EXAMPLE], {}, cli)).toMatchObject({ code: 0, stdout: 'collector-web-1\ncollector-db-1\ncollector-ops\ninterface\n' });
+    expect(run(['validate', '--fleet', EXAMPLE], {}, cli).code).toBe(0);
+    expect(run(['--help'], {}, cli).code).toBe(0);
+    // synth does need it: the copy is really missing its synthesis part.
+    expect(run(['synth', '--fleet', EXAMPLE, '--out', join(alone, 'out')], {}, cli).stderr).toMatch(/synth-fleet/);
+    expect(readFileSync(join(BIN, 'cli.bundle.js'), 'utf8')).not.toContain('cdktf.TerraformStack');
+    expect(readFileSync(join(BIN, 'synth-fleet.js'), 'utf8')).toContain('cdktf.TerraformStack');
+  });
+
+  it('npm run synth does not rebuild when nothing changed', () => {
+    const bundle = join(BIN, 'main.bundle.js');
+    const before = statSync(bundle).mtimeMs;
+    const result = spawnSync(process.execPath, [resolve(__dirname, '..', 'scripts', 'synth.mjs'), '--fleet', EXAMPLE, '--out', join(work, 'out-npm')], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(existsSync(join(work, 'out-npm', 'stacks', 'interface', 'cdk.tf.json'))).toBe(true);
+    expect(statSync(bundle).mtimeMs).toBe(before);
   });
 });
 

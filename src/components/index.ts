@@ -21,7 +21,15 @@ export function renderPeekStackRules(components: readonly ComponentDefinition[] 
   return { fileName: PEEKSTACK_RULE_FILE, content: renderRuleFile(components.flatMap((component) => component.ruleGroups), RULE_FILE_HEADER) };
 }
 
+/**
+ * Each definition's dashboards, built once per process: every collector of a fleet has the same
+ * built-in components, and building their dashboards for each host was 3 % of a 200-host synthesis.
+ */
+const builtDashboards = new WeakMap<ComponentDefinition, ReturnType<ComponentDefinition['dashboards']>>();
+
 /** A built-in component as a collector wires it: its definition, its built dashboards and how it is scraped. */
 export function componentOf(definition: ComponentDefinition, scrapeTarget: ScrapeTarget): MonitoringComponent {
-  return { name: definition.name, scrapeTarget, ruleGroups: definition.ruleGroups, dashboards: definition.dashboards(), metrics: definition.metrics };
+  let dashboards = builtDashboards.get(definition);
+  if (!dashboards) builtDashboards.set(definition, (dashboards = definition.dashboards()));
+  return { name: definition.name, scrapeTarget, ruleGroups: definition.ruleGroups, dashboards, metrics: definition.metrics };
 }

@@ -237,7 +237,7 @@ describe('loadFleetFile', () => {
     // wherever the clone is), which loads the file with the same loadFleetFile.
     chmodSync(dir, 0o755);
     const cli = join(dir, 'peekstack.js');
-    copyFileSync(resolve(__dirname, '..', '..', 'dist', 'bin', 'peekstack.js'), cli);
+    for (const program of ['peekstack.js', 'cli.bundle.js']) copyFileSync(resolve(__dirname, '..', '..', 'dist', 'bin', program), join(dir, program));
     const run = spawnSync(process.execPath, [cli, 'list', '--fleet', file], { encoding: 'utf8', uid: 65534, gid: 65534 });
     expect(run.stderr).toBe(`${file}: found permission denied; allowed: a readable fleet file (YAML); choose one with --fleet or PEEKSTACK_FLEET\n`);
     expect(run.status).toBe(2);
