@@ -44,13 +44,13 @@ export function synthesizeAtomically(outdir: string, build: (app: App) => void):
 /**
  * `App.synth()` for some of an app's stacks: prepares `stacks` and then `readers` (stacks that read
  * values of `stacks`: preparing them is what adds the cross-stack outputs to the stacks they read),
- * and writes `stacks` and the manifest. The other stacks of the app are neither prepared nor written,
+ * and writes `stacks` and (unless `writeManifest` is false) the manifest. The other stacks of the app are neither prepared nor written,
  * which is the saving: `App.synth()` resolves every stack of the app, wanted or not.
  *
  * Same steps, same order as `App.synth()` of cdktf 0.21 (prepare all, then synthesize each, then the
  * app's own validations and the manifest), so a stack comes out byte for byte as from `App.synth()`.
  */
-export function synthesizeStacks(app: App, stacks: readonly TerraformStack[], readers: readonly TerraformStack[] = []): void {
+export function synthesizeStacks(app: App, stacks: readonly TerraformStack[], readers: readonly TerraformStack[] = [], options: { readonly writeManifest?: boolean } = {}): void {
   for (const stack of [...stacks, ...readers]) stack.prepareStack();
   const session = { outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
   for (const stack of stacks) stack.synthesizer.synthesize(session);
@@ -58,5 +58,5 @@ export function synthesizeStacks(app: App, stacks: readonly TerraformStack[], re
     const problems = app.node.validate();
     if (problems.length > 0) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);
   }
-  app.manifest.writeToFile();
+  if (options.writeManifest ?? true) app.manifest.writeToFile();
 }

@@ -1,8 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { App } from 'cdktf';
 import { FleetSpec, loadFleetFile, parseFleet } from '../src/config';
+import { buildFleetApp } from '../stacks/app';
 import { synthFleet } from '../stacks/synth-fleet';
 import { VALID_FLEET } from './config/helpers';
 
@@ -49,15 +52,30 @@ function synth(fleet: FleetSpec, stacks: string[] = []): string {
   return outdir;
 }
 
+/** The reference: every stack in one cdktf App, written by cdktf's own App.synth(). */
+function synthWhole(fleet: FleetSpec): string {
+  const outdir = join(work, `whole-${counter++}`);
+  const app = new App({ outdir });
+  buildFleetApp(app, fleet);
+  app.synth();
+  return outdir;
+}
+
 const stackJson = (outdir: string, stack: string) => readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
 const manifestOf = (outdir: string) => JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks;
 
 describe.each(Object.entries(FLEETS))('one stack at a time: %s', (_, load) => {
   const fleet = load();
-  const full = synth(fleet);
+  const full = synthWhole(fleet);
   const names = [...fleet.hosts.map((host) => host.stackName), fleet.interface.stackName];
   // Every stack of the small fleets; of the big one, the first, Grafana's host, the last and the interface.
   const chosen = names.length <= 5 ? names : [names[0], `collector-${fleet.interface.host}`, names[names.length - 2], fleet.interface.stackName];
+
+  it('all of them together (synthFleet: the interface alone, then the collectors) as cdktf writes them in one App', () => {
+    const all = synth(fleet);
+    for (const stack of names) expect(stackJson(all, stack), stack).toBe(stackJson(full, stack));
+    expect(readFileSync(join(all, 'manifest.json'), 'utf8')).toBe(readFileSync(join(full, 'manifest.json'), 'utf8'));
+  });
 
   it.each(chosen)('%s alone is byte-identical to the same stack of the full synthesis', (stack) => {
     const alone = synth(fleet, [stack]);
@@ -71,6 +89,28 @@ describe.each(Object.entries(FLEETS))('one stack at a time: %s', (_, load) => {
     const together = synth(fleet, some);
     expect(readdirSync(join(together, 'stacks')).sort()).toEqual([...some].sort());
     for (const stack of some) expect(stackJson(together, stack)).toBe(stackJson(full, stack));
+  });
+});
+
+describe('a large fleet, in chunks and on two threads (the shipped program)', () => {
+  it('writes every stack and the manifest exactly as cdktf writes the whole fleet in one App', () => {
+    const text = bigFleet(45);
+    const file = join(work, 'fleet-45.yaml');
+    writeFileSync(file, text);
+    const whole = synthWhole(parseFleet(text, file));
+    const parts = join(work, 'out-parts');
+    const program = resolve(__dirname, '..', 'dist', 'bin', 'peekstack.js');
+    // Chunks of 10 collectors; the interface alone first; two threads (npm test builds the program).
+    const run = spawnSync(process.execPath, [program, 'synth', '--fleet', file, '--out', parts], {
+      encoding: 'utf8',
+      env: { ...process.env, PEEKSTACK_SYNTH_CHUNK: '10', PEEKSTACK_SYNTH_THREADS: '2' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const stacks = readdirSync(join(whole, 'stacks')).sort();
+    expect(readdirSync(join(parts, 'stacks')).sort()).toEqual(stacks);
+    for (const stack of stacks) expect(stackJson(parts, stack), stack).toBe(stackJson(whole, stack));
+    expect(readFileSync(join(parts, 'manifest.json'), 'utf8')).toBe(readFileSync(join(whole, 'manifest.json'), 'utf8'));
   });
 });
 
