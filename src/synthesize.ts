@@ -51,7 +51,9 @@ export function synthesizeAtomically(outdir: string, build: (app: App) => void):
  * app's own validations and the manifest), so a stack comes out byte for byte as from `App.synth()`.
  */
 export function synthesizeStacks(app: App, stacks: readonly TerraformStack[], readers: readonly TerraformStack[] = [], options: { readonly writeManifest?: boolean } = {}): void {
-  for (const stack of [...stacks, ...readers]) stack.prepareStack();
+  // In the app's order, as App.synth() prepares them.
+  const prepared = new Set<TerraformStack>([...stacks, ...readers]);
+  for (const child of app.node.children) if (prepared.has(child as TerraformStack)) (child as TerraformStack).prepareStack();
   const session = { outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
   for (const stack of stacks) stack.synthesizer.synthesize(session);
   if (!app.skipValidation) {

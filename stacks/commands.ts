@@ -1,6 +1,9 @@
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FleetSpec } from '../src/config';
 import { EXIT, UsageError } from '../src/config/report';
+import { quote, safeText } from '../src/errors';
 import { resolveStateBackend, stateLocation } from '../src/state-backend';
 import { chooseFleetFile, chooseOutdir, stackNamesOf } from './options';
 import { CliIo, reportFailure } from './report-failure';
@@ -79,6 +82,28 @@ function parse(command: string, args: string[], withOut: boolean, positionals: b
   }
 }
 
+/**
+ * Refuses an output directory synthesis cannot create (exit 2, not a raw ENOENT): its parent folder
+ * must exist, and it must itself be a folder if it exists.
+ */
+function checkOutdir(outdir: string): void {
+  const parent = dirname(resolve(outdir));
+  const kind = (path: string) => {
+    try {
+      return statSync(path).isDirectory() ? 'folder' : 'file';
+    } catch {
+      return 'missing';
+    }
+  };
+  if (kind(parent) !== 'folder') {
+    const found = kind(parent) === 'missing' ? `no folder ${quote(parent)} to create it in` : `${quote(parent)}, which is a file, not a folder`;
+    throw new UsageError(`peekstack synth: --out ${quote(outdir)}: found ${found}; allowed: an output directory inside an existing folder (create ${quote(parent)} first)`);
+  }
+  if (kind(outdir) === 'file') {
+    throw new UsageError(`peekstack synth: --out ${quote(outdir)}: found a file; allowed: an output directory (a folder, or a path that does not exist yet)`);
+  }
+}
+
 /** Aligned plain-text table. */
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
@@ -91,13 +116,13 @@ export function summarize(fleet: FleetSpec): string {
   const rows = fleet.hosts.map((host) => {
     const ports = [`${host.ports.prometheus} prometheus`];
     if (host.exporters.nodeExporter.enabled) ports.push(`${host.ports.nodeExporter} node_exporter`);
-    return [host.stackName, host.name, host.docker.host, host.addresses.join(', '), ports.join(', '), stateLocation(resolveStateBackend(host.stackName, host.backend))];
+    return [host.stackName, host.name, host.docker.host, host.addresses.join(', '), ports.join(', '), stateLocation(resolveStateBackend(host.stackName, host.backend))].map(safeText);
   });
   const ui = fleet.interface;
   const uiHost = fleet.hosts.find((host) => host.name === ui.host);
-  rows.push([ui.stackName, ui.host, uiHost?.docker.host ?? '', uiHost?.addresses.join(', ') ?? '', `${ui.port} grafana`, stateLocation(resolveStateBackend(ui.stackName, ui.backend))]);
+  rows.push([ui.stackName, ui.host, uiHost?.docker.host ?? '', uiHost?.addresses.join(', ') ?? '', `${ui.port} grafana`, stateLocation(resolveStateBackend(ui.stackName, ui.backend))].map(safeText));
   const counts = `${fleet.hosts.length} host(s), ${rows.length} stack(s), credentials: ${fleet.credentials}`;
-  return `${fleet.file}: valid; ${counts}\n\n${table(['STACK', 'HOST', 'DOCKER ENDPOINT', 'ADDRESSES', 'PUBLISHED PORTS', 'STATE'], rows)}\n`;
+  return `${safeText(fleet.file)}: valid; ${counts}\n\n${table(['STACK', 'HOST', 'DOCKER ENDPOINT', 'ADDRESSES', 'PUBLISHED PORTS', 'STATE'], rows)}\n`;
 }
 
 export { CliIo } from './report-failure';
@@ -137,6 +162,8 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
         return EXIT.ok;
       default: {
         const outdir = chooseOutdir((values as { out?: string }).out);
+        // Under cdktf, CDKTF_OUTDIR decides and cdktf has made it; otherwise check before building anything.
+        if (!process.env.CDKTF_OUTDIR) checkOutdir(outdir);
         // Loaded here, not at the top: the other commands never need cdktf. In the `peekstack` bundle
         // this is a bundle of its own, dist/bin/synth-fleet.js, which reports its own failures
         // (its error classes are its own copies: `instanceof` here would not know them).

@@ -1,5 +1,6 @@
 import { relative, resolve } from 'node:path';
 import type { FleetSpec } from '../src/config';
+import { hubStackOf } from '../src/config/spec';
 import { UsageError } from '../src/config/report';
 
 /**
@@ -23,9 +24,10 @@ export function chooseOutdir(flag: string | undefined, env: NodeJS.ProcessEnv = 
   return flag ?? env.PEEKSTACK_OUT ?? 'cdktf.out';
 }
 
-/** Stack names of a fleet, in the order they are built: collectors, then the interface. */
+/** Stack names of a fleet in apply order: the hub (if any), the collectors, the interface. */
 export function stackNamesOf(fleet: FleetSpec): string[] {
-  return [...fleet.hosts.map((host) => host.stackName), fleet.interface.stackName];
+  const hub = hubStackOf(fleet);
+  return [...(hub ? [hub] : []), ...fleet.hosts.map((host) => host.stackName), fleet.interface.stackName];
 }
 
 /**

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { FleetSpec } from '../src/config';
+import { hubStackOf } from '../src/config/spec';
 import { EXIT } from '../src/config/report';
 import { PeekStackValidationError } from '../src/errors';
 import { replaceAtomically, synthesizeStacks } from '../src/synthesize';
@@ -31,15 +32,22 @@ const PARALLEL_MIN_STACKS = 40;
 /** A part of a synthesis: stack names, all written into one output directory. */
 type Part = readonly string[];
 
+/** The stacks that read or are read by every collector (hub, interface): each written in an App of its own. */
+function sharedStacks(fleet: FleetSpec): string[] {
+  const hub = hubStackOf(fleet);
+  return [...(hub ? [hub] : []), fleet.interface.stackName];
+}
+
 /**
- * Synthesizes `part` into `outdir` and returns the manifest entries of its stacks: the interface
- * first, alone in its App (it builds every collector, but resolves none of them), then the collectors
- * in chunks of {@link CHUNK_STACKS}.
+ * Synthesizes `part` into `outdir` and returns the manifest entries of its stacks: the hub and the
+ * interface first, each alone in its App (each builds every collector, but resolves none it does not
+ * need), then the collectors in chunks of {@link CHUNK_STACKS}.
  */
 export function synthesizePart(fleet: FleetSpec, part: Part, outdir: string): Record<string, StackManifest> {
   const entries: Record<string, StackManifest> = {};
-  const collectors = part.filter((name) => name !== fleet.interface.stackName);
-  const chunks: Part[] = collectors.length < part.length ? [[fleet.interface.stackName]] : [];
+  const shared = sharedStacks(fleet);
+  const collectors = part.filter((name) => !shared.includes(name));
+  const chunks: Part[] = part.filter((name) => shared.includes(name)).map((name) => [name]);
   for (let i = 0; i < collectors.length; i += CHUNK_STACKS) chunks.push(collectors.slice(i, i + CHUNK_STACKS));
   for (const chunk of chunks) {
     forgettingTokens(() => {
@@ -95,15 +103,16 @@ function errorFrom(error: { name?: string; message: string; field?: string; rece
 }
 
 /**
- * Writes `selected` and the manifest into `outdir`: the interface first, on its own (it holds every
- * collector's constructs: nothing else runs beside it, to keep the peak of memory that one), then
- * the collectors, on two threads for a large fleet on a machine with two cores or more (the second
- * thread's part waited for synchronously, so the command stays a plain function).
+ * Writes `selected` and the manifest into `outdir`: the hub and the interface first, on their own
+ * (each holds every collector's constructs: nothing else runs beside them, to keep the peak of
+ * memory that one), then the collectors, on two threads for a large fleet on a machine with two cores
+ * or more (the second thread's part waited for synchronously, so the command stays a plain function).
  */
 function writeStacks(fleet: FleetSpec, selected: readonly string[], outdir: string): void {
   const entries: Record<string, StackManifest> = {};
-  const collectors = selected.filter((name) => name !== fleet.interface.stackName);
-  if (collectors.length < selected.length) Object.assign(entries, synthesizePart(fleet, [fleet.interface.stackName], outdir));
+  const shared = sharedStacks(fleet);
+  const collectors = selected.filter((name) => !shared.includes(name));
+  Object.assign(entries, synthesizePart(fleet, selected.filter((name) => shared.includes(name)), outdir));
   const module = workerModule();
   const parallel = module !== undefined && collectors.length > PARALLEL_MIN_STACKS && synthesisThreads() > 1;
   const [mine, theirs] = parallel ? split(collectors) : [collectors, []];
