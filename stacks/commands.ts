@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FleetSpec } from '../src/config';
+import { loadFleetFile } from '../src/config/loader';
 import { EXIT, UsageError } from '../src/config/report';
 import { quote, safeText } from '../src/errors';
 import { resolveStateBackend, stateLocation } from '../src/state-backend';
@@ -15,8 +16,7 @@ import { CliIo, reportFailure } from './report-failure';
  * on unexpected errors).
  *
  * Only `synth` loads cdktf and the providers (synth-fleet.ts, required when it runs): `list`,
- * `validate` and `--help` need neither, and are as fast as reading the fleet file. `--help` does not
- * even load the fleet-file schema.
+ * `validate` and `--help` need neither, and are as fast as reading the fleet file.
  */
 
 const FLEET_HELP = `  --fleet <file>  fleet file (default: $PEEKSTACK_FLEET, else stacks/fleet.default.yaml)`;
@@ -127,6 +127,20 @@ export function summarize(fleet: FleetSpec): string {
 
 export { CliIo } from './report-failure';
 
+/**
+ * The synthesis module, loaded when `synth` runs and not before: the other commands never need
+ * cdktf. In the `peekstack` bundle it is a bundle of its own, dist/bin/synth-fleet.js, which reports
+ * its own failures (its error classes are its own copies: `instanceof` here would not know them).
+ * Run from this TypeScript source (vitest), `require` cannot load TypeScript: the module compiled by
+ * `npm run build` is used.
+ */
+function synthModule(): typeof import('./synth-fleet') {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  if (!__filename.endsWith('.ts')) return require('./synth-fleet');
+  return require(resolve(__dirname, '..', 'dist', 'stacks', 'synth-fleet.js'));
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 const processIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 
 /**
@@ -149,9 +163,6 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
       return EXIT.ok;
     }
     fleetFile = chooseFleetFile(values.fleet);
-    // The schema (zod, yaml) is loaded once a command needs a fleet, not for help and usage errors.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { loadFleetFile } = require('../src/config/loader') as typeof import('../src/config/loader');
     const fleet = loadFleetFile(fleetFile);
     switch (command) {
       case 'validate':
@@ -164,12 +175,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
         const outdir = chooseOutdir((values as { out?: string }).out);
         // Under cdktf, CDKTF_OUTDIR decides and cdktf has made it; otherwise check before building anything.
         if (!process.env.CDKTF_OUTDIR) checkOutdir(outdir);
-        // Loaded here, not at the top: the other commands never need cdktf. In the `peekstack` bundle
-        // this is a bundle of its own, dist/bin/synth-fleet.js, which reports its own failures
-        // (its error classes are its own copies: `instanceof` here would not know them).
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { synthCommand } = require('./synth-fleet') as typeof import('./synth-fleet');
-        return synthCommand(fleet, { outdir, stacks: positionals }, io);
+        return synthModule().synthCommand(fleet, { outdir, stacks: positionals }, io);
       }
     }
   } catch (error) {

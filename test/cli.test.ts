@@ -186,7 +186,7 @@ describe('the shipped programs', () => {
     const alone = mkdtempSync(join(tmpdir(), 'peekstack-cli-alone-'));
     for (const program of ['peekstack.js', 'cli.bundle.js']) copyFileSync(join(BIN, program), join(alone, program));
     const cli = join(alone, 'peekstack.js');
-    expect(run(['list', '--fleet', EXAMPLE], {}, cli)).toMatchObject({ code: 0, stdout: 'collector-web-1\ncollector-db-1\ncollector-ops\ninterface\n' });
+    expect(run(['list', '--fleet', EXAMPLE], {}, cli)).toEqual({ ...run(['list', '--fleet', EXAMPLE]), code: 0 });
     expect(run(['validate', '--fleet', EXAMPLE], {}, cli).code).toBe(0);
     expect(run(['--help'], {}, cli).code).toBe(0);
     // synth does need it: the copy is really missing its synthesis part.

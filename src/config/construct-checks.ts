@@ -1,4 +1,4 @@
-import { PROMETHEUS_DEFAULTS } from '../defaults';
+import { FLEET_STORE_DEFAULTS, PROMETHEUS_DEFAULTS } from '../defaults';
 import { validateDockerEndpoint } from '../docker-endpoint';
 import { PeekStackValidationError } from '../errors';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from '../names';
@@ -7,7 +7,7 @@ import { scrapeTimeoutProblem } from '../settings-rules';
 import { assertNoCredentials, resolveStateBackend, StateBackend } from '../state-backend';
 import { assertAddress, assertIntegerInRange, assertMatches, assertPinnedImage, assertPort } from '../validate';
 import { PathProblem } from './checks';
-import { FleetSpec } from './spec';
+import { FleetSpec, hubStackOf } from './spec';
 
 /**
  * The checks the stacks' constructs make on values that come from the fleet file, run on the fleet
@@ -89,6 +89,22 @@ export function checkFleetForConstructs(fleet: FleetSpec): PathProblem[] {
         : []),
     ], problems);
   });
+
+  // The hub (stacks/fleet-store-wiring.ts): on the store's host, deduplicating at the fleet's coarsest interval.
+  const hub = hubStackOf(fleet);
+  const storeHost = fleet.hosts.find((host) => host.name === fleet.store.host);
+  if (hub !== undefined && storeHost !== undefined) {
+    const retention = FLEET_STORE_DEFAULTS.bounds.retentionDays;
+    collect(['store'], [
+      () => validateDockerEndpoint('HubStack.docker', storeHost.docker),
+      ...backendChecks(hub, fleet.store.backend),
+      () => assertMatches('HubStack.hostName', storeHost.name, HOST_NAME_PATTERN, HOST_NAME_ALLOWED),
+      ...storeHost.addresses.map((address, i) => () => assertAddress(`FleetStore.addresses[${i}]`, address)),
+      () => assertIntegerInRange('FleetStore.retentionDays', fleet.store.retentionDays, retention.min, retention.max, 'days'),
+      () => assertIntegerInRange('FleetStore.dedupMinScrapeIntervalSeconds', Math.max(...fleet.hosts.map((host) => host.scrapeIntervalSeconds)), 1, 3600, 'seconds (the collectors\' scrape interval)'),
+      () => assertPort('FleetStore.publishedPort', fleet.store.port),
+    ], problems);
+  }
 
   const ui = fleet.interface;
   const uiHost = fleet.hosts.find((host) => host.name === ui.host);
