@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { FleetSpec } from '../src/config';
 import { loadFleetFile } from '../src/config/loader';
 import { EXIT, UsageError } from '../src/config/report';
+import { hubStackOf } from '../src/config/spec';
 import { quote, safeText } from '../src/errors';
 import { resolveStateBackend, stateLocation } from '../src/state-backend';
 import { chooseFleetFile, chooseOutdir, stackNamesOf } from './options';
@@ -57,7 +58,8 @@ ${FLEET_HELP}
 `,
   list: `Usage: peekstack list [--fleet <file>]
 
-Prints the fleet's stack names, one per line: collector-<host> for each host, then interface.
+Prints the fleet's stack names in apply order, one per line: hub (the fleet store, when
+embedded), collector-<host> for each host, then interface.
 
 Options:
 ${FLEET_HELP}
@@ -121,6 +123,9 @@ export function summarize(fleet: FleetSpec): string {
   const ui = fleet.interface;
   const uiHost = fleet.hosts.find((host) => host.name === ui.host);
   rows.push([ui.stackName, ui.host, uiHost?.docker.host ?? '', uiHost?.addresses.join(', ') ?? '', `${ui.port} grafana`, stateLocation(resolveStateBackend(ui.stackName, ui.backend))].map(safeText));
+  const store = fleet.store;
+  const hubHost = hubStackOf(fleet) ? fleet.hosts.find((host) => host.name === store.host) : undefined;
+  if (hubHost) rows.unshift([store.stackName, hubHost.name, hubHost.docker.host, hubHost.addresses.join(', '), `${store.port} fleet store`, stateLocation(resolveStateBackend(store.stackName, store.backend))].map(safeText));
   const counts = `${fleet.hosts.length} host(s), ${rows.length} stack(s), credentials: ${fleet.credentials}`;
   return `${safeText(fleet.file)}: valid; ${counts}\n\n${table(['STACK', 'HOST', 'DOCKER ENDPOINT', 'ADDRESSES', 'PUBLISHED PORTS', 'STATE'], rows)}\n`;
 }

@@ -90,7 +90,7 @@ export function checkFleetForConstructs(fleet: FleetSpec): PathProblem[] {
     ], problems);
   });
 
-  // The hub (stacks/fleet-store-wiring.ts): on the store's host, deduplicating at the fleet's coarsest interval.
+  // The hub (stacks/fleet-store-wiring.ts): on the store's host, deduplicating at the fleet's finest interval.
   const hub = hubStackOf(fleet);
   const storeHost = fleet.hosts.find((host) => host.name === fleet.store.host);
   if (hub !== undefined && storeHost !== undefined) {
@@ -101,7 +101,7 @@ export function checkFleetForConstructs(fleet: FleetSpec): PathProblem[] {
       () => assertMatches('HubStack.hostName', storeHost.name, HOST_NAME_PATTERN, HOST_NAME_ALLOWED),
       ...storeHost.addresses.map((address, i) => () => assertAddress(`FleetStore.addresses[${i}]`, address)),
       () => assertIntegerInRange('FleetStore.retentionDays', fleet.store.retentionDays, retention.min, retention.max, 'days'),
-      () => assertIntegerInRange('FleetStore.dedupMinScrapeIntervalSeconds', Math.max(...fleet.hosts.map((host) => host.scrapeIntervalSeconds)), 1, 3600, 'seconds (the collectors\' scrape interval)'),
+      () => assertIntegerInRange('FleetStore.dedupMinScrapeIntervalSeconds', Math.min(...fleet.hosts.flatMap((host) => [host.scrapeIntervalSeconds, host.exporters.scaphandre.scrapeIntervalSeconds ?? host.scrapeIntervalSeconds])), 1, 3600, 'seconds (the collectors\' scrape interval)'),
       () => assertPort('FleetStore.publishedPort', fleet.store.port),
     ], problems);
   }
