@@ -22,6 +22,7 @@ Commands:
   validate   check the fleet file and print its hosts, stacks, endpoints and published ports
   synth      synthesize all stacks, or the ones named, into cdktf.out
   list       print the stack names, one per line (for CI matrices)
+  energy     energy, CO2 and cost of a time window or a command's run (peekstack energy --help)
 
 Options:
 ${FLEET_HELP}
@@ -176,5 +177,10 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
 }
 
 if (require.main === module) {
-  process.exitCode = runCli(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  // `energy` is asynchronous (network) and lives in its own module, loaded only when used.
+  if (argv[0] === 'energy') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    void (require('./energy-command') as typeof import('./energy-command')).runEnergyCommand(argv.slice(1), processIo).then((code) => (process.exitCode = code));
+  } else process.exitCode = runCli(argv);
 }

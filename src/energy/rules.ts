@@ -1,0 +1,96 @@
+/**
+ * Recording rules for energy accounting: kWh, gCO₂e and cost per host and per container.
+ *
+ * Each rule records the energy (or CO₂, or cost) of ONE evaluation interval, so the amount over any
+ * range is `sum_over_time(rule[range])`: exact for whatever part of the range has data, with no
+ * extrapolation before the collector existed. Why integrated power and not `increase()` of an energy
+ * counter: Scaphandre's host energy counter is the sum of the per-socket RAPL counters and drops
+ * whenever one socket's counter wraps, which `increase()` reads as a reset (+41 % measured on a
+ * two-socket simulation; see integrate.ts and docs/real-tests.md).
+ *
+ * Wrap safety of each source:
+ * - Scaphandre's host power leaves out the one scrape where a counter went backwards (the series
+ *   goes stale for that scrape): `avg_over_time` over a window of at least one Scaphandre interval
+ *   plus one evaluation interval ignores the hole and keeps a sample in every window.
+ * - RAPL zone counters (node_exporter) wrap one zone at a time: a zone whose rate window holds a
+ *   reset takes its rate from the window before instead (`unless resets(...) > 0 or ... offset`).
+ */
+import { toYaml } from '../render/yaml';
+import { type AccountingFactors, JOULES_PER_KWH } from './factors';
+
+/** Names of the recorded series, for panels, tests and the README. */
+export const ENERGY_RECORDS = {
+  hostKwh: 'host:energy_kwh:per_evaluation',
+  hostCo2: 'host:co2e_grams:per_evaluation',
+  hostCost: 'host:energy_cost:per_evaluation',
+  raplPackageKwh: 'host:rapl_package_energy_kwh:per_evaluation',
+  containerKwh: 'container:energy_kwh:per_evaluation',
+  containerCo2: 'container:co2e_grams:per_evaluation',
+  containerCost: 'container:energy_cost:per_evaluation',
+} as const;
+
+/** Name of the rule group. */
+export const ENERGY_RULE_GROUP = 'peekstack-energy';
+
+/** Input of {@link energyRuleGroup}. */
+export interface EnergyRulesInput {
+  /** The group's evaluation interval: every rule records the energy of this many seconds. */
+  readonly evaluationIntervalSeconds: number;
+  /** How often Scaphandre is scraped. */
+  readonly scaphandreScrapeIntervalSeconds: number;
+  /** How often node_exporter (RAPL) is scraped. */
+  readonly nodeScrapeIntervalSeconds: number;
+  /** The host's accounting factors. */
+  readonly factors: AccountingFactors;
+}
+
+/** A Prometheus rule group, as it goes into a rule file. */
+export interface RuleGroup {
+  readonly name: string;
+  readonly interval?: string;
+  readonly rules: readonly Record<string, unknown>[];
+}
+
+/** A number as PromQL writes it (no exponent surprises for small factors). */
+const num = (n: number): string => String(Number(n.toPrecision(12)));
+
+/** The energy recording rules of one collector. */
+export function energyRuleGroup(input: EnergyRulesInput): RuleGroup {
+  const e = input.evaluationIntervalSeconds;
+  // At least one Scaphandre sample in every window, whatever the phase between scrape and evaluation.
+  const powerWindow = `${e + input.scaphandreScrapeIntervalSeconds}s`;
+  // rate() needs two samples in its window; a wrapped zone falls back to the window before.
+  const raplWindow = `${Math.max(e, 2 * input.nodeScrapeIntervalSeconds) + input.nodeScrapeIntervalSeconds}s`;
+  const kwhPerWattEvaluation = num(e / JOULES_PER_KWH); // W × e s = J; J / 3.6e6 = kWh
+  const { pue, carbonIntensityGramsPerKwh, pricePerKwh, currency } = input.factors;
+  const co2PerKwh = num(pue * carbonIntensityGramsPerKwh);
+  const costPerKwh = num(pue * pricePerKwh);
+  const raplZoneRate = `rate(node_rapl_package_joules_total[${raplWindow}])`;
+  return {
+    name: ENERGY_RULE_GROUP,
+    interval: `${e}s`,
+    rules: [
+      { record: ENERGY_RECORDS.hostKwh, expr: `sum by (host) (avg_over_time(scaph_host_power_microwatts[${powerWindow}])) / 1e6 * ${kwhPerWattEvaluation}` },
+      { record: ENERGY_RECORDS.hostCo2, expr: `${ENERGY_RECORDS.hostKwh} * ${co2PerKwh}` },
+      { record: ENERGY_RECORDS.hostCost, expr: `${ENERGY_RECORDS.hostKwh} * ${costPerKwh}`, labels: { currency } },
+      {
+        record: ENERGY_RECORDS.raplPackageKwh,
+        expr: `sum by (host) ((${raplZoneRate} unless resets(node_rapl_package_joules_total[${raplWindow}]) > 0) or rate(node_rapl_package_joules_total[${raplWindow}] offset ${raplWindow})) * ${kwhPerWattEvaluation}`,
+      },
+      {
+        record: ENERGY_RECORDS.containerKwh,
+        expr: `sum by (host, container_names) (avg_over_time(scaph_process_power_consumption_microwatts{container_scheduler="docker"}[${powerWindow}])) / 1e6 * ${kwhPerWattEvaluation}`,
+      },
+      { record: ENERGY_RECORDS.containerCo2, expr: `${ENERGY_RECORDS.containerKwh} * ${co2PerKwh}` },
+      { record: ENERGY_RECORDS.containerCost, expr: `${ENERGY_RECORDS.containerKwh} * ${costPerKwh}`, labels: { currency } },
+    ],
+  };
+}
+
+/** The group as a rule file of its own (until the group is added through Prometheus#addRuleGroup). */
+export function renderEnergyRules(input: EnergyRulesInput): { fileName: string; content: string } {
+  return {
+    fileName: 'peekstack-energy.rules.yml',
+    content: toYaml({ groups: [energyRuleGroup(input)] }, 'Rendered by PeekStack CDK: energy, CO2e and cost per host and container (src/energy/rules.ts).'),
+  };
+}
