@@ -121,7 +121,8 @@ describe('peekstack energy against the harness', () => {
     it('a window shorter than two scrape intervals: exit 2, naming the minimum', async () => {
       const result = await energy([...connection, '--last', '4s']);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/the window \(4 s\) is shorter than two scrape intervals of real-host's power \(3 s each\).*at least 6 s/);
+      // Scrapes land every 3 s give or take Prometheus's jitter: the spacing is measured, not configured.
+      expect(result.stderr).toMatch(/the window \(4 s\) is shorter than two scrape intervals of real-host's power \((2\.9|3|3\.1) s each\).*at least [67] s/);
       expectNoStackTrace(result);
     });
 
