@@ -105,6 +105,7 @@ describe('Collector', () => {
     expect(prometheus.upload.map((u: any) => u.file).sort()).toEqual([
       '/etc/prometheus/healthcheck.yml',
       '/etc/prometheus/prometheus.yml',
+      '/etc/prometheus/rules/energy.rules.yml',
       '/etc/prometheus/rules/peekstack.rules.yml',
       '/etc/prometheus/secrets/node.password',
       '/etc/prometheus/secrets/prometheus.password',

@@ -15,7 +15,8 @@
  * - RAPL zone counters (node_exporter) wrap one zone at a time: a zone whose rate window holds a
  *   reset takes its rate from the window before instead (`unless resets(...) > 0 or ... offset`).
  */
-import { toYaml } from '../render/yaml';
+import type { MonitoringComponent } from '../component';
+import type { RecordingRule, RuleGroup } from '../rule-group';
 import { type AccountingFactors, JOULES_PER_KWH } from './factors';
 
 /** Names of the recorded series, for panels, tests and the README. */
@@ -36,61 +37,64 @@ export const ENERGY_RULE_GROUP = 'peekstack-energy';
 export interface EnergyRulesInput {
   /** The group's evaluation interval: every rule records the energy of this many seconds. */
   readonly evaluationIntervalSeconds: number;
-  /** How often Scaphandre is scraped. */
-  readonly scaphandreScrapeIntervalSeconds: number;
-  /** How often node_exporter (RAPL) is scraped. */
-  readonly nodeScrapeIntervalSeconds: number;
+  /**
+   * How often Scaphandre is scraped.
+   * @default - no Scaphandre: no host or container rules
+   */
+  readonly scaphandreScrapeIntervalSeconds?: number;
+  /**
+   * How often node_exporter (RAPL) is scraped.
+   * @default - no node_exporter: no RAPL rule
+   */
+  readonly nodeScrapeIntervalSeconds?: number;
   /** The host's accounting factors. */
   readonly factors: AccountingFactors;
-}
-
-/** A Prometheus rule group, as it goes into a rule file. */
-export interface RuleGroup {
-  readonly name: string;
-  readonly interval?: string;
-  readonly rules: readonly Record<string, unknown>[];
 }
 
 /** A number as PromQL writes it (no exponent surprises for small factors). */
 const num = (n: number): string => String(Number(n.toPrecision(12)));
 
-/** The energy recording rules of one collector. */
+/** The energy recording rules of one collector, for the sources it has. */
 export function energyRuleGroup(input: EnergyRulesInput): RuleGroup {
   const e = input.evaluationIntervalSeconds;
-  // At least one Scaphandre sample in every window, whatever the phase between scrape and evaluation.
-  const powerWindow = `${e + input.scaphandreScrapeIntervalSeconds}s`;
-  // rate() needs two samples in its window; a wrapped zone falls back to the window before.
-  const raplWindow = `${Math.max(e, 2 * input.nodeScrapeIntervalSeconds) + input.nodeScrapeIntervalSeconds}s`;
   const kwhPerWattEvaluation = num(e / JOULES_PER_KWH); // W × e s = J; J / 3.6e6 = kWh
   const { pue, carbonIntensityGramsPerKwh, pricePerKwh, currency } = input.factors;
   const co2PerKwh = num(pue * carbonIntensityGramsPerKwh);
   const costPerKwh = num(pue * pricePerKwh);
-  const raplZoneRate = `rate(node_rapl_package_joules_total[${raplWindow}])`;
-  return {
-    name: ENERGY_RULE_GROUP,
-    interval: `${e}s`,
-    rules: [
-      { record: ENERGY_RECORDS.hostKwh, expr: `sum by (host) (avg_over_time(scaph_host_power_microwatts[${powerWindow}])) / 1e6 * ${kwhPerWattEvaluation}` },
+  const rules: RecordingRule[] = [];
+  if (input.scaphandreScrapeIntervalSeconds !== undefined) {
+    // At least one Scaphandre sample in every window, whatever the phase between scrape and evaluation.
+    const window = `${e + input.scaphandreScrapeIntervalSeconds}s`;
+    rules.push(
+      { record: ENERGY_RECORDS.hostKwh, expr: `sum by (host) (avg_over_time(scaph_host_power_microwatts[${window}])) / 1e6 * ${kwhPerWattEvaluation}` },
       { record: ENERGY_RECORDS.hostCo2, expr: `${ENERGY_RECORDS.hostKwh} * ${co2PerKwh}` },
       { record: ENERGY_RECORDS.hostCost, expr: `${ENERGY_RECORDS.hostKwh} * ${costPerKwh}`, labels: { currency } },
       {
-        record: ENERGY_RECORDS.raplPackageKwh,
-        expr: `sum by (host) ((${raplZoneRate} unless resets(node_rapl_package_joules_total[${raplWindow}]) > 0) or rate(node_rapl_package_joules_total[${raplWindow}] offset ${raplWindow})) * ${kwhPerWattEvaluation}`,
-      },
-      {
         record: ENERGY_RECORDS.containerKwh,
-        expr: `sum by (host, container_names) (avg_over_time(scaph_process_power_consumption_microwatts{container_scheduler="docker"}[${powerWindow}])) / 1e6 * ${kwhPerWattEvaluation}`,
+        expr: `sum by (host, container_names) (avg_over_time(scaph_process_power_consumption_microwatts{container_scheduler="docker"}[${window}])) / 1e6 * ${kwhPerWattEvaluation}`,
       },
       { record: ENERGY_RECORDS.containerCo2, expr: `${ENERGY_RECORDS.containerKwh} * ${co2PerKwh}` },
       { record: ENERGY_RECORDS.containerCost, expr: `${ENERGY_RECORDS.containerKwh} * ${costPerKwh}`, labels: { currency } },
-    ],
-  };
+    );
+  }
+  if (input.nodeScrapeIntervalSeconds !== undefined) {
+    // rate() needs two samples in its window; a zone that wrapped inside it takes the window before.
+    const n = input.nodeScrapeIntervalSeconds;
+    const window = `${Math.max(e, 2 * n) + n}s`;
+    const counter = 'node_rapl_package_joules_total';
+    rules.push({
+      record: ENERGY_RECORDS.raplPackageKwh,
+      expr: `sum by (host) ((rate(${counter}[${window}]) unless resets(${counter}[${window}]) > 0) or rate(${counter}[${window}] offset ${window})) * ${kwhPerWattEvaluation}`,
+    });
+  }
+  return { name: ENERGY_RULE_GROUP, interval: `${e}s`, rules };
 }
 
-/** The group as a rule file of its own (until the group is added through Prometheus#addRuleGroup). */
-export function renderEnergyRules(input: EnergyRulesInput): { fileName: string; content: string } {
-  return {
-    fileName: 'peekstack-energy.rules.yml',
-    content: toYaml({ groups: [energyRuleGroup(input)] }, 'Rendered by PeekStack CDK: energy, CO2e and cost per host and container (src/energy/rules.ts).'),
-  };
+/**
+ * Energy accounting as a monitoring component: its rule group only (the series it records join
+ * the catalog through the recording rules). `Collector` adds it with `addComponent`.
+ */
+export function energyAccountingComponent(input: EnergyRulesInput): MonitoringComponent {
+  const group = energyRuleGroup(input);
+  return { name: 'energy', ruleGroups: group.rules.length > 0 ? [group] : [] };
 }
