@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeFailure, EXIT, loadFleetFile, UsageError } from '../src/config';
 import { EnergyQueryError, parseBaseUrl, type PrometheusConnection } from '../src/energy/client';
-import { type AccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from '../src/energy/factors';
+import type { AccountingFactors } from '../src/energy/factors';
 import { queryEnergy, type EnergySelection } from '../src/energy/query';
 import { ENERGY_FORMATS, type EnergyFormat, formatCsv, formatJson, formatTable } from '../src/energy/report';
 import { renderEnergySvg } from '../src/energy/svg';
@@ -111,8 +111,7 @@ export function connectionFromStack(stack: string, outdir: string): PrometheusCo
 /** The factors of each host: the fleet file's host entry, else its defaults, else PeekStack's. */
 function factorsResolver(fleetFile: string): (host: string) => AccountingFactors {
   const fleet = loadFleetFile(fleetFile);
-  const accounting = (fleet as unknown as { hosts: { name: string; accounting?: AccountingFactors }[]; accounting?: AccountingFactors });
-  return (host) => accounting.hosts.find((h) => h.name === host)?.accounting ?? accounting.accounting ?? DEFAULT_ACCOUNTING_FACTORS;
+  return (host) => fleet.hosts.find((h) => h.name === host)?.accounting ?? fleet.accounting;
 }
 
 /** Runs `argv` as a child with the terminal's stdio; resolves with its status and its time span. */
