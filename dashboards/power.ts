@@ -6,7 +6,7 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { CADVISOR_COMPONENT_LABEL } from '../src/labels';
-import { ENERGY_RECORDS } from '../src/energy/rules';
+import { ENERGY_RECORDS, raplPackageEnergyKwh } from '../src/energy/rules';
 import { buildDashboard, HOST, MICRO, statPanel, timeseriesPanel } from './shared';
 
 /** Grafana custom unit of emissions panels: grams of CO₂-equivalent. */
@@ -71,11 +71,11 @@ export function powerDashboard(): dashboard.Dashboard {
           statPanel({
             title: 'CPU package energy over the range',
             description:
-              'Energy of the CPU packages over the range from the node_exporter RAPL counters, integrated per zone by the energy recording rule (a zone whose counter wrapped takes its previous rate).',
+              'Energy of the CPU packages over the range from the node_exporter RAPL counters: increase() per zone, or, for a zone whose counter wrapped in the range, its rate integrated by the energy recording rule.',
             unit: units.KiloWattHour,
             instant: true,
             decimals: 4,
-            queries: [{ expr: `sum by (host) (sum_over_time(${ENERGY_RECORDS.raplPackageKwh}{${HOST}}[$__range]))`, legend: '{{host}}' }],
+            queries: [{ expr: raplPackageEnergyKwh(HOST, '$__range'), legend: '{{host}}' }],
           }),
           statPanel({
             title: 'Monitoring stack share of host power',

@@ -24,7 +24,7 @@ export const ENERGY_RECORDS = {
   hostKwh: 'host:energy_kwh:per_evaluation',
   hostCo2: 'host:co2e_grams:per_evaluation',
   hostCost: 'host:energy_cost:per_evaluation',
-  raplPackageKwh: 'host:rapl_package_energy_kwh:per_evaluation',
+  raplPackageKwh: 'zone:rapl_package_energy_kwh:per_evaluation',
   containerKwh: 'container:energy_kwh:per_evaluation',
   containerCo2: 'container:co2e_grams:per_evaluation',
   containerCost: 'container:energy_cost:per_evaluation',
@@ -82,13 +82,19 @@ export function energyRuleGroup(input: EnergyRulesInput): RuleGroup {
     // it, takes its rate from an earlier window instead: "just before" because rate() stops its
     // extrapolation where a counter would reach zero, which under-reads a window whose first sample
     // is a freshly wrapped (small) value (74.6 W for 80 W measured with promtool).
+    // The window spans at least four scrapes: node_exporter reads the counters when scraped, and
+    // the scrape's timestamp is taken before, so read-time jitter (±3 % per 2 s interval measured
+    // under proot) would otherwise show in every record.
     const n = input.nodeScrapeIntervalSeconds;
-    const rateWindow = Math.max(e, 2 * n) + n;
+    const rateWindow = Math.max(e, 4 * n) + n;
     const wrapWindow = `${rateWindow + 2 * n}s`;
     const counter = 'node_rapl_package_joules_total';
+    // Per zone (not summed): a panel can take increase() over its range for the zones that did not
+    // wrap in it, which telescopes (only its two end samples matter), and these records for the
+    // zones that did. See raplPackageEnergyKwh.
     rules.push({
       record: ENERGY_RECORDS.raplPackageKwh,
-      expr: `sum by (host) ((rate(${counter}[${rateWindow}s]) unless resets(${counter}[${wrapWindow}]) > 0) or rate(${counter}[${rateWindow}s] offset ${wrapWindow})) * ${kwhPerWattEvaluation}`,
+      expr: `((rate(${counter}[${rateWindow}s]) unless resets(${counter}[${wrapWindow}]) > 0) or rate(${counter}[${rateWindow}s] offset ${wrapWindow})) * ${kwhPerWattEvaluation}`,
     });
   }
   return { name: ENERGY_RULE_GROUP, interval: `${e}s`, rules };
@@ -101,4 +107,17 @@ export function energyRuleGroup(input: EnergyRulesInput): RuleGroup {
 export function energyAccountingComponent(input: EnergyRulesInput): MonitoringComponent {
   const group = energyRuleGroup(input);
   return { name: 'energy', ruleGroups: group.rules.length > 0 ? [group] : [] };
+}
+
+/**
+ * CPU package energy per host over `range` (a PromQL duration or Grafana's `$__range`), in kWh,
+ * for the hosts `matcher` selects. Each RAPL zone's counter is read with increase() over the whole
+ * range, exact but for the two end samples, unless it wrapped (reset) in the range; such a zone is
+ * summed from its per-evaluation records instead. increase() alone would lose the wrapped zone's
+ * last interval; records alone carry node_exporter's read-time jitter (its counters are read some
+ * tens of ms after the scrape's timestamp, more on a loaded machine) in every record.
+ */
+export function raplPackageEnergyKwh(matcher: string, range: string): string {
+  const counter = `node_rapl_package_joules_total{${matcher}}`;
+  return `sum by (host) ((increase(${counter}[${range}]) unless resets(${counter}[${range}]) > 0) / ${JOULES_PER_KWH} or sum_over_time(${ENERGY_RECORDS.raplPackageKwh}{${matcher}}[${range}]))`;
 }

@@ -120,3 +120,14 @@ export function staleAllowances(checks: readonly QueryCheck[], allowed: readonly
 export function describeChecks(checks: readonly QueryCheck[]): string {
   return checks.map((c) => `${c.dashboardUid} / "${c.panelTitle}" ${c.refId}: ${c.error ?? `${c.series} series`} <- ${c.expr}`).join('\n');
 }
+
+/**
+ * The expression of one query of a shipped panel, variables filled in: how the accuracy tests read
+ * a number exactly as the dashboard computes it.
+ * @throws Error when the dashboard has no such panel or query
+ */
+export function panelExpr(definitions: readonly DashboardDefinition[], dashboardUid: string, panelTitle: string, values: Readonly<Record<string, string>>, refId = 'A'): string {
+  const query = dashboardQueries(definitions).find((q) => q.dashboardUid === dashboardUid && q.panelTitle === panelTitle && q.refId === refId);
+  if (!query) throw new Error(`dashboard ${dashboardUid} has no panel "${panelTitle}" with query ${refId}`);
+  return substituteVariables(query.expr, values);
+}

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTlsFixture } from '../support/tls-fixture';
 import { type Harness, startHarness } from './harness';
 import { canListen } from './loopback';
+import { expectWithin, measured } from './measure';
 import { REPO_ROOT } from './tools';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'stacks', 'cli.js');
@@ -37,11 +38,6 @@ function energy(args: readonly string[], timeoutMs = 90_000): Promise<CliResult>
   });
 }
 
-/** Assert `actual` is within `fraction` of `expected`, with a readable message. */
-function expectWithin(actual: number, expected: number, fraction: number, what: string): void {
-  const rel = Math.abs(actual - expected) / expected;
-  expect(rel, `${what}: got ${actual}, expected ${expected} ± ${fraction * 100} % (off by ${(rel * 100).toFixed(3)} %)`).toBeLessThanOrEqual(fraction);
-}
 
 /** No stack trace: Node prints frames as "    at fn (file:line:col)". */
 function expectNoStackTrace(result: CliResult): void {
@@ -160,6 +156,7 @@ describe('peekstack energy against the harness', () => {
       expect((to - from) / 1000).toBeGreaterThanOrEqual(30);
       const truth = harness.rapl.energyJoules(from, to);
       const host = report.rows.find((r) => r.scope === 'host')!;
+      measured('peekstack energy -- sleep 30: host energy (J)', host.joules, truth);
       expectWithin(host.joules, truth, 0.02, '-- sleep 30: host energy (J)');
       expect(host.coverage).toBeGreaterThan(0.999);
     }, 150_000);
@@ -174,6 +171,7 @@ describe('peekstack energy against the harness', () => {
       const json = await energy([...connection, ...window, '--format', 'json']);
       expect(json.code, json.stderr).toBe(0);
       const host = (JSON.parse(json.stdout) as JsonReport).rows.find((r) => r.scope === 'host')!;
+      measured('peekstack energy, 60 s window at 50 W: host energy (J)', host.joules, WATTS * 60);
       expectWithin(host.joules, WATTS * 60, 0.01, '60 s at 50 W (J)');
       expectWithin(host.joules, harness.rapl.energyJoules(from.getTime(), to.getTime()), 0.01, '60 s, against the simulation log (J)');
       expectWithin(host.kwh, 0.000833, 0.01, '60 s at 50 W (kWh)');
@@ -186,6 +184,7 @@ describe('peekstack energy against the harness', () => {
 
       const table = await energy([...connection, ...window, '--svg', svg]);
       expect(table.code, table.stderr).toBe(0);
+      console.log(`[example report]\n${table.stdout}`);
       expect(table.stdout).toMatch(/^HOST\s+SCOPE\s+ENERGY \(J\)\s+kWh\s+MEAN W\s+PEAK W\s+gCO2e\s+COST\s+SHARE OF HOST\s+COVERED$/m);
       const line = table.stdout.split('\n').find((l) => l.startsWith('real-host'))!;
       expectWithin(Number(line.split(/\s+/)[2]), WATTS * 60, 0.01, 'table energy (J)');

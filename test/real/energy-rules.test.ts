@@ -5,12 +5,13 @@
  * energy lost where Scaphandre leaves a scrape out at a counter wrap; RAPL package energy right
  * through one socket's wrap. A unit mistake and a naive counter rule are shown to fail them.
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Collector } from '../../src/collector';
 import { PROMETHEUS_PATHS } from '../../src/prometheus';
+import { raplPackageEnergyKwh } from '../../src/energy/rules';
 import { promtool } from '../support/promtool';
 import { containerNamed, synthConstructs, uploadedFile } from '../support/synth';
 import { REPO_ROOT } from './tools';
@@ -52,6 +53,10 @@ describe('the energy rules every collector ships', () => {
     expect(result.status).toBe(0);
   });
 
+  it('the unit tests evaluate the power dashboard\'s CPU package energy expression as the dashboard builds it', () => {
+    expect(readFileSync(RULE_TESTS, 'utf8')).toContain(`'round(${raplPackageEnergyKwh('host="a"', '4m')} * 3600000)'`);
+  });
+
   it('pass their unit tests (promtool test rules)', () => {
     const result = withRuleFile(rules, (dir) => promtool('test', 'rules', path.join(dir, 'energy.rules.test.yml')));
     expect(result.output, result.output).toContain('SUCCESS');
@@ -67,12 +72,12 @@ describe('the energy rules every collector ships', () => {
   });
 
   it('the unit tests catch the naive RAPL rule (rate of the counters, wraps not handled)', () => {
-    const naive = rules.replace(/\(\(rate\((node_rapl_package_joules_total\[\d+s\])\) unless resets\([^)]*\) > 0\) or rate\([^)]*\)\)/, '(rate($1))');
+    const naive = rules.replace(/\(\(rate\((node_rapl_package_joules_total\[\d+s\])\) unless resets\([^)]*\) > 0\) or rate\([^)]*\)\)/, 'rate($1)');
     expect(naive).not.toBe(rules);
     const result = withRuleFile(naive, (dir) => promtool('test', 'rules', path.join(dir, 'energy.rules.test.yml')));
     expect(result.status).not.toBe(0);
     // The over-the-wrap case fails (and only RAPL cases).
-    expect(result.output).toMatch(/host:rapl_package_energy_kwh:per_evaluation\[4m\]/);
+    expect(result.output).toMatch(/zone:rapl_package_energy_kwh:per_evaluation\[4m\]/);
     expect(result.output).not.toMatch(/host:energy_kwh/);
   });
 });
