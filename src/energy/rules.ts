@@ -10,8 +10,7 @@
  *
  * Wrap safety of each source:
  * - Scaphandre's host power leaves out the one scrape where a counter went backwards (the series
- *   goes stale for that scrape): `avg_over_time` over a window of at least one Scaphandre interval
- *   plus one evaluation interval ignores the hole and keeps a sample in every window.
+ *   goes stale for that scrape): the evaluation interval without a sample takes the latest one.
  * - RAPL zone counters (node_exporter) wrap one zone at a time: a zone whose rate window holds a
  *   reset takes its rate from the window before instead (`unless resets(...) > 0 or ... offset`).
  */
@@ -63,15 +62,22 @@ export function energyRuleGroup(input: EnergyRulesInput): RuleGroup {
   const costPerKwh = num(pue * pricePerKwh);
   const rules: RecordingRule[] = [];
   if (input.scaphandreScrapeIntervalSeconds !== undefined) {
-    // At least one Scaphandre sample in every window, whatever the phase between scrape and evaluation.
-    const window = `${e + input.scaphandreScrapeIntervalSeconds}s`;
+    // Each record is the mean of the samples of its own evaluation interval (the intervals tile
+    // time, so every sample counts once: exact when Scaphandre is scraped as often or more often
+    // than rules run); an interval without a sample (scraped less often, jitter, the scrape
+    // Scaphandre leaves out at a counter wrap, or up to two failed scrapes) takes the latest sample
+    // of the last three scrapes.
+    const power = (selector: string) =>
+      `(avg_over_time(${selector}[${e}s]) or last_over_time(${selector}[${e + 3 * input.scaphandreScrapeIntervalSeconds!}s]))`;
+    const hostPower = power('scaph_host_power_microwatts');
+    const processPower = power('scaph_process_power_consumption_microwatts{container_scheduler="docker"}');
     rules.push(
-      { record: ENERGY_RECORDS.hostKwh, expr: `sum by (host) (avg_over_time(scaph_host_power_microwatts[${window}])) / 1e6 * ${kwhPerWattEvaluation}` },
+      { record: ENERGY_RECORDS.hostKwh, expr: `sum by (host) ${hostPower} / 1e6 * ${kwhPerWattEvaluation}` },
       { record: ENERGY_RECORDS.hostCo2, expr: `${ENERGY_RECORDS.hostKwh} * ${co2PerKwh}` },
       { record: ENERGY_RECORDS.hostCost, expr: `${ENERGY_RECORDS.hostKwh} * ${costPerKwh}`, labels: { currency } },
       {
         record: ENERGY_RECORDS.containerKwh,
-        expr: `sum by (host, container_names) (avg_over_time(scaph_process_power_consumption_microwatts{container_scheduler="docker"}[${window}])) / 1e6 * ${kwhPerWattEvaluation}`,
+        expr: `sum by (host, container_names) ${processPower} / 1e6 * ${kwhPerWattEvaluation}`,
       },
       { record: ENERGY_RECORDS.containerCo2, expr: `${ENERGY_RECORDS.containerKwh} * ${co2PerKwh}` },
       { record: ENERGY_RECORDS.containerCost, expr: `${ENERGY_RECORDS.containerKwh} * ${costPerKwh}`, labels: { currency } },

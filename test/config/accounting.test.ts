@@ -71,8 +71,10 @@ describe('the Collector turns its factors into the energy rule group', () => {
     });
     expect(groups.map((g) => [g.name, g.interval])).toEqual([[ENERGY_RULE_GROUP, '15s']]);
     const rule = (record: string) => groups[0]!.rules.find((r) => r.record === record)!;
-    // 15 s of W → kWh: 15 / 3.6e6; Scaphandre's window covers one evaluation plus one of its scrapes.
-    expect(rule(ENERGY_RECORDS.hostKwh).expr).toBe('sum by (host) (avg_over_time(scaph_host_power_microwatts[20s])) / 1e6 * 0.00000416666666667');
+    // 15 s of W → kWh: 15 / 3.6e6; the mean of the evaluation interval, else the latest of three Scaphandre scrapes (5 s).
+    expect(rule(ENERGY_RECORDS.hostKwh).expr).toBe(
+      'sum by (host) (avg_over_time(scaph_host_power_microwatts[15s]) or last_over_time(scaph_host_power_microwatts[30s])) / 1e6 * 0.00000416666666667',
+    );
     expect(rule(ENERGY_RECORDS.hostCo2).expr).toBe(`${ENERGY_RECORDS.hostKwh} * 600`);
     expect(rule(ENERGY_RECORDS.hostCost)).toEqual({ record: ENERGY_RECORDS.hostCost, expr: `${ENERGY_RECORDS.hostKwh} * 0.375`, labels: { currency: 'CHF' } });
     expect(rule(ENERGY_RECORDS.raplPackageKwh).expr).toContain('unless resets(node_rapl_package_joules_total[105s]) > 0) or rate(node_rapl_package_joules_total[75s] offset 105s)');

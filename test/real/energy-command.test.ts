@@ -5,7 +5,6 @@
  * energy of the run (±2 %); CO₂ and cost are energy × the fleet file's factors. Every failure mode
  * exits with its code and a message, never a stack trace.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -14,30 +13,9 @@ import { makeTlsFixture } from '../support/tls-fixture';
 import { type Harness, startHarness } from './harness';
 import { canListen } from './loopback';
 import { expectWithin, measured } from './measure';
-import { REPO_ROOT } from './tools';
+import { type CliResult, energy, energyConnectionArgs } from './energy-cli';
 
-const CLI = path.join(REPO_ROOT, 'dist', 'stacks', 'cli.js');
 const WATTS = 50;
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/**
- * Runs `peekstack energy ARGS` asynchronously: the RAPL simulation ticks in this process, so a
- * synchronous spawn would freeze the counters for the duration of the command.
- */
-function energy(args: readonly string[], timeoutMs = 90_000): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'energy', ...args], { encoding: 'utf8', timeout: timeoutMs }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 
 /** No stack trace: Node prints frames as "    at fn (file:line:col)". */
 function expectNoStackTrace(result: CliResult): void {
@@ -61,13 +39,7 @@ describe('peekstack energy against the harness', () => {
   beforeAll(async () => {
     harness = await startHarness({ packageWatts: WATTS, coreWatts: 30 });
     work = mkdtempSync(path.join(tmpdir(), 'peekstack-energy-'));
-    writeFileSync(path.join(work, 'password'), `${harness.secrets.password}\n`);
-    connection = [
-      '--prometheus', `https://${harness.endpoint.address}:${harness.endpoint.port}`,
-      '--ca-file', harness.secrets.tls.caFile,
-      '--username', harness.endpoint.username,
-      '--password-file', path.join(work, 'password'),
-    ];
+    connection = energyConnectionArgs(harness, work);
     await harness.waitForTargetsUp();
     // Two Scaphandre refreshes: its power gauge means something from the second one on.
     await harness.waitForQuery('count_over_time(scaph_host_power_microwatts[30s]) >= 2', (o) => o.ok && (o.data.result as unknown[]).length === 1);

@@ -188,6 +188,14 @@ describe('the collector as deployed, on loopback', () => {
       const hostJoules = (await panel('Host energy over the range', 'A', time)) * 3.6e6;
       const packageJoules = (await panel('CPU package energy over the range', 'A', time)) * 3.6e6;
       measured(`host energy over ${WINDOW_SECONDS} s (J)`, hostJoules, truth);
+      // What the panel summed: one record per evaluation interval, and what could have dropped one.
+      const diagnostics = [
+        `count_over_time(${ENERGY_RECORDS.hostKwh}[${WINDOW_SECONDS}s])`,
+        `count_over_time(scaph_host_power_microwatts[${WINDOW_SECONDS}s])`,
+        `max_over_time(scrape_duration_seconds{job="scaphandre"}[${WINDOW_SECONDS}s])`,
+        'sum(prometheus_rule_group_iterations_missed_total)',
+      ];
+      for (const expr of diagnostics) measured(expr, await scalarValue(harness.endpoint, expr, time));
       measured(`CPU package energy over ${WINDOW_SECONDS} s (J)`, packageJoules, truth);
       expectWithin(hostJoules, truth, 0.01, '"Host energy over the range" (J)');
       expectWithin(packageJoules, truth, 0.01, '"CPU package energy over the range" (J)');
