@@ -56,6 +56,11 @@ export const NO_DATA_HERE: readonly NoDataAllowance[] = [
     panelTitle: 'Monitoring stack power',
     reason: "needs Scaphandre --containers: Debian's scaphandre 1.0.2 is built without that feature (TODO.Debian), and there is no Docker engine here; the label name container_label_peekstack_component follows the upstream source",
   },
+  ...['Energy per container over the range', 'CO₂e per container over the range', 'Electricity cost per container over the range'].map((panelTitle) => ({
+    dashboardUid: POWER_DASHBOARD_UID,
+    panelTitle,
+    reason: "recorded from Scaphandre's per-container power (container_scheduler=\"docker\"), which needs --containers: Debian's scaphandre 1.0.2 is built without that feature, and there is no Docker engine here; the rules themselves are unit-tested with promtool (test/rules/energy.rules.test.yml)",
+  })),
   {
     dashboardUid: POWER_DASHBOARD_UID,
     panelTitle: 'Monitoring stack CPU (% of one core)',
