@@ -7,10 +7,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { CADVISOR_COMPONENT_LABEL } from '../src/labels';
 import { ENERGY_RECORDS, raplPackageEnergyKwh } from '../src/energy/rules';
-import { buildDashboard, HOST, MICRO, statPanel, timeseriesPanel } from './shared';
-
-/** Grafana custom unit of emissions panels: grams of CO₂-equivalent. */
-export const CO2E_UNIT = 'suffix: gCO₂e';
+import { buildDashboard, CO2E_UNIT, HOST, MICRO, statPanel, timeseriesPanel } from './shared';
 
 /** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
 export const POWER_DASHBOARD_UID = 'peekstack-power';

@@ -208,7 +208,7 @@ describe('dashboards through the store', () => {
       { dashboardUid: fleet.uid, panelTitle: 'Hosts not reporting', reason: 'both hosts report: the panel lists none' },
     ];
     const checks = await checkDashboardQueries([fleet], values, run);
-    expect(checks.length).toBe(8);
+    expect(checks.length).toBe(10); // with the fleet CO₂e and cost panels (energy accounting)
     expect(failedQueries(checks), describeChecks(failedQueries(checks))).toEqual([]);
     expect(queriesWithoutData(checks, [fleet.uid], allowed), describeChecks(checks)).toEqual([]);
     expect(staleAllowances(checks, allowed)).toEqual([]);
