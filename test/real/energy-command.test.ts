@@ -5,7 +5,8 @@
  * energy of the run (±2 %); CO₂ and cost are energy × the fleet file's factors. Every failure mode
  * exits with its code and a message, never a stack trace.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +116,38 @@ describe('peekstack energy against the harness', () => {
       expect(nowhere.stderr).toMatch(/say where Prometheus is: --prometheus <url>.* or --stack <name>/);
     });
   });
+
+  it('--stack NAME reads URL, user, password and CA from the applied stack\'s Terraform outputs', async () => {
+    // A stand-in for an applied collector stack: the same four outputs, applied offline by the real
+    // Terraform (built-ins only: no provider to download), in <out>/stacks/<name>.
+    const dir = path.join(work, 'out', 'stacks', 'collector-real-host');
+    mkdirSync(dir, { recursive: true });
+    const output = (name: string, value: string, sensitive = false) => ({ [name]: { value, sensitive } });
+    writeFileSync(
+      path.join(dir, 'main.tf.json'),
+      JSON.stringify({
+        output: {
+          ...output('prometheus_url', `https://${harness.endpoint.address}:${harness.endpoint.port}`),
+          ...output('prometheus_username', harness.endpoint.username),
+          ...output('prometheus_password', harness.secrets.password, true),
+          ...output('prometheus_ca_certificate', harness.secrets.caPem),
+        },
+      }),
+    );
+    writeFileSync(path.join(work, 'terraformrc'), '');
+    const env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(work, 'terraformrc'), TF_IN_AUTOMATION: '1' };
+    for (const args of [['init', '-input=false'], ['apply', '-auto-approve', '-input=false']]) {
+      await new Promise<void>((resolve, reject) =>
+        execFile('terraform', args, { cwd: dir, env, timeout: 60_000 }, (error, _out, err) => (error ? reject(new Error(`terraform ${args[0]}: ${err}`)) : resolve())),
+      );
+    }
+    const result = await energy(['--stack', 'collector-real-host', '--out', path.join(work, 'out'), '--last', '20s', '--format', 'json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as JsonReport).rows.map((r) => r.host)).toEqual(['real-host']);
+    const missing = await energy(['--stack', 'collector-nowhere', '--out', path.join(work, 'out'), '--last', '20s']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--stack collector-nowhere: could not read the Terraform outputs in .*Synthesize \(peekstack synth\) and apply that stack first/);
+  }, 120_000);
 
   describe('the numbers', () => {
     it('-- sleep 30 reports the simulated energy of the run (±2 %), with its exit status', async () => {
