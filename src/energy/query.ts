@@ -4,7 +4,7 @@
  * integrate.ts for why not the energy counter); CO₂ and cost follow from the host's factors.
  */
 import { UsageError } from '../config/report';
-import { account, type AccountingFactors, type EnergyAccount, JOULES_PER_KWH } from './factors';
+import { account, type AccountingFactors, type EnergyAccount } from './factors';
 import { EnergyQueryError, getApi, type PrometheusConnection, rawSamples, type RawSeries } from './client';
 import { integratePower, medianSpacingSeconds, type PowerSample, sumByTimestamp } from './integrate';
 import type { TimeWindow } from './window';
@@ -206,6 +206,3 @@ export async function queryEnergy(options: EnergyQueryOptions): Promise<EnergyRe
 
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
 const round = (n: number): number => Math.round(n * 10) / 10;
-
-/** kWh of joules (re-exported for formatting). */
-export const kwhOf = (joules: number): number => joules / JOULES_PER_KWH;
