@@ -6,13 +6,22 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { HOST_LABEL, JOB } from '../src/labels';
-import { buildDashboard, HOST, MICRO, MICROJOULES_PER_KWH, rankingPanel, statPanel, timeseriesPanel } from './shared';
+import { ENERGY_RECORDS } from '../src/energy/rules';
+import { buildDashboard, CO2E_UNIT, HOST, MICRO, MICROJOULES_PER_KWH, rankingPanel, statPanel, timeseriesPanel } from './shared';
 
 /** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
 export const FLEET_DASHBOARD_UID = 'peekstack-fleet';
 
 /** One series per selected host whose collector's Prometheus writes to the store: its own `up`, scraped by itself. */
 const REPORTING = `count by (${HOST_LABEL}) (up{job="${JOB.prometheus}", ${HOST}})`;
+
+/**
+ * Each host's energy over the range, kWh: its mean power times the range. On the fleet store the
+ * collectors' per-evaluation records are not summed: the store deduplicates samples to one per
+ * scrape interval, which can drop a record whose evaluation fell in the same slot as the previous
+ * one. The mean ignores the scrape Scaphandre leaves out at a counter wrap, as the records do.
+ */
+const HOST_ENERGY_KWH = `sum by (host) (avg_over_time(scaph_host_power_microwatts{${HOST}}[$__range])) * $__range_s / ${MICROJOULES_PER_KWH}`;
 
 /** Hosts the fleet file lists, one series each with its `host` label (PromQL has no literal label sets). */
 function fleetHosts(hostNames: readonly string[]): string {
@@ -40,11 +49,28 @@ export function fleetDashboard(hostNames: readonly string[]): dashboard.Dashboar
           }),
           statPanel({
             title: 'Fleet energy over the range',
-            description: 'Energy of every selected host over the selected range: increase of the Scaphandre energy counters, in kWh.',
+            description:
+              'Energy of every selected host over the selected range, in kWh: Scaphandre host power integrated over the range, which stays right through RAPL counter wraps (the energy counter does not).',
             unit: units.KiloWattHour,
             instant: true,
             decimals: 3,
-            queries: [{ expr: `sum(increase(scaph_host_energy_microjoules{${HOST}}[$__range])) / ${MICROJOULES_PER_KWH}`, legend: 'fleet' }],
+            queries: [{ expr: `sum(${HOST_ENERGY_KWH})`, legend: 'fleet' }],
+          }),
+          statPanel({
+            title: 'Fleet CO₂e over the range',
+            description: "Emissions of the selected hosts' energy over the range: the collectors' records of each host's kWh × PUE × its grid carbon intensity (fleet file accounting).",
+            unit: CO2E_UNIT,
+            instant: true,
+            decimals: 1,
+            queries: [{ expr: `sum(sum_over_time(${ENERGY_RECORDS.hostCo2}{${HOST}}[$__range]))`, legend: 'fleet' }],
+          }),
+          statPanel({
+            title: 'Fleet electricity cost over the range',
+            description: "What the selected hosts' energy cost over the range, per currency: the collectors' records of each host's kWh × PUE × its price (fleet file accounting).",
+            unit: units.NoUnit,
+            instant: true,
+            decimals: 2,
+            queries: [{ expr: `sum by (currency) (sum_over_time(${ENERGY_RECORDS.hostCost}{${HOST}}[$__range]))`, legend: '{{currency}}' }],
           }),
           statPanel({
             title: 'Hosts reporting',
@@ -71,12 +97,10 @@ export function fleetDashboard(hostNames: readonly string[]): dashboard.Dashboar
         panels: [
           rankingPanel({
             title: 'Energy per host over the range',
-            description: 'Energy each host used over the selected range (Scaphandre energy counter), largest first, in kWh.',
+            description: 'Energy each host used over the selected range (Scaphandre host power integrated over the range), largest first, in kWh.',
             unit: units.KiloWattHour,
             decimals: 3,
-            queries: [
-              { expr: `sort_desc(sum by (host) (increase(scaph_host_energy_microjoules{${HOST}}[$__range])) / ${MICROJOULES_PER_KWH})`, legend: '{{host}}' },
-            ],
+            queries: [{ expr: `sort_desc(${HOST_ENERGY_KWH})`, legend: '{{host}}' }],
           }),
           rankingPanel({
             title: 'Top containers by energy across the fleet',

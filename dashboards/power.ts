@@ -6,7 +6,8 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { CADVISOR_COMPONENT_LABEL } from '../src/labels';
-import { buildDashboard, HOST, JOULES_PER_KWH, MICRO, MICROJOULES_PER_KWH, statPanel, timeseriesPanel } from './shared';
+import { ENERGY_RECORDS, raplPackageEnergyKwh } from '../src/energy/rules';
+import { buildDashboard, CO2E_UNIT, HOST, MICRO, statPanel, timeseriesPanel } from './shared';
 
 /** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
 export const POWER_DASHBOARD_UID = 'peekstack-power';
@@ -41,29 +42,37 @@ export function powerDashboard(): dashboard.Dashboard {
           }),
           statPanel({
             title: 'Host energy over the range',
-            description: 'Energy used over the selected time range: increase of the Scaphandre energy counter (microjoules) converted to kWh.',
+            description:
+              'Energy the host used over the selected range (kWh): Scaphandre host power integrated by the energy recording rule, which stays right when a RAPL counter wraps (the energy counter of a multi-socket host does not).',
             unit: units.KiloWattHour,
             instant: true,
-            decimals: 3,
-            queries: [
-              {
-                expr: `sum by (host) (increase(scaph_host_energy_microjoules{${HOST}}[$__range])) / ${MICROJOULES_PER_KWH}`,
-                legend: '{{host}}',
-              },
-            ],
+            decimals: 4,
+            queries: [{ expr: `sum by (host) (sum_over_time(${ENERGY_RECORDS.hostKwh}{${HOST}}[$__range]))`, legend: '{{host}}' }],
+          }),
+          statPanel({
+            title: 'Host CO₂e over the range',
+            description: "Emissions of the host's energy over the range: kWh × PUE × the grid carbon intensity set in the fleet file (accounting).",
+            unit: CO2E_UNIT,
+            instant: true,
+            decimals: 2,
+            queries: [{ expr: `sum by (host) (sum_over_time(${ENERGY_RECORDS.hostCo2}{${HOST}}[$__range]))`, legend: '{{host}}' }],
+          }),
+          statPanel({
+            title: 'Host electricity cost over the range',
+            description: "What the host's energy cost over the range: kWh × PUE × the electricity price set in the fleet file (accounting), in its currency.",
+            unit: units.NoUnit,
+            instant: true,
+            decimals: 4,
+            queries: [{ expr: `sum by (host, currency) (sum_over_time(${ENERGY_RECORDS.hostCost}{${HOST}}[$__range]))`, legend: '{{host}} {{currency}}' }],
           }),
           statPanel({
             title: 'CPU package energy over the range',
-            description: 'Energy of the CPU packages over the selected time range from node_exporter RAPL counters (joules) converted to kWh.',
+            description:
+              'Energy of the CPU packages over the range from the node_exporter RAPL counters: increase() per zone, or, for a zone whose counter wrapped in the range, its rate integrated by the energy recording rule.',
             unit: units.KiloWattHour,
             instant: true,
-            decimals: 3,
-            queries: [
-              {
-                expr: `sum by (host) (increase(node_rapl_package_joules_total{${HOST}}[$__range])) / ${JOULES_PER_KWH}`,
-                legend: '{{host}}',
-              },
-            ],
+            decimals: 4,
+            queries: [{ expr: raplPackageEnergyKwh(HOST, '$__range'), legend: '{{host}}' }],
           }),
           statPanel({
             title: 'Monitoring stack share of host power',
@@ -122,6 +131,33 @@ export function powerDashboard(): dashboard.Dashboard {
                 legend: '{{host}} {{exe}}',
               },
             ],
+          }),
+          statPanel({
+            title: 'Energy per container over the range',
+            description: 'Energy Scaphandre attributes to each Docker container over the range (kWh), from the energy recording rule.',
+            unit: units.KiloWattHour,
+            instant: true,
+            decimals: 4,
+            width: 12,
+            queries: [{ expr: `sum by (host, container_names) (sum_over_time(${ENERGY_RECORDS.containerKwh}{${HOST}}[$__range]))`, legend: '{{host}} {{container_names}}' }],
+          }),
+          statPanel({
+            title: 'CO₂e per container over the range',
+            description: "Each container's emissions over the range: its kWh × PUE × the host's grid carbon intensity (fleet file accounting).",
+            unit: CO2E_UNIT,
+            instant: true,
+            decimals: 2,
+            width: 12,
+            queries: [{ expr: `sum by (host, container_names) (sum_over_time(${ENERGY_RECORDS.containerCo2}{${HOST}}[$__range]))`, legend: '{{host}} {{container_names}}' }],
+          }),
+          statPanel({
+            title: 'Electricity cost per container over the range',
+            description: "Each container's energy cost over the range: its kWh × PUE × the host's electricity price (fleet file accounting), in its currency.",
+            unit: units.NoUnit,
+            instant: true,
+            decimals: 4,
+            width: 12,
+            queries: [{ expr: `sum by (host, container_names, currency) (sum_over_time(${ENERGY_RECORDS.containerCost}{${HOST}}[$__range]))`, legend: '{{host}} {{container_names}} {{currency}}' }],
           }),
           timeseriesPanel({
             title: 'Power per container',

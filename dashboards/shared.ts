@@ -26,6 +26,8 @@ export const HOST = `${HOST_LABEL}=~"$host"`;
 export const MICRO = 1e6;
 /** Microjoules per kilowatt-hour (3.6e6 J/kWh × 1e6 µJ/J). */
 export const MICROJOULES_PER_KWH = 3.6e12;
+/** Grafana custom unit of emissions panels: grams of CO₂-equivalent. */
+export const CO2E_UNIT = 'suffix: gCO₂e';
 /** Joules per kilowatt-hour. */
 export const JOULES_PER_KWH = 3.6e6;
 

@@ -17,6 +17,8 @@ import { DockerService } from './docker-service';
 import { catalogProblems, MetricCatalogIndex, ruleExpressions } from './catalog-check';
 import { PEEKSTACK_RULE_FILE } from './render/rules';
 import { assertAddress, assertMatches } from './validate';
+import { type AccountingFactors, assertAccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from './energy/factors';
+import { energyAccountingComponent } from './energy/rules';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN, urlHost } from './names';
 
 /** What a collector can be told about each exporter: the exporter's own props minus what the collector wires. */
@@ -74,6 +76,12 @@ export interface CollectorProps {
   readonly scaphandre?: ExporterOptions<Omit<ScaphandreProps, 'networkName' | 'provider' | 'containerName'>>;
   /** Docker provider of the host. @default - the stack's default */
   readonly provider?: DockerProvider;
+  /**
+   * What the host's energy costs in CO₂ and money: turned into recording rules (kWh, gCO₂e and
+   * cost per host and per container) by the `energy` component.
+   * @default DEFAULT_ACCOUNTING_FACTORS (placeholders: set your site's values)
+   */
+  readonly accounting?: AccountingFactors;
 }
 
 
@@ -99,6 +107,8 @@ export class Collector extends Construct {
   public readonly scaphandre?: Scaphandre;
   /** `https://<first address>:<published port>`: where Grafana and users reach this Prometheus. */
   public readonly prometheusUrl: string;
+  /** The accounting factors the energy rules use. */
+  public readonly accounting: AccountingFactors;
   private readonly componentList: MonitoringComponent[] = [];
 
   constructor(scope: Construct, id: string, props: CollectorProps) {
@@ -172,6 +182,18 @@ export class Collector extends Construct {
     }
     // Prometheus scrapes itself (its own construct adds that job): the component brings its rules and metrics.
     this.addBuiltinComponent({ name: PROMETHEUS_COMPONENT.name, ruleGroups: PROMETHEUS_COMPONENT.ruleGroups, metrics: PROMETHEUS_COMPONENT.metrics });
+
+    // Energy accounting through the public component API, from the sources this collector has.
+    this.accounting = assertAccountingFactors('Collector.accounting', props.accounting ?? DEFAULT_ACCOUNTING_FACTORS);
+    const intervalOf = (job: string | undefined) => this.prometheus.scrapeJobs.find((j) => j.jobName === job)?.scrapeIntervalSeconds;
+    this.addComponent(
+      energyAccountingComponent({
+        evaluationIntervalSeconds: this.prometheus.evaluationIntervalSeconds,
+        scaphandreScrapeIntervalSeconds: intervalOf(this.scaphandre?.scrapeTarget.jobName),
+        nodeScrapeIntervalSeconds: intervalOf(this.nodeExporter?.scrapeTarget.jobName),
+        factors: this.accounting,
+      }),
+    );
 
     // At synthesis, when every component and rule group is in: each rule reads only metrics that exist.
     this.node.addValidation({ validate: () => this.catalogProblems() });

@@ -63,3 +63,9 @@ export * from './config';
 // Dashboards as code: PeekStack's, and the helpers to build yours the same way
 export { buildPeekStackDashboard, buildDashboards, buildFleetDashboard, toDashboardDefinition, DashboardDefinition } from '../dashboards';
 export * from '../dashboards/shared';
+
+// Energy accounting: factors (with their sources), the energy rules and their component, and the
+// query behind `peekstack energy`.
+export { AccountingFactors, ACCOUNTING_FACTOR_SOURCES, DEFAULT_ACCOUNTING_FACTORS, account, assertAccountingFactors } from './energy/factors';
+export { ENERGY_RECORDS, ENERGY_RULE_GROUP, energyAccountingComponent, energyRuleGroup, EnergyRulesInput, raplPackageEnergyKwh } from './energy/rules';
+export { EnergyReport, EnergyRow, EnergySelection, queryEnergy } from './energy/query';

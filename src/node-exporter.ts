@@ -72,6 +72,9 @@ export interface NodeExporterProps {
 
 const CONFIG_DIR = '/etc/node_exporter';
 
+/** Where the exporter reads sysfs: the host's, through the `/` → `/host` bind (see the command). */
+export const NODE_EXPORTER_SYSFS = '/host/sys';
+
 /**
  * node_exporter reporting the host, not its container: it shares the host's network namespace (so
  * `node_network_*` are the host's interfaces) and PID namespace, and reads the host's root
@@ -100,6 +103,14 @@ export class NodeExporter extends Construct {
     this.disabledCollectors = props.disabledCollectors ?? NODE_EXPORTER_DISABLED_COLLECTORS;
     this.command = [
       '--path.rootfs=/host',
+      // RAPL without privileges on current Docker: 20.10.27 / 24.0.7 and later mask the container's
+      // /sys/devices/virtual/powercap (moby GHSA-jq35-85cj-fj4p, PLATYPUS), where every
+      // /sys/class/powercap/intel-rapl:* links to, so reading the container's own /sys finds no RAPL
+      // zone. The read-only bind of the host's / below is recursive (Docker binds with rbind unless
+      // NonRecursive is set, which the Terraform provider does not expose), so /host/sys is the
+      // host's own sysfs mount, outside the mask. The other collectors lose nothing: the mask is
+      // the only difference, and the host network namespace makes /host/sys/class/net the same.
+      `--path.sysfs=${NODE_EXPORTER_SYSFS}`,
       `--web.listen-address=:${this.port}`,
       `--web.config.file=${CONFIG_DIR}/web-config.yml`,
       ...this.disabledCollectors.map((name) => `--no-collector.${name}`),

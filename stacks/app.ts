@@ -38,6 +38,7 @@ function collectorStackFor(scope: Construct, host: HostSpec, credentials: FleetS
     nodeExporter: { ...host.exporters.nodeExporter, port: host.ports.nodeExporter },
     cadvisor: host.exporters.cadvisor,
     scaphandre: host.exporters.scaphandre,
+    accounting: host.accounting,
   });
   if (host.exporters.dcgm.enabled) new DcgmExporter(stack, 'dcgm', { collector: stack.collector, image: host.exporters.dcgm.image });
   return stack;

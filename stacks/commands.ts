@@ -29,6 +29,7 @@ Commands:
   validate   check the fleet file and print its hosts, stacks, endpoints and published ports
   synth      synthesize all stacks, or the ones named, into cdktf.out
   list       print the stack names, one per line (for CI matrices)
+  energy     energy, CO2 and cost of a time window or a command's run (peekstack energy --help)
 
 Options:
 ${FLEET_HELP}
@@ -149,7 +150,19 @@ function synthModule(): typeof import('./synth-fleet') {
 const processIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 
 /**
+ * Runs any command, `energy` included (asynchronous: it queries Prometheus and may run a command),
+ * and resolves to the exit code. Never rejects. `energy` is loaded only when used.
+ */
+export async function runCommand(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (argv[0] !== 'energy') return runCli(argv, io);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runEnergyCommand } = require('./energy-command') as typeof import('./energy-command');
+  return runEnergyCommand(argv.slice(1), io);
+}
+
+/**
  * Runs the CLI with `argv` (without node and script) and returns the exit code. Never throws.
+ * `energy` is asynchronous: use {@link runCommand} for it.
  */
 export function runCli(argv: readonly string[], io: CliIo = processIo): number {
   const [command, ...rest] = argv;
@@ -160,7 +173,8 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
       return command === undefined ? EXIT.invalidInput : EXIT.ok;
     }
     if (!(command in HELP) || command === 'main') {
-      throw new UsageError(`peekstack: unknown command "${command}"; allowed: validate, synth, list\n\n${HELP.main}`);
+      const hint = command === 'energy' ? ' (energy is asynchronous: run it with runCommand)' : '';
+      throw new UsageError(`peekstack: unknown command "${command}"${hint}; allowed: validate, synth, list, energy\n\n${HELP.main}`);
     }
     const { values, positionals } = parse(command, rest, command === 'synth', command === 'synth');
     if (values.help) {

@@ -49,7 +49,7 @@ describe('Collector', () => {
     expect(node.mounts).toEqual([
       { type: 'bind', source: '/', target: '/host', read_only: true, bind_options: { propagation: 'rslave' } },
     ]);
-    expect(node.command).toEqual(expect.arrayContaining(['--path.rootfs=/host', '--web.listen-address=:9100', '--web.config.file=/etc/node_exporter/web-config.yml', '--no-collector.textfile']));
+    expect(node.command).toEqual(expect.arrayContaining(['--path.rootfs=/host', '--path.sysfs=/host/sys', '--web.listen-address=:9100', '--web.config.file=/etc/node_exporter/web-config.yml', '--no-collector.textfile']));
     expect(node.command).toContain('--no-collector.systemd');
     const webConfig = uploadedFile(node, '/etc/node_exporter/web-config.yml');
     expect(webConfig).toContain('min_version: "TLS12"');
@@ -105,6 +105,7 @@ describe('Collector', () => {
     expect(prometheus.upload.map((u: any) => u.file).sort()).toEqual([
       '/etc/prometheus/healthcheck.yml',
       '/etc/prometheus/prometheus.yml',
+      '/etc/prometheus/rules/energy.rules.yml',
       '/etc/prometheus/rules/peekstack.rules.yml',
       '/etc/prometheus/secrets/node.password',
       '/etc/prometheus/secrets/prometheus.password',

@@ -10,13 +10,27 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { buildDashboards, buildFleetDashboard } from '../dashboards';
-import { lookupMetric } from '../src/metric-catalog';
+import { MetricCatalogIndex } from '../src/catalog-check';
+import { Collector } from '../src/collector';
+import { synthConstructs } from './support/synth';
 import { toolPath } from './real/tools';
 import { dashboardQueries, dashboardVariables, panelsOf, substituteVariables } from '../src/dashboard-queries';
 import { metricNames, selectorUses } from '../src/promql';
 
 /** The shipped dashboards, and the Fleet dashboard as built for a two-host fleet. */
 const dashboards = [...buildDashboards(), buildFleetDashboard(['web-1', 'db-1'])];
+
+/**
+ * What a default collector's Prometheus holds: the exporters' catalogued metrics and the series its
+ * recording rules write (the energy panels read recorded kWh, gCO₂e and cost), as the Interface's
+ * synthesis-time check sees them.
+ */
+const catalog = new MetricCatalogIndex();
+synthConstructs((scope) => {
+  const collector = new Collector(scope, 'collector', { hostName: 'catalog', addresses: ['192.0.2.1'] });
+  catalog.addRecordingRules([...collector.prometheus.ruleGroups.values()].flat());
+});
+const lookupMetric = (name: string) => catalog.lookup(name);
 const queries = dashboardQueries(dashboards);
 /**
  * Queries that read no metric, only the fleet file's host list (`label_replace(vector(1), ...)`):
@@ -129,6 +143,8 @@ describe('units', () => {
     { title: /^hosts/i, unit: 'short' },
     { title: /% of one core/i, unit: 'percent' },
     { title: /\(%\)|share of|busy/i, unit: 'percentunit' },
+    { title: /CO₂e/, unit: 'suffix: gCO₂e' },
+    { title: /cost/i, unit: 'none' }, // hosts may price in different currencies: the legend names it
     { title: /energy/i, unit: 'kwatth' },
     { title: /power/i, unit: 'watt' },
     { title: /frequency/i, unit: 'hertz' },
@@ -156,10 +172,16 @@ describe('units', () => {
         }
       }
       if (q.unit === 'kwatth') {
-        // Energy: the increase of an energy counter over the range, or mean power times the range's seconds.
-        expect(q.expr, where(q)).toMatch(/increase\(.*\[\$__range\]\)|avg_over_time\(\w+_microwatts\{[^}]*\}\[\$__range\]\)\) \* \$__range_s/);
+        // Energy never comes from increase() of a whole energy counter: RAPL counters wrap, one socket
+        // at a time, and Scaphandre's host counter is the sum of the sockets' (src/energy/rules.ts).
+        // It is integrated power: the energy rules' per-evaluation records (already kWh), or mean
+        // power times the range's seconds (the fleet store); or, per RAPL zone, increase() where the
+        // zone did not wrap in the range (joules / 3.6e6).
         for (const name of names) {
-          expect(q.expr, where(q)).toContain(/_micro(joules|watts)$/.test(name) ? '/ 3600000000000' : '/ 3600000');
+          if (name.endsWith('_kwh:per_evaluation')) expect(q.expr, where(q)).toMatch(new RegExp(`sum_over_time\\(${name}\\{[^}]*\\}\\[\\$__range\\]\\)`));
+          else if (name.endsWith('_microwatts')) expect(q.expr, where(q)).toMatch(new RegExp(`avg_over_time\\(${name}\\{[^}]*\\}\\[\\$__range\\]\\)\\) \\* \\$__range_s / 3600000000000`));
+          else if (name.endsWith('_joules_total')) expect(q.expr, where(q)).toMatch(new RegExp(`increase\\(${name}\\{[^}]*\\}\\[\\$__range\\]\\) unless resets\\(${name}\\{[^}]*\\}\\[\\$__range\\]\\) > 0\\) / 3600000`));
+          else expect.fail(`${where(q)}: energy from ${name}`);
         }
       }
     }

@@ -5,6 +5,7 @@ import { PORT_BOUNDS, PROMETHEUS_DEFAULTS } from '../defaults';
 import { assertScaphandreInterval } from '../scaphandre-floor';
 import { assertNoCredentials } from '../state-backend';
 import { assertAddress, assertPinnedImage } from '../validate';
+import { FACTOR_LIMITS, isCurrencyCode } from '../energy/factors';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
 
 /**
@@ -125,6 +126,25 @@ export const backendSchema = z.discriminatedUnion(
 
 const exporterSchema = strict({ enabled: flag.optional(), image: image.optional() });
 
+/** A number at least `min`, with the factor's own words (src/energy/factors.ts) as its message. */
+const factor = (min: number, error: string) => z.number({ error }).min(min, { error });
+
+/**
+ * Accounting factors (src/energy/factors.ts), key by key over `defaults`. A price and its currency
+ * are written together, so that no host reads a price in another mapping's currency.
+ */
+const accountingSchema = strict({
+  carbonIntensityGramsPerKwh: factor(0, FACTOR_LIMITS.carbonIntensityGramsPerKwh).optional(),
+  pricePerKwh: factor(0, FACTOR_LIMITS.pricePerKwh).optional(),
+  currency: z.string({ error: FACTOR_LIMITS.currency }).refine(isCurrencyCode, { error: FACTOR_LIMITS.currency }).optional(),
+  pue: factor(1, FACTOR_LIMITS.pue).optional(),
+}).superRefine((accounting, ctx) => {
+  if ((accounting.pricePerKwh === undefined) !== (accounting.currency === undefined)) {
+    const missing = accounting.pricePerKwh === undefined ? 'pricePerKwh' : 'currency';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'pricePerKwh and currency set together (a price means nothing in another currency)' });
+  }
+});
+
 /** Settings a host may override and `defaults` may set for every host. */
 const settingsShape = {
   scrapeIntervalSeconds: seconds.optional(),
@@ -153,6 +173,7 @@ const settingsShape = {
   }).optional(),
   images: strict({ prometheus: image.optional() }).optional(),
   backend: backendSchema.optional(),
+  accounting: accountingSchema.optional(),
 };
 
 const settingsSchema = strict(settingsShape);

@@ -2,6 +2,7 @@ import { DockerEndpoint } from '../docker-endpoint';
 import { DEFAULT_IMAGES } from '../images';
 import { GRAFANA_DEFAULTS, NODE_EXPORTER_DEFAULTS, PROMETHEUS_DEFAULTS } from '../defaults';
 import { StateBackend } from '../state-backend';
+import { AccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from '../energy/factors';
 import { FleetFile, HostSettings } from './schema';
 import { FLEET_STORE_DEFAULTS } from '../defaults';
 import { collectorStackName, HUB_STACK_NAME, INTERFACE_STACK_NAME } from './stack-names';
@@ -47,6 +48,8 @@ export interface HostSpec {
   };
   readonly images: { readonly prometheus: string };
   readonly backend: StateBackend;
+  /** Energy accounting factors: the host's over `defaults` over PeekStack's. */
+  readonly accounting: AccountingFactors;
 }
 
 /** The interface stack after defaults. */
@@ -106,6 +109,8 @@ export interface FleetSpec {
   readonly credentials: 'generate' | 'variables';
   /** The fleet store. */
   readonly store: StoreSpec;
+  /** The fleet's accounting factors (`defaults` over PeekStack's), for hosts not in the file. */
+  readonly accounting: AccountingFactors;
 }
 
 /** Plain-object deep merge; `override` wins, arrays and scalars are replaced, not merged. */
@@ -161,6 +166,7 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
       },
       images: { prometheus: s.images?.prometheus ?? DEFAULT_IMAGES.prometheus },
       backend: s.backend ?? FLEET_DEFAULTS.backend,
+      accounting: { ...DEFAULT_ACCOUNTING_FACTORS, ...s.accounting },
     };
   });
   return {
@@ -190,5 +196,6 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
       auth: file.store?.auth ?? 'basic',
       username: file.store?.username,
     },
+    accounting: { ...DEFAULT_ACCOUNTING_FACTORS, ...file.defaults?.accounting },
   };
 }

@@ -3,5 +3,5 @@ import { join } from 'node:path';
 import { loadCached } from '../cached-load';
 
 /** `peekstack` as installed (dist/bin/peekstack.js): runs the bundled CLI (cli.bundle.js) from its code cache. */
-const { runCli } = loadCached(join(__dirname, 'cli.bundle.js')) as typeof import('../commands');
-process.exitCode = runCli(process.argv.slice(2));
+const { runCommand } = loadCached(join(__dirname, 'cli.bundle.js')) as typeof import('../commands');
+void runCommand(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -56,6 +56,11 @@ export const NO_DATA_HERE: readonly NoDataAllowance[] = [
     panelTitle: 'Monitoring stack power',
     reason: "needs Scaphandre --containers: Debian's scaphandre 1.0.2 is built without that feature (TODO.Debian), and there is no Docker engine here; the label name container_label_peekstack_component follows the upstream source",
   },
+  ...['Energy per container over the range', 'CO₂e per container over the range', 'Electricity cost per container over the range'].map((panelTitle) => ({
+    dashboardUid: POWER_DASHBOARD_UID,
+    panelTitle,
+    reason: "recorded from Scaphandre's per-container power (container_scheduler=\"docker\"), which needs --containers: Debian's scaphandre 1.0.2 is built without that feature, and there is no Docker engine here; the rules themselves are unit-tested with promtool (test/rules/energy.rules.test.yml)",
+  })),
   {
     dashboardUid: POWER_DASHBOARD_UID,
     panelTitle: 'Monitoring stack CPU (% of one core)',
@@ -119,4 +124,15 @@ export function staleAllowances(checks: readonly QueryCheck[], allowed: readonly
 /** One line per check, for assertion messages. */
 export function describeChecks(checks: readonly QueryCheck[]): string {
   return checks.map((c) => `${c.dashboardUid} / "${c.panelTitle}" ${c.refId}: ${c.error ?? `${c.series} series`} <- ${c.expr}`).join('\n');
+}
+
+/**
+ * The expression of one query of a shipped panel, variables filled in: how the accuracy tests read
+ * a number exactly as the dashboard computes it.
+ * @throws Error when the dashboard has no such panel or query
+ */
+export function panelExpr(definitions: readonly DashboardDefinition[], dashboardUid: string, panelTitle: string, values: Readonly<Record<string, string>>, refId = 'A'): string {
+  const query = dashboardQueries(definitions).find((q) => q.dashboardUid === dashboardUid && q.panelTitle === panelTitle && q.refId === refId);
+  if (!query) throw new Error(`dashboard ${dashboardUid} has no panel "${panelTitle}" with query ${refId}`);
+  return substituteVariables(query.expr, values);
 }

@@ -208,7 +208,7 @@ describe('dashboards through the store', () => {
       { dashboardUid: fleet.uid, panelTitle: 'Hosts not reporting', reason: 'both hosts report: the panel lists none' },
     ];
     const checks = await checkDashboardQueries([fleet], values, run);
-    expect(checks.length).toBe(8);
+    expect(checks.length).toBe(10); // with the fleet CO₂e and cost panels (energy accounting)
     expect(failedQueries(checks), describeChecks(failedQueries(checks))).toEqual([]);
     expect(queriesWithoutData(checks, [fleet.uid], allowed), describeChecks(checks)).toEqual([]);
     expect(staleAllowances(checks, allowed)).toEqual([]);
@@ -297,9 +297,8 @@ describe('energy read through the store', () => {
     const kwh = Object.fromEntries(seriesOf(outcome).map((series) => [series.metric.host, Number(series.value![1])]));
     expect(Object.keys(kwh)).toEqual(['host-a', 'host-b']); // ranked: the 50 W host first
     for (const host of HOSTS) {
-      // increase() without extrapolation covers the time from the last reading before the window to
-      // the last one in it: the simulation's energy over exactly that time is the truth (a late or
-      // failed scrape at an edge shortens it; the dashboard's number is still right for what it covers).
+      // The panel is mean power × the range (wrap-safe, see dashboards/fleet.ts): the truth is the
+      // simulation's energy over the whole window; the readings must cover nearly all of it.
       const selector = `scaph_host_energy_microjoules{host="${host.name}"}`;
       const times = await sampleTimes((e, o) => store.query(e, o), selector, end - windowSeconds - 30, end);
       // The store holds exactly the readings the collector took (timestamps and values): any
@@ -310,8 +309,8 @@ describe('energy read through the store', () => {
       expect(await raw((e, o) => store.query(e, o))).toBe(await raw((e, o) => query(hosts[HOSTS.indexOf(host)]!.endpoint, e, o)));
       const covered = times.filter((t) => t <= end).at(-1)! - times.filter((t) => t <= end - windowSeconds).at(-1)!;
       expect(covered).toBeGreaterThan(windowSeconds * 0.9);
-      const expected = (host.packageWatts * covered) / 3.6e6;
-      console.info(`[fleet-store] ${host.name} energy over ${windowSeconds} s (readings ${covered.toFixed(3)} s apart): ${(kwh[host.name]! * 3.6e6).toFixed(1)} J for ${(host.packageWatts * covered).toFixed(1)} J simulated`);
+      const expected = (host.packageWatts * windowSeconds) / 3.6e6;
+      console.info(`[fleet-store] ${host.name} energy over ${windowSeconds} s (readings ${covered.toFixed(3)} s apart): ${(kwh[host.name]! * 3.6e6).toFixed(1)} J for ${(host.packageWatts * windowSeconds).toFixed(1)} J simulated`);
       expect(Math.abs(kwh[host.name]! - expected) / expected, `${host.name}: ${kwh[host.name]} kWh vs ${expected} kWh`).toBeLessThanOrEqual(0.01);
     }
   }, 150_000);

@@ -8,8 +8,8 @@
  *
  *   Prometheus     proot -b <root>/etc/prometheus:/etc/prometheus -b <tsdb>:/prometheus
  *                        -b <hosts>:/etc/hosts   prometheus <synthesized command>
- *   node_exporter  proot -b /:/host -b <root>/etc/node_exporter:/etc/node_exporter
- *                        -b <simulated powercap>:/sys/class/powercap   node_exporter <synthesized command>
+ *   node_exporter  proot <the container's view of sysfs: see nodeExporterMounts>
+ *                        -b <root>/etc/node_exporter:/etc/node_exporter   node_exporter <synthesized command>
  *   Scaphandre     proot -b <fake modules>:/proc/modules -b <simulated powercap>:/sys/class/powercap
  *                        scaphandre <synthesized command>
  *   cAdvisor       a Node HTTP server with cAdvisor's golden exposition (no cAdvisor binary here)
@@ -38,7 +38,7 @@ import { startCadvisorFixture, type CadvisorFixtureServer } from './cadvisor-fix
 import { allocateLoopback, COMPONENT_PORTS, hostsFile, type LoopbackPlan } from './loopback';
 import { type ManagedProcess, startProcess, waitForHttp } from './processes';
 import { httpsGet, query, type PrometheusEndpoint, type QueryOutcome, seriesOf } from './prometheus-api';
-import { startRaplSimulation, type RaplSimulation } from './rapl-simulator';
+import { type RaplSimulation, type RaplSocketOptions, startRaplSimulation } from './rapl-simulator';
 import { toolPath } from './tools';
 import { sandboxed } from './container-sandbox';
 
@@ -70,10 +70,15 @@ export interface HarnessOptions {
    * @default 3
    */
   readonly scaphandreScrapeIntervalSeconds?: number;
-  /** Simulated RAPL package power. @default 50 */
+  /** Simulated RAPL package power (one socket). @default 50 */
   readonly packageWatts?: number;
-  /** Simulated RAPL core power. @default 30 */
+  /** Simulated RAPL core power (one socket). @default 30 */
   readonly coreWatts?: number;
+  /**
+   * Simulated sockets, for multi-socket and wrap cases; excludes `packageWatts` / `coreWatts`.
+   * @default - one socket at `packageWatts` / `coreWatts`
+   */
+  readonly raplSockets?: readonly RaplSocketOptions[];
   /** Start the exporters (false: Prometheus alone, for tests of Prometheus's own files). @default true */
   readonly exporters?: boolean;
   /**
@@ -162,6 +167,24 @@ function targetHost(config: { scrape_configs: { job_name: string; static_configs
 const PROOT_ENV = { PROOT_NO_SECCOMP: '1' }; // see startScaphandre in processes.ts
 
 /**
+ * proot bindings that give node_exporter the file system its container has on a current Docker
+ * host whose RAPL tree is the simulation:
+ * - `/host` is the host's `/`, bound recursively (Docker's default), so `/host/sys` is the host's
+ *   sysfs and `/host/sys/class/powercap` its RAPL tree (here: the simulated one);
+ * - the container's own `/sys` has `/sys/devices/virtual/powercap` masked (moby GHSA-jq35-85cj-fj4p),
+ *   so its `/sys/class/powercap/intel-rapl:*` links dangle.
+ * The rest of `/sys` stays this machine's real one: node_exporter's cpu collector needs it.
+ */
+export function nodeExporterMounts(rapl: RaplSimulation): string[] {
+  return [
+    '-b', '/:/host',
+    '-b', `${rapl.powercapDir}:/host/sys/class/powercap`,
+    '-b', `${rapl.maskedPowercap.classDir}:/sys/class/powercap`,
+    '-b', `${rapl.maskedPowercap.devicesDir}:/sys/devices/virtual/powercap`,
+  ];
+}
+
+/**
  * Polls `check` until it returns true; fails at once when `proc` exits, with its output.
  * @throws Error naming `what`, the last failure, and the process output.
  */
@@ -210,7 +233,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
   try {
     const plan = await allocateLoopback();
-    const secrets = opts.secrets ?? makeTestSecrets(['localhost', '127.0.0.1', 'host.docker.internal']);
+    // The loopback IP too, so that clients given a URL (peekstack energy --prometheus) verify it.
+    const secrets = opts.secrets ?? makeTestSecrets(['localhost', '127.0.0.1', 'host.docker.internal', plan.prometheus]);
     if (!opts.secrets) cleanups.push(() => rmSync(secrets.tls.dir, { recursive: true, force: true }));
 
     const synth = synthConstructs((scope) => {
@@ -257,7 +281,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     const tsdb = path.join(work, 'tsdb');
     mkdirSync(tsdb);
 
-    const rapl = await startRaplSimulation({ packageWatts: opts.packageWatts ?? 50, coreWatts: opts.coreWatts ?? 30 });
+    const rapl = await startRaplSimulation(
+      opts.raplSockets ? { sockets: opts.raplSockets } : { packageWatts: opts.packageWatts ?? 50, coreWatts: opts.coreWatts ?? 30 },
+    );
     cleanups.push(() => rapl.stop());
 
     const run = {
@@ -276,13 +302,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
       const nodeConfig = path.join(files.nodeExporterRoot, 'etc/node_exporter');
       processes.nodeExporter = startProcess(
-        // Under the container's own no-new-privileges and dropped capabilities (container-sandbox.ts).
-        ...sandboxed(nodeContainer, toolPath('proot'), [
-          // /host: the host's root, as the container's read-only bind mount of / (--path.rootfs=/host).
-          // /sys/class/powercap: the simulated RAPL tree over the real /sys, which node_exporter's cpu
-          // collector needs intact (see rapl-simulator.ts).
-          '-b', '/:/host', '-b', `${nodeConfig}:/etc/node_exporter`, '-b', `${rapl.powercapDir}:/sys/class/powercap`, toolPath('node_exporter'), ...run.nodeExporter,
-        ]),
+        // Under the container's own no-new-privileges and dropped capabilities (container-sandbox.ts),
+        // in the file system the container sees (nodeExporterMounts).
+        ...sandboxed(nodeContainer, toolPath('proot'), [...nodeExporterMounts(rapl), '-b', `${nodeConfig}:/etc/node_exporter`, toolPath('node_exporter'), ...run.nodeExporter]),
         { name: 'node_exporter', env: PROOT_ENV },
       );
       cleanups.push(() => processes.nodeExporter!.stop());

@@ -123,9 +123,9 @@ export function seriesOf(outcome: QueryOutcome): PromSeries[] {
   return resultType === 'vector' || resultType === 'matrix' ? (result as PromSeries[]) : [];
 }
 
-/** Runs an instant query and returns its single value; throws when it errs or has not exactly one series. */
-export async function scalarValue(endpoint: PrometheusEndpoint, expr: string): Promise<number> {
-  const outcome = await query(endpoint, expr);
+/** Runs an instant query (now, or at `time` in Unix seconds) and returns its single value; throws when it errs or has not exactly one series. */
+export async function scalarValue(endpoint: PrometheusEndpoint, expr: string, time?: number): Promise<number> {
+  const outcome = await query(endpoint, expr, time === undefined ? {} : { time });
   if (!outcome.ok) throw new Error(`query ${expr} failed: ${outcome.error}`);
   const series = seriesOf(outcome);
   if (outcome.data.resultType === 'scalar') return Number((outcome.data.result as [number, string])[1]);

@@ -15,15 +15,16 @@ import { type Harness, HARNESS_JOBS, startHarness } from './harness';
 import { httpsGet, plainHttpGet, scalarValue, seriesOf } from './prometheus-api';
 import { NODE_EXPORTER_DISABLED_COLLECTORS } from '../../src/node-exporter';
 import { toolPath } from './tools';
+import { buildDashboards, POWER_DASHBOARD_UID } from '../../dashboards';
+import { builtinValuesFor } from '../../src/dashboard-queries';
+import { DEFAULT_ACCOUNTING_FACTORS } from '../../src/energy/factors';
+import { ENERGY_RECORDS } from '../../src/energy/rules';
+import { panelExpr } from './dashboard-check';
+import { expectWithin, measured } from './measure';
 
 const PACKAGE_WATTS = 50;
 const CORE_WATTS = 30;
 
-/** Assert `actual` is within `fraction` of `expected`, with a readable message. */
-function expectWithin(actual: number, expected: number, fraction: number, what: string): void {
-  const rel = Math.abs(actual - expected) / expected;
-  expect(rel, `${what}: got ${actual}, expected ${expected} ± ${fraction * 100} %`).toBeLessThanOrEqual(fraction);
-}
 
 describe('the collector as deployed, on loopback', () => {
   let harness: Harness;
@@ -127,53 +128,113 @@ describe('the collector as deployed, on loopback', () => {
     });
   });
 
-  describe('power and energy read back through Prometheus', () => {
-    const WINDOW_SECONDS = 24;
+  describe('power and energy read back through Prometheus with the dashboards\' own queries', () => {
+    const WINDOW_SECONDS = 30;
+    const definitions = buildDashboards();
+    let values: Record<string, string>;
+    /** The value of a power-dashboard panel query, evaluated now (or at `time`) as Grafana's instant query would. */
+    const panel = (title: string, refId = 'A', time?: number) =>
+      scalarValue(harness.endpoint, panelExpr(definitions, POWER_DASHBOARD_UID, title, values, refId), time);
 
     beforeAll(async () => {
       await harness.waitForTargetsUp();
-      // increase()/rate() over the window need the window full of samples: wait for it, counted
-      // from the first Scaphandre scrape, plus one interval of margin.
-      await harness.waitForQuery(
-        `count_over_time(scaph_host_energy_microjoules[${WINDOW_SECONDS + 2 * harness.scaphandreScrapeIntervalSeconds}s]) >= ${
-          WINDOW_SECONDS / harness.scaphandreScrapeIntervalSeconds + 2
-        }`,
-        (o) => o.ok && (o.data.result as unknown[]).length > 0,
-        WINDOW_SECONDS * 1000 + 30_000,
-      );
-    }, 90_000);
+      // $__rate_interval as Grafana gives it for the slowest job (4 × Scaphandre's 3 s), $__range the window.
+      values = { ...builtinValuesFor(harness.scaphandreScrapeIntervalSeconds, WINDOW_SECONDS), host: harness.hostName };
+      // The energy panels sum the per-evaluation records over the window: wait until the window
+      // (ending a moment ago, see below) is full of records whose own rate windows (10 s for RAPL)
+      // were full too, i.e. 20 s more of records.
+      const span = WINDOW_SECONDS + 20;
+      for (const record of [ENERGY_RECORDS.hostKwh, ENERGY_RECORDS.raplPackageKwh]) {
+        await harness.waitForQuery(`count_over_time(${record}[${span}s]) >= ${span / harness.scrapeIntervalSeconds - 1}`, (o) => o.ok && (o.data.result as unknown[]).length === 1, span * 1000 + 40_000);
+      }
+    }, 120_000);
 
-    it('host power from Scaphandre is the simulated wattage (±10 %)', async () => {
-      const watts = (await scalarValue(harness.endpoint, `scaph_host_power_microwatts{host="${harness.hostName}"}`)) / 1e6;
-      expectWithin(watts, PACKAGE_WATTS, 0.1, 'scaph_host_power_microwatts (W)');
+    /** The points of a power panel's query over the window, as Grafana's time series draws them. */
+    const panelPoints = async (title: string, refId = 'A'): Promise<number[]> => {
+      const end = Date.now() / 1000;
+      const outcome = await harness.query(panelExpr(definitions, POWER_DASHBOARD_UID, title, values, refId), {
+        range: { start: end - WINDOW_SECONDS, end, stepSeconds: harness.scrapeIntervalSeconds },
+      });
+      const series = seriesOf(outcome);
+      expect(series.length, `${title} ${refId}: ${JSON.stringify(outcome).slice(0, 300)}`).toBe(1);
+      return series[0]!.values!.map(([, v]) => Number(v));
+    };
+    const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const worst = (xs: readonly number[], truth: number) => xs.reduce((w, x) => (Math.abs(x - truth) > Math.abs(w - truth) ? x : w), truth);
+
+    // The power panels are read as the line the user sees over the window: the mean of its points.
+    // Single points wander on this shared 2-core machine: the simulation's writer is a timer that a
+    // busy CPU delays (a reader then sees the counter tens of ms late, then catches up), and
+    // node_exporter's counters carry no read timestamp (read some tens of ms after the scrape's).
+    // The worst point is printed with the mean, and published in docs/real-tests.md.
+    for (const [title, refId, truth, what] of [
+      ['Host power', 'A', PACKAGE_WATTS, 'host power, Scaphandre'],
+      ['Host and CPU package power', 'B', PACKAGE_WATTS, 'CPU package power, RAPL'],
+      ['CPU package power by RAPL domain', 'A', CORE_WATTS, 'core power, RAPL'],
+    ] as const) {
+      it(`"${title}" ${refId} (${what}) reads the simulated ${truth} W within 2 %`, async () => {
+        const points = await panelPoints(title, refId);
+        measured(`${what}, mean of ${points.length} points (W)`, mean(points), truth);
+        measured(`${what}, worst point (W)`, worst(points, truth), truth);
+        expectWithin(mean(points), truth, 0.02, `"${title}" ${refId}, mean over ${WINDOW_SECONDS} s (W)`);
+      });
+    }
+
+    it(`energy over ${WINDOW_SECONDS} s is the simulated energy within 1 %, from Scaphandre and from RAPL; CO2e and cost follow the factors`, async () => {
+      // A moment ago rather than now: the rule evaluation due at "now" may not be stored yet, and
+      // a missing record is one evaluation interval of energy (2 s of 30 here).
+      const time = Date.now() / 1000 - 2 * harness.scrapeIntervalSeconds - 1;
+      const truth = harness.rapl.energyJoules((time - WINDOW_SECONDS) * 1000, time * 1000);
+      const hostJoules = (await panel('Host energy over the range', 'A', time)) * 3.6e6;
+      const packageJoules = (await panel('CPU package energy over the range', 'A', time)) * 3.6e6;
+      measured(`host energy over ${WINDOW_SECONDS} s (J)`, hostJoules, truth);
+      // What the panel summed: one record per evaluation interval, and what could have dropped one.
+      const diagnostics = [
+        `count_over_time(${ENERGY_RECORDS.hostKwh}[${WINDOW_SECONDS}s])`,
+        `count_over_time(scaph_host_power_microwatts[${WINDOW_SECONDS}s])`,
+        `max_over_time(scrape_duration_seconds{job="scaphandre"}[${WINDOW_SECONDS}s])`,
+        'sum(prometheus_rule_group_iterations_missed_total)',
+      ];
+      for (const expr of diagnostics) measured(expr, await scalarValue(harness.endpoint, expr, time));
+      measured(`CPU package energy over ${WINDOW_SECONDS} s (J)`, packageJoules, truth);
+      expectWithin(hostJoules, truth, 0.01, '"Host energy over the range" (J)');
+      expectWithin(packageJoules, truth, 0.01, '"CPU package energy over the range" (J)');
+      // The harness collector uses PeekStack's default factors: PUE 1, 445 gCO2e/kWh, 0.2872 EUR/kWh.
+      const kwh = hostJoules / 3.6e6;
+      expect(await panel('Host CO₂e over the range', 'A', time)).toBeCloseTo(kwh * DEFAULT_ACCOUNTING_FACTORS.carbonIntensityGramsPerKwh, 9);
+      expect(await panel('Host electricity cost over the range', 'A', time)).toBeCloseTo(kwh * DEFAULT_ACCOUNTING_FACTORS.pricePerKwh, 9);
     });
 
-    it('CPU package and core power from node_exporter RAPL counters are the simulated wattages (±10 %)', async () => {
-      expectWithin(await scalarValue(harness.endpoint, 'rate(node_rapl_package_joules_total[10s])'), PACKAGE_WATTS, 0.1, 'package rate (W)');
-      expectWithin(await scalarValue(harness.endpoint, 'rate(node_rapl_core_joules_total[10s])'), CORE_WATTS, 0.1, 'core rate (W)');
-    });
-
-    it(`energy over ${WINDOW_SECONDS} s is simulated watts × window (±10 %), from Scaphandre and from RAPL`, async () => {
-      const expectedJoules = PACKAGE_WATTS * WINDOW_SECONDS;
-      const scaphJoules = (await scalarValue(harness.endpoint, `increase(scaph_host_energy_microjoules[${WINDOW_SECONDS}s])`)) / 1e6;
-      const raplJoules = await scalarValue(harness.endpoint, `increase(node_rapl_package_joules_total[${WINDOW_SECONDS}s])`);
-      expectWithin(scaphJoules, expectedJoules, 0.1, 'Scaphandre host energy (J)');
-      expectWithin(raplJoules, expectedJoules, 0.1, 'RAPL package energy (J)');
-    });
-
-    it('follows a change of the simulated power', async () => {
-      harness.rapl.setWatts(20, 10);
+    it('step response 50 W -> 20 W: the power panels read within 5 % of 20 W after a bounded time (published in docs/real-tests.md)', async () => {
+      const stepAt = harness.rapl.setWatts(20, 10);
       try {
-        const outcome = await harness.waitForQuery(
-          'scaph_host_power_microwatts / 1e6 < 22 and scaph_host_power_microwatts / 1e6 > 18',
-          (o) => o.ok && (o.data.result as unknown[]).length === 1,
-          20_000,
-        );
-        expect(outcome.ok).toBe(true);
+        /** Seconds from the step until `title`'s value stays within 5 % of 20 W for two polls in a row. */
+        const settle = async (title: string, refId: string, timeoutSeconds: number): Promise<number> => {
+          let inside = 0;
+          let firstInside = 0;
+          for (;;) {
+            const watts = await panel(title, refId).catch(() => NaN);
+            const now = Date.now();
+            if (Math.abs(watts - 20) <= 1) {
+              if (inside++ === 0) firstInside = now;
+              if (inside === 2) return (firstInside - stepAt) / 1000;
+            } else inside = 0;
+            if (now - stepAt > timeoutSeconds * 1000) throw new Error(`"${title}" ${refId} did not settle within 5 % of 20 W in ${timeoutSeconds} s (last ${watts} W)`);
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        };
+        const [scaphandre, rapl] = await Promise.all([settle('Host power', 'A', 20), settle('Host and CPU package power', 'B', 40)]);
+        measured('step 50 -> 20 W: "Host power" (Scaphandre) settles after (s)', scaphandre);
+        measured('step 50 -> 20 W: "Host and CPU package power" RAPL rate settles after (s)', rapl);
+        // Scaphandre: its next refresh reports the mean since the previous one, fully at 20 W one
+        // scrape later: two of its 3 s intervals, plus polls (and a busy machine's delays).
+        expect(scaphandre).toBeLessThanOrEqual(4 * harness.scaphandreScrapeIntervalSeconds + 2);
+        // RAPL: rate() over $__rate_interval (12 s) reads 20 W once the window holds only post-step samples.
+        expect(rapl).toBeLessThanOrEqual(12 + 2 * harness.scrapeIntervalSeconds + 2);
       } finally {
         harness.rapl.setWatts(PACKAGE_WATTS, CORE_WATTS);
       }
-    });
+    }, 60_000);
   });
 });
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMETHEUS_PATHS } from '../../src/prometheus';
+import { ENERGY_RECORDS, ENERGY_RULE_GROUP } from '../../src/energy/rules';
 import { renderPeekStackRules } from '../../src/components';
 import { promtool } from '../support/promtool';
 import { type Harness, startHarness } from './harness';
@@ -81,6 +82,8 @@ describe('the rules at runtime, in the harness Prometheus', () => {
     }[];
     // The API lists groups by file and name, not in file order.
     expect(groups.map((g) => [g.name, g.file]).sort()).toEqual([
+      // The energy component's group, added through Collector#addComponent (src/energy/rules.ts).
+      [ENERGY_RULE_GROUP, PROMETHEUS_PATHS.rules('energy.rules.yml')],
       ['peekstack-health', PROMETHEUS_PATHS.rules('peekstack.rules.yml')],
       ['peekstack-node-power', PROMETHEUS_PATHS.rules('peekstack.rules.yml')],
       ['peekstack-scaphandre-health', PROMETHEUS_PATHS.rules('peekstack.rules.yml')],
@@ -90,12 +93,15 @@ describe('the rules at runtime, in the harness Prometheus', () => {
     await harness.waitForQuery('host:scaph_host_power:watts', (o) => o.ok && (o.data.result as unknown[]).length === 1);
     const again = JSON.parse((await httpsGet(harness.endpoint, '/api/v1/rules')).body).data.groups as typeof groups;
     const rules = again.flatMap((g) => g.rules);
-    expect(rules.map((r) => r.name).sort()).toEqual([
-      'PeekStackNoPowerReading',
-      'PeekStackTargetDown',
-      'host:node_rapl_package_power:watts_rate1m',
-      'host:scaph_host_power:watts',
-    ]);
+    expect(rules.map((r) => r.name).sort()).toEqual(
+      [
+        'PeekStackNoPowerReading',
+        'PeekStackTargetDown',
+        'host:node_rapl_package_power:watts_rate1m',
+        'host:scaph_host_power:watts',
+        ...Object.values(ENERGY_RECORDS),
+      ].sort(),
+    );
     expect(rules.filter((r) => r.health !== 'ok'), JSON.stringify(rules)).toEqual([]);
   });
 
