@@ -120,7 +120,7 @@ export class BlackboxExporter extends Construct {
       address: `${this.containerName}:${BLACKBOX_PORT}`,
       metricsPath: '/probe',
       params: { module: moduleName(p.name), target: p.target },
-      labels: { ...p.labels, probe: p.group ?? p.name },
+      labels: { ...p.labels, probe: p.group ?? p.name, target: p.target },
     };
   }
 

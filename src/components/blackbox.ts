@@ -41,7 +41,7 @@ export const BLACKBOX_COMPONENT: ComponentDefinition = {
           for: '10m',
           severity: 'warning',
           summary: 'Certificate of {{ $labels.probe }} seen from host {{ $labels.host }} expires in {{ $value | humanize }} days',
-          description: `The certificate served at {{ $labels.instance }} (probe {{ $labels.probe }}) expires in {{ $value | humanize }} days, under ${promNumber(t.certificateExpiryDays)}.`,
+          description: `The certificate served at {{ $labels.target }} (probe {{ $labels.probe }}) expires in {{ $value | humanize }} days, under ${promNumber(t.certificateExpiryDays)}.`,
           runbook: 'Re-apply the stack that owns the endpoint (terraform apply renews certificates within 30 days of expiry), or renew your own certificate.',
         }),
         alertRule({
@@ -49,7 +49,7 @@ export const BLACKBOX_COMPONENT: ComponentDefinition = {
           expr: `probe_success{${probe(ALERTMANAGER_PROBE)}} == 0`,
           for: '5m',
           severity: 'critical',
-          summary: 'Alertmanager {{ $labels.instance }} is unreachable from host {{ $labels.host }}',
+          summary: 'Alertmanager {{ $labels.target }} is unreachable from host {{ $labels.host }}',
           description: 'Host {{ $labels.host }} cannot reach Alertmanager over HTTPS (verified certificate, 401 without credentials expected; probe value {{ $value }}): alerts of this host are not delivered.',
           runbook: 'Check the Alertmanager container on the hub (docker ps, docker logs peekstack-alertmanager) and the network path to its port.',
         }),
@@ -61,7 +61,7 @@ export const BLACKBOX_COMPONENT: ComponentDefinition = {
           // The alert is about the probed host, not the probing one: it inhibits that host's own alerts.
           labels: { host: `{{ $labels.${PROBED_HOST_LABEL} }}` },
           summary: 'Host {{ $labels.' + PROBED_HOST_LABEL + ' }} is down',
-          description: 'Host {{ $labels.' + PROBED_HOST_LABEL + ' }} does not accept connections on its Prometheus port ({{ $labels.instance }}) as seen from host {{ $labels.host }}; its other alerts are silenced.',
+          description: 'Host {{ $labels.' + PROBED_HOST_LABEL + ' }} does not accept connections on its Prometheus port ({{ $labels.target }}) as seen from host {{ $labels.host }}; its other alerts are silenced.',
           runbook: 'Reach the machine (ping, ssh, its console); if it is up, check Docker and the peekstack-prometheus container.',
         }),
         alertRule({
@@ -70,7 +70,7 @@ export const BLACKBOX_COMPONENT: ComponentDefinition = {
           for: '5m',
           severity: 'warning',
           summary: 'Probe {{ $labels.probe }} on host {{ $labels.host }} fails',
-          description: '{{ $labels.instance }} (probe {{ $labels.probe }}) on host {{ $labels.host }} does not answer over verified TLS with 401 without credentials (value {{ $value }}).',
+          description: '{{ $labels.target }} (probe {{ $labels.probe }}) on host {{ $labels.host }} does not answer over verified TLS with 401 without credentials (value {{ $value }}).',
           runbook: 'Check the endpoint\'s container, its certificate (openssl s_client) and that it still asks for credentials.',
         }),
       ],

@@ -28,7 +28,7 @@ export const NODE_EXPORTER_COMPONENT: ComponentDefinition = {
           for: '1h',
           severity: 'warning',
           summary: 'Filesystem {{ $labels.mountpoint }} on host {{ $labels.host }} will fill within 24 h',
-          description: 'At the rate of the last 6 h, {{ $labels.mountpoint }} ({{ $labels.device }}) on host {{ $labels.host }} runs out of space within 24 h; less than 40 % is free now.',
+          description: 'At the rate of the last 6 h, {{ $labels.mountpoint }} ({{ $labels.device }}) on host {{ $labels.host }} runs out of space within 24 h; {{ $value | humanizePercentage }} is free now.',
           runbook: 'Find what grows (du -xh --max-depth=2 on the mount) and rotate, move or delete it before it is full.',
         }),
         alertRule({
@@ -81,7 +81,7 @@ export const NODE_EXPORTER_COMPONENT: ComponentDefinition = {
           for: '5m',
           severity: 'warning',
           summary: 'RAPL package energy counter of host {{ $labels.host }} stopped moving',
-          description: 'node_rapl_package_joules_total (zone {{ $labels.path }}) on host {{ $labels.host }} has not changed for 15 min: power readings of this host are frozen at {{ $value }} changes.',
+          description: 'node_rapl_package_joules_total (zone {{ $labels.path }}) on host {{ $labels.host }} made {{ $value }} steps in 10 min, for 5 min: power readings of this host are frozen.',
           runbook: 'Read /sys/class/powercap/intel-rapl:*/energy_uj twice on the host; if it does not move, the powercap driver or a privilege change broke RAPL.',
         }),
       ],

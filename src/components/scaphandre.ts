@@ -40,7 +40,7 @@ export const SCAPHANDRE_COMPONENT: ComponentDefinition = {
           for: '5m',
           severity: 'warning',
           summary: 'Scaphandre\'s energy counter on host {{ $labels.host }} stopped moving',
-          description: 'scaph_host_energy_microjoules on host {{ $labels.host }} has not changed for 15 min ({{ $value }} changes): Scaphandre is stalled or RAPL stopped counting.',
+          description: 'scaph_host_energy_microjoules on host {{ $labels.host }} made {{ $value }} steps in 10 min, for 5 min: Scaphandre is stalled or RAPL stopped counting.',
           runbook: 'Restart the Scaphandre container; if the counter still does not move, check RAPL on the host (energy_uj).',
         }),
         alertRule({
