@@ -5,7 +5,10 @@ import { ServerCertificate } from './certificate-authority';
 import { BasicAuthCredentials } from './credentials';
 import { DockerService } from './docker-service';
 import { PeekStackValidationError } from './errors';
+import { ALERTMANAGER_DEFAULTS } from './defaults';
 import { DEFAULT_IMAGES } from './images';
+
+export { ALERTMANAGER_DEFAULTS };
 import { assertHttpUrl } from './prometheus';
 import { AlertSeverity, ALERT_SEVERITIES, ReceiverConfig, renderAlertmanagerConfig, SeverityRoute } from './render/alertmanager-config';
 import { renderWebConfig } from './render/web-config';
@@ -24,15 +27,6 @@ export const ALERTMANAGER_PATHS = {
 
 /** Port Alertmanager listens on inside its container. */
 export const ALERTMANAGER_CONTAINER_PORT = 9093;
-
-/** Built-in defaults of {@link AlertmanagerProps}. */
-export const ALERTMANAGER_DEFAULTS = {
-  publishedPort: 9093,
-  groupWaitSeconds: 30,
-  groupIntervalSeconds: 300,
-  repeatIntervalMinutes: 240,
-  dataRetentionHours: 120,
-} as const;
 
 /** A receiver, its secret a Terraform token (a sensitive variable), never a literal. */
 export type AlertReceiver =
@@ -173,9 +167,9 @@ export class Alertmanager extends Construct {
     this.publishAddress = assertNonEmpty('Alertmanager.publishAddress', props.publishAddress ?? '0.0.0.0');
     this.dataVolumeName = assertVolumeName('Alertmanager.dataVolumeName', props.dataVolumeName ?? 'peekstack-alertmanager-data');
     this.dataRetentionHours = assertIntegerInRange('Alertmanager.dataRetentionHours', props.dataRetentionHours ?? ALERTMANAGER_DEFAULTS.dataRetentionHours, 1, 8760, 'hours');
-    this.groupWaitSeconds = assertIntegerInRange('Alertmanager.groupWaitSeconds', props.groupWaitSeconds ?? ALERTMANAGER_DEFAULTS.groupWaitSeconds, 0, 3600, 'seconds');
-    this.groupIntervalSeconds = assertIntegerInRange('Alertmanager.groupIntervalSeconds', props.groupIntervalSeconds ?? ALERTMANAGER_DEFAULTS.groupIntervalSeconds, 1, 86_400, 'seconds');
-    this.repeatIntervalMinutes = assertIntegerInRange('Alertmanager.repeatIntervalMinutes', props.repeatIntervalMinutes ?? ALERTMANAGER_DEFAULTS.repeatIntervalMinutes, 1, 10_080, 'minutes');
+    this.groupWaitSeconds = assertIntegerInRange('Alertmanager.groupWaitSeconds', props.groupWaitSeconds ?? ALERTMANAGER_DEFAULTS.groupWaitSeconds, ALERTMANAGER_DEFAULTS.bounds.groupWaitSeconds.min, ALERTMANAGER_DEFAULTS.bounds.groupWaitSeconds.max, 'seconds');
+    this.groupIntervalSeconds = assertIntegerInRange('Alertmanager.groupIntervalSeconds', props.groupIntervalSeconds ?? ALERTMANAGER_DEFAULTS.groupIntervalSeconds, ALERTMANAGER_DEFAULTS.bounds.groupIntervalSeconds.min, ALERTMANAGER_DEFAULTS.bounds.groupIntervalSeconds.max, 'seconds');
+    this.repeatIntervalMinutes = assertIntegerInRange('Alertmanager.repeatIntervalMinutes', props.repeatIntervalMinutes ?? ALERTMANAGER_DEFAULTS.repeatIntervalMinutes, ALERTMANAGER_DEFAULTS.bounds.repeatIntervalMinutes.min, ALERTMANAGER_DEFAULTS.bounds.repeatIntervalMinutes.max, 'minutes');
 
     if (!Array.isArray(props.receivers) || props.receivers.length === 0) {
       throw new PeekStackValidationError('Alertmanager.receivers', props.receivers, 'at least one receiver (webhook, email, slack or pagerduty)');

@@ -6,6 +6,7 @@ import { assertScaphandreInterval } from '../scaphandre-floor';
 import { assertNoCredentials } from '../state-backend';
 import { assertAddress, assertPinnedImage } from '../validate';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
+import { alertingSchema, alertThresholdsSchema } from './alerting-schema';
 
 /**
  * The fleet file's shape, strict: an unknown key is an error (a typo such as `retentionDay` must not
@@ -153,6 +154,7 @@ const settingsShape = {
   }).optional(),
   images: strict({ prometheus: image.optional() }).optional(),
   backend: backendSchema.optional(),
+  alertThresholds: alertThresholdsSchema.optional(),
 };
 
 const settingsSchema = strict(settingsShape);
@@ -212,6 +214,7 @@ export const fleetFileSchema = strict({
     backend: backendSchema.optional(),
   }, 'a mapping naming the host that runs Grafana, e.g. "interface: { host: <a host name> }"'),
   store: storeSchema.optional(),
+  alerting: alertingSchema.optional(),
   credentials: strict({
     source: z.enum(['generate', 'variables'], {
       error: '"generate" (Terraform generates passwords) or "variables" (sensitive TF_VAR_* variables)',

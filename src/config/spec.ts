@@ -5,6 +5,8 @@ import { StateBackend } from '../state-backend';
 import { FleetFile, HostSettings } from './schema';
 import { FLEET_STORE_DEFAULTS } from '../defaults';
 import { collectorStackName, HUB_STACK_NAME, INTERFACE_STACK_NAME } from './stack-names';
+import { AlertThresholds } from '../alert-thresholds';
+import { AlertingSpec, toAlertingSpec, toAlertThresholds } from './alerting-spec';
 
 /** Built-in values of every optional fleet setting: the one place they are applied. */
 export const FLEET_DEFAULTS = {
@@ -47,6 +49,8 @@ export interface HostSpec {
   };
   readonly images: { readonly prometheus: string };
   readonly backend: StateBackend;
+  /** Thresholds of this host's alerting rules, defaults applied. */
+  readonly alertThresholds: Required<AlertThresholds>;
 }
 
 /** The interface stack after defaults. */
@@ -106,6 +110,8 @@ export interface FleetSpec {
   readonly credentials: 'generate' | 'variables';
   /** The fleet store. */
   readonly store: StoreSpec;
+  /** Alertmanager and its receivers; absent: alerts stay in each Prometheus. */
+  readonly alerting?: AlertingSpec;
 }
 
 /** Plain-object deep merge; `override` wins, arrays and scalars are replaced, not merged. */
@@ -161,6 +167,7 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
       },
       images: { prometheus: s.images?.prometheus ?? DEFAULT_IMAGES.prometheus },
       backend: s.backend ?? FLEET_DEFAULTS.backend,
+      alertThresholds: toAlertThresholds(s.alertThresholds),
     };
   });
   return {
@@ -190,5 +197,7 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
       auth: file.store?.auth ?? 'basic',
       username: file.store?.username,
     },
+    // Alertmanager runs on the fleet's central host (the hub's), unless `alerting.host` says otherwise.
+    ...(file.alerting ? { alerting: toAlertingSpec(file.alerting, file.store?.host ?? file.interface.host) } : {}),
   };
 }
