@@ -234,6 +234,12 @@ export class Alertmanager extends Construct {
       image: this.image,
       containerName: this.containerName,
       component: 'alertmanager',
+      hardening: {
+        memoryLimitMegabytes: 256,
+        // Runs as nobody on an unprivileged port, gossip off: no capability needed.
+        dropAllCapabilities: true,
+        // Not read-only: Docker refuses the provider's file uploads into a read-only root filesystem.
+      },
       provider: props.provider,
       command: [...this.command],
       ports: [{ internal: ALERTMANAGER_CONTAINER_PORT, external: this.publishedPort, ip: this.publishAddress, protocol: 'tcp' }],

@@ -98,6 +98,12 @@ export class BlackboxExporter extends Construct {
       image: this.image,
       containerName: this.containerName,
       component: BLACKBOX_COMPONENT.name,
+      hardening: {
+        memoryLimitMegabytes: 64,
+        // HTTP and TCP probes only: no ICMP, so no NET_RAW; runs as nobody.
+        dropAllCapabilities: true,
+        // Not read-only: Docker refuses the provider's file uploads into a read-only root filesystem.
+      },
       provider: props.provider,
       command: [...this.command],
       networksAdvanced: [{ name: props.networkName, aliases: [this.containerName] }],
