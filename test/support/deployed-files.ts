@@ -77,10 +77,8 @@ export function materializeUploads(
   for (const upload of container.upload ?? []) {
     const target = join(root, upload.file);
     mkdirSync(dirname(target), { recursive: true });
-    const text = uploadText(upload).replace(/\$\{var\.([A-Za-z0-9_-]+)\}/g, (whole, name: string) => {
-      if (variables[name] === undefined) throw new Error(`no test value for Terraform variable ${whole}`);
-      return variables[name];
-    });
+    // Variables without a test value stay as they are (files that only promtool reads).
+    const text = uploadText(upload).replace(/\$\{var\.([A-Za-z0-9_-]+)\}/g, (whole, name: string) => variables[name] ?? whole);
     writeFileSync(target, resolveReferences(text, values));
   }
   return root;
