@@ -8,6 +8,7 @@ import { HubStack } from '../src/hub-stack';
 import { prometheusSourceOf, publishedPortsOf } from '../src/interface';
 import { InterfaceStack } from '../src/interface-stack';
 import { connectFleetStore, hubStackFor } from './fleet-store-wiring';
+import { connectAlerting } from './alerting-wiring';
 
 /** The stacks of a fleet, by role. */
 export interface FleetStacks {
@@ -38,6 +39,7 @@ function collectorStackFor(scope: Construct, host: HostSpec, credentials: FleetS
     nodeExporter: { ...host.exporters.nodeExporter, port: host.ports.nodeExporter },
     cadvisor: host.exporters.cadvisor,
     scaphandre: host.exporters.scaphandre,
+    alertThresholds: host.alertThresholds,
   });
   if (host.exporters.dcgm.enabled) new DcgmExporter(stack, 'dcgm', { collector: stack.collector, image: host.exporters.dcgm.image });
   return stack;
@@ -69,6 +71,7 @@ export function buildFleetApp(app: Construct, fleet: FleetSpec): FleetStacks {
   const collectors = fleet.hosts.map((host) => collectorStackFor(app, host, fleet.credentials));
   const interfaceStack = interfaceStackFor(app, fleet, collectors);
   connectFleetStore(fleet, hub, collectors, interfaceStack);
+  connectAlerting(fleet, hub, collectors);
   return { hub, collectors, interface: interfaceStack };
 }
 

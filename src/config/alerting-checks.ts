@@ -21,19 +21,15 @@ export function checkAlerting(file: FleetFile, spec: FleetSpec): PathProblem[] {
   if (alerting.defaultReceiver !== undefined && !names.includes(alerting.defaultReceiver)) {
     problems.push({ path: ['alerting', 'defaultReceiver'], found: describeValue(alerting.defaultReceiver), allowed: `the name of a receiver: ${known}` });
   }
+  // The hub's host itself is checked with the store (store.host, else the interface's host).
   const host = spec.hosts.find((each) => each.name === spec.alerting!.host);
-  if (!host) {
-    problems.push({
-      path: alerting.host === undefined ? ['alerting'] : ['alerting', 'host'],
-      found: describeValue(spec.alerting.host),
-      allowed: `the name of a host in this fleet: ${spec.hosts.map((each) => `"${each.name}"`).join(', ')}`,
-    });
-  } else {
+  if (host) {
     const ports = [
       { port: spec.alerting.port, owner: 'Alertmanager' },
       { port: host.ports.prometheus, owner: 'Prometheus' },
       ...(host.exporters.nodeExporter.enabled ? [{ port: host.ports.nodeExporter, owner: 'node_exporter' }] : []),
       ...(host.name === spec.interface.host ? [{ port: spec.interface.port, owner: 'Grafana' }] : []),
+      ...(spec.store.enabled && spec.store.kind === 'embedded' ? [{ port: spec.store.port, owner: 'the fleet store' }] : []),
     ];
     const clash = findPortClash(ports);
     if (clash && (clash.entry.owner === 'Alertmanager' || clash.clash.owner === 'Alertmanager')) {

@@ -51,7 +51,6 @@ export const receiverSchema = z.discriminatedUnion(
 
 const { bounds } = ALERTMANAGER_DEFAULTS;
 export const alertingSchema = strict({
-  host: z.string({ error: 'the name of the host that runs Alertmanager (one of hosts[].name)' }).optional(),
   port: integer(PORT_BOUNDS.min, PORT_BOUNDS.max, '(a TCP port)').optional(),
   image: text('an image reference such as "prom/alertmanager:v0.33.1"').optional(),
   receivers: z.array(receiverSchema, { error: 'a list of receivers' }).min(1, { error: 'at least one receiver' }),

@@ -6,7 +6,7 @@ import { AlertingEntry, ReceiverEntry } from './alerting-schema';
 
 /** The `alerting:` section after defaults. */
 export interface AlertingSpec {
-  /** Host Alertmanager runs on. */
+  /** Host Alertmanager runs on: the hub's (`store.host`, else the interface's). */
   readonly host: string;
   readonly port: number;
   readonly image: string;
@@ -18,10 +18,10 @@ export interface AlertingSpec {
   readonly repeatIntervalMinutes: number;
 }
 
-/** Applies the defaults of `alerting:`; `centralHost` is the host it runs on when it names none. */
-export function toAlertingSpec(entry: AlertingEntry, centralHost: string): AlertingSpec {
+/** Applies the defaults of `alerting:`; `hubHost` is the host the hub (and Alertmanager) runs on. */
+export function toAlertingSpec(entry: AlertingEntry, hubHost: string): AlertingSpec {
   return {
-    host: entry.host ?? centralHost,
+    host: hubHost,
     port: entry.port ?? ALERTMANAGER_DEFAULTS.publishedPort,
     image: entry.image ?? DEFAULT_IMAGES.alertmanager,
     receivers: entry.receivers,

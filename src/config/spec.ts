@@ -96,8 +96,9 @@ export interface StoreSpec {
 }
 
 /** The stack holding the embedded fleet store, if the fleet has one. */
-export function hubStackOf(fleet: Pick<FleetSpec, 'store'>): string | undefined {
-  return fleet.store.enabled && fleet.store.kind === 'embedded' ? fleet.store.stackName : undefined;
+export function hubStackOf(fleet: Pick<FleetSpec, 'store' | 'alerting'>): string | undefined {
+  // The hub holds the embedded store and Alertmanager: it exists when either does.
+  return (fleet.store.enabled && fleet.store.kind === 'embedded') || fleet.alerting ? fleet.store.stackName : undefined;
 }
 
 /** A validated fleet with every default applied. */
@@ -197,7 +198,7 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
       auth: file.store?.auth ?? 'basic',
       username: file.store?.username,
     },
-    // Alertmanager runs on the fleet's central host (the hub's), unless `alerting.host` says otherwise.
+    // Alertmanager runs in the hub, on the fleet's central host.
     ...(file.alerting ? { alerting: toAlertingSpec(file.alerting, file.store?.host ?? file.interface.host) } : {}),
   };
 }
