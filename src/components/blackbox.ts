@@ -41,7 +41,7 @@ export const BLACKBOX_COMPONENT: ComponentDefinition = {
           for: '10m',
           severity: 'warning',
           summary: 'Certificate of {{ $labels.probe }} seen from host {{ $labels.host }} expires in {{ $value | humanize }} days',
-          description: `The certificate served at {{ $labels.target }} (probe {{ $labels.probe }}) expires in {{ $value | humanize }} days, under ${promNumber(t.certificateExpiryDays)}.`,
+          description: `The certificate served at {{ $labels.target }} (probe {{ $labels.probe }}, seen from host {{ $labels.host }}) expires in {{ $value | humanize }} days, under ${promNumber(t.certificateExpiryDays)}.`,
           runbook: 'Re-apply the stack that owns the endpoint (terraform apply renews certificates within 30 days of expiry), or renew your own certificate.',
         }),
         alertRule({
