@@ -48,7 +48,7 @@ import { sandboxed } from './container-sandbox';
 export const HARNESS_HOST = 'real-host';
 
 /** The scrape jobs of the rendered configuration, all of which must come up. */
-export const HARNESS_JOBS = ['node', 'cadvisor', 'scaphandre', 'prometheus'] as const;
+export const HARNESS_JOBS = ['node', 'cadvisor', 'scaphandre', 'prometheus', 'blackbox-prometheus', 'blackbox-node-exporter'] as const;
 
 /** Where each deployed file tree was written; edit them in `mutateFiles` to break things on purpose. */
 export interface HarnessFiles {
