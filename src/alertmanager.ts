@@ -7,8 +7,6 @@ import { DockerService } from './docker-service';
 import { PeekStackValidationError } from './errors';
 import { ALERTMANAGER_DEFAULTS } from './defaults';
 import { DEFAULT_IMAGES } from './images';
-
-export { ALERTMANAGER_DEFAULTS };
 import { assertHttpUrl } from './prometheus';
 import { AlertSeverity, ALERT_SEVERITIES, ReceiverConfig, renderAlertmanagerConfig, SeverityRoute } from './render/alertmanager-config';
 import { renderWebConfig } from './render/web-config';
