@@ -10,7 +10,8 @@ import { DEFAULT_IMAGES } from './images';
 import { assertHttpUrl } from './prometheus';
 import { AlertSeverity, ALERT_SEVERITIES, ReceiverConfig, renderAlertmanagerConfig, SeverityRoute } from './render/alertmanager-config';
 import { renderWebConfig } from './render/web-config';
-import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertSecretToken, assertVolumeName, findDuplicate } from './validate';
+import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertVolumeName, findDuplicate } from './validate';
+import { assertSecretToken } from './secret-token';
 
 /** Where Alertmanager finds each file PeekStack uploads into its container. */
 export const ALERTMANAGER_PATHS = {
