@@ -8,7 +8,7 @@ import { GO_RUNTIME_METRICS, ScrapeTarget } from './scrape-target';
 import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage } from './validate';
 
 /** Metric groups cAdvisor collects by default here: all the container dashboard needs, nothing more. */
-export const CADVISOR_DEFAULT_METRICS: readonly string[] = ['cpu', 'memory', 'network'];
+export const CADVISOR_DEFAULT_METRICS: readonly string[] = ['cpu', 'memory', 'network', 'oom_event'];
 
 /** Container labels turned into metric labels by default: enough to filter by compose project/service and to find PeekStack's own containers. */
 export const CADVISOR_DEFAULT_CONTAINER_LABELS: readonly string[] = [

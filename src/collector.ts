@@ -7,12 +7,15 @@ import { GeneratedCredentials, SuppliedPassword } from './credentials';
 import { PeekStackValidationError } from './errors';
 import { NodeExporter, NodeExporterProps } from './node-exporter';
 import { DOCKER_HOST_GATEWAY_NAME } from './docker-service';
-import { Prometheus, PrometheusProps } from './prometheus';
+import { AlertmanagerEndpoint, Prometheus, PROMETHEUS_CONTAINER_PORT, PrometheusProps } from './prometheus';
+import { AlertThresholds, resolveAlertThresholds } from './alert-thresholds';
+import { BlackboxExporter, BlackboxExporterProps } from './blackbox-exporter';
+import { ALERTMANAGER_PROBE, BLACKBOX_COMPONENT, HOST_PROBE, PROBED_HOST_LABEL } from './components/blackbox';
 import { Scaphandre, ScaphandreProps } from './scaphandre';
 import { ScrapeTarget } from './scrape-target';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { MonitoringComponent } from './component';
-import { PROMETHEUS_COMPONENT } from './components';
+import { CADVISOR_COMPONENT, ComponentDefinition, componentOf, NODE_EXPORTER_COMPONENT, PROMETHEUS_COMPONENT, ruleGroupsOf, SCAPHANDRE_COMPONENT } from './components';
 import { DockerService } from './docker-service';
 import { catalogProblems, MetricCatalogIndex, ruleExpressions } from './catalog-check';
 import { PEEKSTACK_RULE_FILE } from './render/rules';
@@ -74,6 +77,17 @@ export interface CollectorProps {
   readonly cadvisor?: ExporterOptions<Omit<CadvisorProps, 'networkName' | 'provider' | 'containerName'>>;
   /** @default - defaults of {@link Scaphandre} */
   readonly scaphandre?: ExporterOptions<Omit<ScaphandreProps, 'networkName' | 'provider' | 'containerName'>>;
+  /**
+   * blackbox_exporter probing this collector's HTTPS endpoints (certificate expiry, auth still on),
+   * the Alertmanagers ({@link Collector.addAlertmanager}) and other hosts ({@link Collector.addHostProbe}).
+   * @default - defaults of {@link BlackboxExporter}
+   */
+  readonly blackbox?: ExporterOptions<Omit<BlackboxExporterProps, 'networkName' | 'provider' | 'containerName'>>;
+  /**
+   * Thresholds written into this host's alerting rules.
+   * @default DEFAULT_ALERT_THRESHOLDS
+   */
+  readonly alertThresholds?: AlertThresholds;
   /** Docker provider of the host. @default - the stack's default */
   readonly provider?: DockerProvider;
   /**
@@ -105,6 +119,9 @@ export class Collector extends Construct {
   public readonly nodeExporter?: NodeExporter;
   public readonly cadvisor?: Cadvisor;
   public readonly scaphandre?: Scaphandre;
+  public readonly blackbox?: BlackboxExporter;
+  /** The thresholds in this host's alerting rules, defaults applied. */
+  public readonly alertThresholds: Required<AlertThresholds>;
   /** `https://<first address>:<published port>`: where Grafana and users reach this Prometheus. */
   public readonly prometheusUrl: string;
   /** The accounting factors the energy rules use. */
@@ -123,6 +140,7 @@ export class Collector extends Construct {
     );
     this.addresses = [...props.addresses];
     const provider = props.provider;
+    this.alertThresholds = resolveAlertThresholds('Collector.alertThresholds', props.alertThresholds);
     const name = (component: string) => `${this.namePrefix}-${component}`;
     const { username, password, certificate, ...prometheusOptions } = props.prometheus ?? {};
 
@@ -170,18 +188,42 @@ export class Collector extends Construct {
         credentials: nodeCredentials,
         provider,
       });
-      this.addBuiltinComponent(this.nodeExporter.component);
+      this.addBuiltinComponent(this.withThresholds(this.nodeExporter.component, NODE_EXPORTER_COMPONENT));
     }
     if (props.cadvisor?.enabled ?? true) {
       this.cadvisor = new Cadvisor(this, 'cadvisor', { ...props.cadvisor, containerName: name('cadvisor'), networkName: this.network.name, provider });
-      this.addBuiltinComponent(this.cadvisor.component);
+      this.addBuiltinComponent(this.withThresholds(this.cadvisor.component, CADVISOR_COMPONENT));
     }
     if (props.scaphandre?.enabled ?? true) {
       this.scaphandre = new Scaphandre(this, 'scaphandre', { ...props.scaphandre, containerName: name('scaphandre'), networkName: this.network.name, provider });
-      this.addBuiltinComponent(this.scaphandre.component);
+      this.addBuiltinComponent(this.withThresholds(this.scaphandre.component, SCAPHANDRE_COMPONENT));
+    }
+    if (props.blackbox?.enabled ?? true) {
+      const { enabled: _enabled, ...blackboxProps } = props.blackbox ?? {};
+      this.blackbox = new BlackboxExporter(this, 'blackbox', { ...blackboxProps, containerName: name('blackbox'), networkName: this.network.name, provider });
+      // Its probes are jobs of their own (one module each); the component brings the rules and catalog.
+      this.addBuiltinComponent(componentOf(BLACKBOX_COMPONENT, undefined, this.alertThresholds));
+      this.blackbox.onProbeAdded((target) => this.prometheus.addScrapeTarget(target));
+      // Its own endpoints: verified TLS, 401 without credentials, certificate expiry.
+      this.blackbox.addProbe({
+        name: 'prometheus',
+        kind: 'https',
+        target: `https://${this.prometheus.containerName}:${PROMETHEUS_CONTAINER_PORT}/-/healthy`,
+        caCertificatePem: serving.caCertificatePem,
+        serverName: 'localhost',
+      });
+      if (this.nodeExporter) {
+        this.blackbox.addProbe({
+          name: 'node-exporter',
+          kind: 'https',
+          target: `https://${DOCKER_HOST_GATEWAY_NAME}:${this.nodeExporter.port}/metrics`,
+          caCertificatePem: this.certificateAuthority.certificatePem,
+          serverName: DOCKER_HOST_GATEWAY_NAME,
+        });
+      }
     }
     // Prometheus scrapes itself (its own construct adds that job): the component brings its rules and metrics.
-    this.addBuiltinComponent({ name: PROMETHEUS_COMPONENT.name, ruleGroups: PROMETHEUS_COMPONENT.ruleGroups, metrics: PROMETHEUS_COMPONENT.metrics });
+    this.addBuiltinComponent({ name: PROMETHEUS_COMPONENT.name, ruleGroups: ruleGroupsOf(PROMETHEUS_COMPONENT, this.alertThresholds), metrics: PROMETHEUS_COMPONENT.metrics });
 
     // Energy accounting through the public component API, from the sources this collector has.
     this.accounting = assertAccountingFactors('Collector.accounting', props.accounting ?? DEFAULT_ACCOUNTING_FACTORS);
@@ -224,6 +266,42 @@ export class Collector extends Construct {
    */
   public addScrapeTarget(target: ScrapeTarget, container?: Container | DockerService): void {
     this.addComponent({ name: target.jobName, scrapeTarget: target }, container);
+  }
+
+  /**
+   * Sends this Prometheus's alerts to an Alertmanager set (see {@link Prometheus.addAlertmanager}) and,
+   * with the blackbox exporter, probes each of its targets over verified HTTPS: Alertmanager
+   * unreachable and its certificate's expiry become alerts of this host.
+   */
+  public addAlertmanager(endpoint: AlertmanagerEndpoint): void {
+    this.prometheus.addAlertmanager(endpoint);
+    if (!this.blackbox || (endpoint.scheme ?? 'https') !== 'https') return;
+    endpoint.targets.forEach((target, index) =>
+      this.blackbox!.addProbe({
+        name: endpoint.targets.length === 1 ? `${ALERTMANAGER_PROBE}-${endpoint.name}` : `${ALERTMANAGER_PROBE}-${endpoint.name}-${index}`,
+        group: ALERTMANAGER_PROBE,
+        kind: 'https',
+        target: `https://${target}${(endpoint.pathPrefix ?? '/').replace(/\/$/, '')}/-/healthy`,
+        caCertificatePem: endpoint.caCertificatePem,
+        serverName: endpoint.serverName,
+      }),
+    );
+  }
+
+  /**
+   * Probes another host's published Prometheus port (TCP connect) from this collector: when it stops
+   * answering, `PeekStackHostDown` fires with that host's `host` label and silences its other alerts.
+   * @throws PeekStackValidationError without the blackbox exporter
+   */
+  public addHostProbe(hostName: string, address: string): void {
+    if (!this.blackbox) throw new PeekStackValidationError('Collector.addHostProbe', hostName, 'a collector with the blackbox exporter enabled');
+    assertMatches('Collector.addHostProbe(hostName)', hostName, HOST_NAME_PATTERN, HOST_NAME_ALLOWED);
+    this.blackbox.addProbe({ name: `${HOST_PROBE}-${hostName}`, group: HOST_PROBE, kind: 'tcp', target: address, labels: { [PROBED_HOST_LABEL]: hostName } });
+  }
+
+  /** A built-in exporter's component with its alerts built from this host's thresholds. */
+  private withThresholds(component: MonitoringComponent, definition: ComponentDefinition): MonitoringComponent {
+    return { ...component, ruleGroups: ruleGroupsOf(definition, this.alertThresholds) };
   }
 
   /** Every rule that reads a metric no component produces, or uses it against its type. */

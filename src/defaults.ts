@@ -50,3 +50,17 @@ export const FLEET_STORE_DEFAULTS = {
   readerUsername: 'peekstack-reader',
   bounds: { retentionDays: { min: 1, max: 36_500 } as IntegerBounds },
 } as const;
+
+/** Alertmanager (see {@link AlertmanagerProps}). */
+export const ALERTMANAGER_DEFAULTS = {
+  publishedPort: 9093,
+  groupWaitSeconds: 30,
+  groupIntervalSeconds: 300,
+  repeatIntervalMinutes: 240,
+  dataRetentionHours: 120,
+  bounds: {
+    groupWaitSeconds: { min: 0, max: 3600 } as IntegerBounds,
+    groupIntervalSeconds: { min: 1, max: 86_400 } as IntegerBounds,
+    repeatIntervalMinutes: { min: 1, max: 10_080 } as IntegerBounds,
+  },
+} as const;

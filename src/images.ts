@@ -16,6 +16,10 @@ export const DEFAULT_IMAGES = {
   scaphandre: 'hubblo/scaphandre:1.0.2',
   /** NVIDIA DCGM exporter (the GPU add-on): DCGM 4.4.2 paired with exporter 4.7.1. @see https://github.com/NVIDIA/dcgm-exporter */
   dcgmExporter: 'nvcr.io/nvidia/k8s/dcgm-exporter:4.4.2-4.7.1-ubuntu22.04',
+  /** @see https://github.com/prometheus/alertmanager/releases (the version the real tests run) */
+  alertmanager: 'prom/alertmanager:v0.33.1',
+  /** @see https://github.com/prometheus/blackbox_exporter/releases (the version the real tests run) */
+  blackboxExporter: 'prom/blackbox-exporter:v0.28.0',
   /** @see https://github.com/grafana/grafana/releases */
   grafana: 'grafana/grafana:12.1.1',
   /** The fleet store; the same release as Debian's build the real tests run (1.145.0). @see https://github.com/VictoriaMetrics/VictoriaMetrics/releases */

@@ -20,6 +20,8 @@ export * from './cadvisor';
 export * from './scaphandre';
 export * from './grafana';
 export * from './fleet-store';
+export * from './alertmanager';
+export * from './blackbox-exporter';
 export * from './external-store';
 export * from './certificate-authority';
 export * from './credentials';
@@ -43,6 +45,7 @@ export * from './synthesize';
 export * from './metric-catalog';
 export * from './labels';
 export * from './defaults';
+export * from './alert-thresholds';
 export * from './rule-group';
 export * from './component';
 export * from './components';
@@ -56,6 +59,8 @@ export * from './render/web-config';
 export * from './render/grafana-provisioning';
 export * from './render/rules';
 export * from './render/vmauth-config';
+export * from './render/alertmanager-config';
+export * from './render/blackbox-config';
 
 // Fleet file
 export * from './config';

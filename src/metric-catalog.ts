@@ -43,7 +43,7 @@ export const SCRAPE_JOBS: readonly ScrapeJobName[] = [JOB.node, JOB.cadvisor, JO
  * The cAdvisor `--enable_metrics` group that turns a metric on; `always` for the metrics cAdvisor
  * exports whatever the flag says.
  */
-export type CadvisorMetricGroup = 'always' | 'cpu' | 'memory' | 'network';
+export type CadvisorMetricGroup = 'always' | 'cpu' | 'memory' | 'network' | 'oom_event';
 
 /** One metric of the catalog. */
 export interface CatalogMetric {
@@ -75,6 +75,7 @@ const ALL_JOBS = SCRAPE_JOBS;
 const GO_CLIENT_JOBS: readonly ScrapeJobName[] = [JOB.node, JOB.cadvisor, JOB.prometheus];
 
 const RAPL_ONLY_WHEN = 'the host has this RAPL domain under /sys/class/powercap';
+const REMOTE_WRITE_ONLY_WHEN = 'a remote_write endpoint is configured';
 const SCAPH_DIFF_ONLY_WHEN = 'Scaphandre holds two energy readings (from its second refresh on)';
 
 /** Series Prometheus writes itself for every target of every built-in job (a user component's job gets them too). */
@@ -113,6 +114,8 @@ export const NODE_METRICS: readonly CatalogMetric[] = [
   { name: 'node_network_transmit_bytes_total', type: 'counter', jobs: [JOB.node], help: 'Bytes sent by the interface.', labels: ['device'] },
   { name: 'node_network_receive_packets_total', type: 'counter', jobs: [JOB.node], help: 'Packets received by the interface.', labels: ['device'] },
   { name: 'node_network_transmit_packets_total', type: 'counter', jobs: [JOB.node], help: 'Packets sent by the interface.', labels: ['device'] },
+  { name: 'node_timex_offset_seconds', type: 'gauge', jobs: [JOB.node], help: 'Time offset between the local clock and its reference (adjtimex), in seconds.' },
+  { name: 'node_timex_sync_status', type: 'gauge', jobs: [JOB.node], help: '1 if the kernel clock is synchronised to a time source.' },
   { name: 'node_cpu_scaling_frequency_hertz', type: 'gauge', jobs: [JOB.node], help: 'Current scaled CPU frequency (cpufreq scaling_cur_freq), in hertz.', labels: ['cpu'], onlyWhen: 'the kernel exposes cpufreq for the CPU' },
   { name: 'node_cpu_scaling_frequency_min_hertz', type: 'gauge', jobs: [JOB.node], help: 'Minimum scaled CPU frequency, in hertz.', labels: ['cpu'], onlyWhen: 'the kernel exposes cpufreq for the CPU' },
   { name: 'node_cpu_scaling_frequency_max_hertz', type: 'gauge', jobs: [JOB.node], help: 'Maximum scaled CPU frequency, in hertz.', labels: ['cpu'], onlyWhen: 'the kernel exposes cpufreq for the CPU' },
@@ -161,6 +164,7 @@ export const CADVISOR_METRICS: readonly CatalogMetric[] = [
   { name: 'container_memory_total_inactive_file_bytes', type: 'gauge', jobs: [JOB.cadvisor], cadvisorGroup: 'memory', help: 'Inactive file cache.', labels: CADVISOR_LABELS },
   { name: 'container_memory_failcnt', type: 'counter', jobs: [JOB.cadvisor], cadvisorGroup: 'memory', help: 'Times memory usage hit the limit.', labels: CADVISOR_LABELS },
   { name: 'container_memory_failures_total', type: 'counter', jobs: [JOB.cadvisor], cadvisorGroup: 'memory', help: 'Page faults.', labels: [...CADVISOR_LABELS, 'failure_type', 'scope'] },
+  { name: 'container_oom_events_total', type: 'counter', jobs: [JOB.cadvisor], cadvisorGroup: 'oom_event', help: 'Out-of-memory events of the container (OOM kills).', labels: CADVISOR_LABELS },
   { name: 'container_network_receive_bytes_total', type: 'counter', jobs: [JOB.cadvisor], cadvisorGroup: 'network', help: 'Bytes received.', labels: CADVISOR_NET_LABELS },
   { name: 'container_network_transmit_bytes_total', type: 'counter', jobs: [JOB.cadvisor], cadvisorGroup: 'network', help: 'Bytes sent.', labels: CADVISOR_NET_LABELS },
   { name: 'container_network_receive_packets_total', type: 'counter', jobs: [JOB.cadvisor], cadvisorGroup: 'network', help: 'Packets received.', labels: CADVISOR_NET_LABELS },
@@ -233,6 +237,13 @@ export const PROMETHEUS_METRICS: readonly CatalogMetric[] = [
   { name: 'prometheus_build_info', type: 'info', jobs: [JOB.prometheus], help: 'Prometheus version and build.', labels: ['version', 'revision', 'goversion'] },
   { name: 'prometheus_tsdb_head_series', type: 'gauge', jobs: [JOB.prometheus], help: 'Series in the head block.' },
   { name: 'prometheus_tsdb_storage_blocks_bytes', type: 'gauge', jobs: [JOB.prometheus], help: 'Bytes of the persisted blocks.' },
+  { name: 'prometheus_rule_evaluation_failures_total', type: 'counter', jobs: [JOB.prometheus], help: 'Failed rule evaluations, per rule group.', labels: ['rule_group'] },
+  { name: 'prometheus_notifications_sent_total', type: 'counter', jobs: [JOB.prometheus], help: 'Alerts sent (failed ones included), per Alertmanager.', labels: ['alertmanager'], onlyWhen: 'an Alertmanager is configured' },
+  { name: 'prometheus_notifications_errors_total', type: 'counter', jobs: [JOB.prometheus], help: 'Alerts whose sending failed, per Alertmanager.', labels: ['alertmanager'], onlyWhen: 'an Alertmanager is configured' },
+  { name: 'prometheus_notifications_dropped_total', type: 'counter', jobs: [JOB.prometheus], help: 'Alerts dropped (queue full or send errors).' },
+  { name: 'prometheus_remote_storage_samples_failed_total', type: 'counter', jobs: [JOB.prometheus], help: 'Samples that failed to be sent (non-recoverable errors), per endpoint.', labels: ['remote_name', 'url'], onlyWhen: REMOTE_WRITE_ONLY_WHEN },
+  { name: 'prometheus_remote_storage_highest_timestamp_in_seconds', type: 'gauge', jobs: [JOB.prometheus], help: 'Newest timestamp appended to the WAL, seconds since the epoch.', onlyWhen: REMOTE_WRITE_ONLY_WHEN },
+  { name: 'prometheus_remote_storage_queue_highest_sent_timestamp_seconds', type: 'gauge', jobs: [JOB.prometheus], help: 'Newest timestamp sent by an endpoint\'s queue, seconds since the epoch.', labels: ['remote_name', 'url'], onlyWhen: REMOTE_WRITE_ONLY_WHEN },
   { name: 'prometheus_config_last_reload_successful', type: 'gauge', jobs: [JOB.prometheus], help: '1 if the last configuration reload succeeded.' },
   { name: 'process_cpu_seconds_total', type: 'counter', jobs: GO_CLIENT_JOBS, help: 'CPU time of the exporter process, in seconds.' },
   { name: 'process_resident_memory_bytes', type: 'gauge', jobs: GO_CLIENT_JOBS, help: 'Resident memory of the exporter process, in bytes.' },

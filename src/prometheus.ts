@@ -561,6 +561,9 @@ export class Prometheus extends Construct {
         : undefined,
       dropMetrics: target.dropMetrics,
       fallbackScrapeProtocol: target.fallbackScrapeProtocol,
+      metricsPath: target.metricsPath,
+      params: target.params,
+      labels: target.labels,
     };
   }
 }

@@ -51,6 +51,21 @@ export interface ScrapeTarget {
    * @default - none
    */
   readonly fallbackScrapeProtocol?: 'PrometheusText0.0.4';
+  /**
+   * Path of the metrics endpoint (`/probe` for a blackbox_exporter probe).
+   * @default '/metrics'
+   */
+  readonly metricsPath?: string;
+  /**
+   * URL query parameters of every scrape (a blackbox probe's `module` and `target`).
+   * @default - none
+   */
+  readonly params?: Readonly<Record<string, string>>;
+  /**
+   * Labels put on every series of the job (beside `host`), e.g. the `probe` name of a blackbox probe.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** Runtime/self metrics of Go exporters that no dashboard reads; dropped to save series. */

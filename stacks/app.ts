@@ -8,6 +8,7 @@ import { HubStack } from '../src/hub-stack';
 import { prometheusSourceOf, publishedPortsOf } from '../src/interface';
 import { InterfaceStack } from '../src/interface-stack';
 import { connectFleetStore, hubStackFor } from './fleet-store-wiring';
+import { connectAlerting } from './alerting-wiring';
 
 /** The stacks of a fleet, by role. */
 export interface FleetStacks {
@@ -39,6 +40,7 @@ function collectorStackFor(scope: Construct, host: HostSpec, credentials: FleetS
     cadvisor: host.exporters.cadvisor,
     scaphandre: host.exporters.scaphandre,
     accounting: host.accounting,
+    alertThresholds: host.alertThresholds,
   });
   if (host.exporters.dcgm.enabled) new DcgmExporter(stack, 'dcgm', { collector: stack.collector, image: host.exporters.dcgm.image });
   return stack;
@@ -70,6 +72,7 @@ export function buildFleetApp(app: Construct, fleet: FleetSpec): FleetStacks {
   const collectors = fleet.hosts.map((host) => collectorStackFor(app, host, fleet.credentials));
   const interfaceStack = interfaceStackFor(app, fleet, collectors);
   connectFleetStore(fleet, hub, collectors, interfaceStack);
+  connectAlerting(fleet, hub, collectors);
   return { hub, collectors, interface: interfaceStack };
 }
 
@@ -112,9 +115,11 @@ export function buildFleetPart(app: Construct, fleet: FleetSpec, selected: reado
   if (withInterface) {
     const interfaceStack = interfaceStackFor(app, fleet, collectors);
     connectFleetStore(fleet, hub, collectors, interfaceStack);
+    connectAlerting(fleet, hub, collectors);
     return { synthesized: [...written, interfaceStack], readers: [] };
   }
   connectFleetStore(fleet, hub, collectors);
+  connectAlerting(fleet, hub, collectors);
   return { synthesized: written, readers: written.length > 0 ? [interfaceReadsOf(app, fleet, written)] : [] };
 }
 

@@ -20,7 +20,8 @@ export function hubStackFor(app: Construct, fleet: FleetSpec): HubStack | undefi
     docker: host.docker,
     backend: fleet.store.backend,
     secrets: fleet.credentials,
-    fleetStore: {
+    // The hub may exist for Alertmanager alone (an external store, or none).
+    fleetStore: !(fleet.store.enabled && fleet.store.kind === 'embedded') ? false : {
       retentionDays: fleet.store.retentionDays,
       publishedPort: fleet.store.port,
       // The finest scrape interval of the fleet: a sample written twice (a replayed batch) is kept

@@ -32,6 +32,7 @@ describe('RegistryMirror', () => {
         // ghcr.io/google/cadvisor: the registry host is replaced, the path and tag kept.
         'mirror.example:5000/google/cadvisor:v0.53.0',
         `mirror.example:5000/${DEFAULT_IMAGES.scaphandre}`,
+        `mirror.example:5000/${DEFAULT_IMAGES.blackboxExporter}`,
       ].sort(),
     );
   });

@@ -12,13 +12,13 @@ describe('Collector', () => {
   const synth = build();
   const containers = resourcesOf(synth, 'docker_container');
 
-  it('deploys the four containers with pinned images', () => {
+  it('deploys the five containers with pinned images', () => {
     expect(containers.map((c) => c.name).sort()).toEqual(
-      ['peekstack-cadvisor', 'peekstack-node-exporter', 'peekstack-prometheus', 'peekstack-scaphandre'],
+      ['peekstack-blackbox', 'peekstack-cadvisor', 'peekstack-node-exporter', 'peekstack-prometheus', 'peekstack-scaphandre'],
     );
     const images = resourcesOf(synth, 'docker_image').map((image) => image.name).sort();
     expect(images).toEqual(
-      [DEFAULT_IMAGES.cadvisor, DEFAULT_IMAGES.nodeExporter, DEFAULT_IMAGES.prometheus, DEFAULT_IMAGES.scaphandre].sort(),
+      [DEFAULT_IMAGES.blackboxExporter, DEFAULT_IMAGES.cadvisor, DEFAULT_IMAGES.nodeExporter, DEFAULT_IMAGES.prometheus, DEFAULT_IMAGES.scaphandre].sort(),
     );
     for (const image of images) expect(image).not.toMatch(/:latest$/);
     expect(DEFAULT_IMAGES.cadvisor).toMatch(/^ghcr\.io\/google\/cadvisor:v/);
@@ -63,7 +63,7 @@ describe('Collector', () => {
       '--port=8080',
       '--docker_only=true',
       '--housekeeping_interval=10s',
-      '--enable_metrics=cpu,memory,network',
+      '--enable_metrics=cpu,memory,network,oom_event',
       '--store_container_labels=false',
       '--whitelisted_container_labels=com.docker.compose.project,com.docker.compose.service,peekstack.component',
     ]);
@@ -136,6 +136,7 @@ describe('Collector', () => {
       // Privileged: capabilities cannot be dropped, and none are listed.
       'peekstack-cadvisor': { memory: 512, swap: 512, opts: ['no-new-privileges:true'], caps: undefined, privileged: true, readOnly: false },
       'peekstack-scaphandre': { memory: 256, swap: 256, opts: ['no-new-privileges:true'], caps: undefined, privileged: true, readOnly: false },
+      'peekstack-blackbox': { memory: 64, swap: 64, opts: ['no-new-privileges:true'], caps: { drop: ['ALL'] }, privileged: false, readOnly: false },
     });
   });
 
@@ -172,7 +173,7 @@ describe('Collector', () => {
 
   it('lets exporters be switched off and images be overridden', () => {
     const small = build({ cadvisor: { enabled: false }, scaphandre: { enabled: false }, prometheus: { image: 'prom/prometheus:v3.5.1' } });
-    expect(resourcesOf(small, 'docker_container').map((c) => c.name).sort()).toEqual(['peekstack-node-exporter', 'peekstack-prometheus']);
+    expect(resourcesOf(small, 'docker_container').map((c) => c.name).sort()).toEqual(['peekstack-blackbox', 'peekstack-node-exporter', 'peekstack-prometheus']);
     expect(resourcesOf(small, 'docker_image').map((i) => i.name)).toContain('prom/prometheus:v3.5.1');
   });
 });

@@ -52,7 +52,7 @@ describe('Cadvisor', () => {
     synthConstructs((scope) => {
       cadvisor = new Cadvisor(scope, 'cadvisor', { networkName: 'net' });
     });
-    expect(cadvisor.enabledMetrics).toEqual(['cpu', 'memory', 'network']);
+    expect(cadvisor.enabledMetrics).toEqual(['cpu', 'memory', 'network', 'oom_event']);
     expect(cadvisor.component).toMatchObject({ name: CADVISOR_COMPONENT.name, scrapeTarget: { jobName: JOB.cadvisor } });
     expect(cadvisor.component.dashboards?.map((d) => d.uid)).toEqual(['peekstack-containers']);
   });
@@ -70,7 +70,7 @@ describe('Scaphandre', () => {
     });
     expect(scaphandre.containers).toBe(true);
     expect(scaphandre.component).toMatchObject({ name: SCAPHANDRE_COMPONENT.name, scrapeTarget: { jobName: JOB.scaphandre, minScrapeIntervalSeconds: 3 } });
-    expect(scaphandre.component.ruleGroups?.flatMap((g) => g.rules.map((r) => ('record' in r ? r.record : r.alert)))).toEqual(['host:scaph_host_power:watts', 'PeekStackNoPowerReading']);
+    expect(scaphandre.component.ruleGroups?.flatMap((g) => g.rules.map((r) => ('record' in r ? r.record : r.alert)))).toEqual(['host:scaph_host_power:watts', 'PeekStackNoPowerReading', 'PeekStackHostEnergyStuck', 'PeekStackHostPowerHigh', 'PeekStackDailyEnergyOverBudget']);
     expect(scaphandre.component.dashboards?.map((d) => d.uid)).toEqual(['peekstack-power']);
   });
 

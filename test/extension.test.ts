@@ -63,7 +63,7 @@ describe('Collector extension points', () => {
     const out = synth();
     const prometheus = containerNamed(out, 'peekstack-prometheus');
     const config = parse(uploadedFile(prometheus, '/etc/prometheus/prometheus.yml'));
-    expect(config.scrape_configs.map((job: { job_name: string }) => job.job_name)).toEqual(['node', 'cadvisor', 'scaphandre', 'myapp', 'prometheus']);
+    expect(config.scrape_configs.map((job: { job_name: string }) => job.job_name)).toEqual(['node', 'cadvisor', 'scaphandre', 'blackbox-prometheus', 'blackbox-node-exporter', 'myapp', 'prometheus']);
     expect(config.rule_files).toEqual(['/etc/prometheus/rules/peekstack.rules.yml', '/etc/prometheus/rules/energy.rules.yml', '/etc/prometheus/rules/myapp.rules.yml']);
     expect(config.remote_write).toEqual([
       {

@@ -56,9 +56,9 @@ describe('cAdvisor entries against cAdvisor exposition fixture', () => {
   const fixture = declaredTypes(readFileSync(path.join(FIXTURES, 'cadvisor-metrics.prom'), 'utf8'));
   const cadvisor = METRIC_CATALOG.filter((m) => m.cadvisorGroup !== undefined);
 
-  it('covers cpu, memory and network metrics (the enabled groups)', () => {
+  it('covers cpu, memory, network and oom_event metrics (the enabled groups)', () => {
     const groups = new Set(cadvisor.map((m) => m.cadvisorGroup));
-    expect([...groups].sort()).toEqual(['always', 'cpu', 'memory', 'network']);
+    expect([...groups].sort()).toEqual(['always', 'cpu', 'memory', 'network', 'oom_event']);
   });
 
   it.each(cadvisor.map((m) => [m.name, m] as const))('%s is exposed by cAdvisor with the same TYPE', (name, metric) => {

@@ -58,7 +58,7 @@ app.synth();
     execFileSync('node', ['main.js'], { cwd: app, stdio: 'pipe' });
     const synth = JSON.parse(readFileSync(join(app, 'out/stacks/my-monitoring/cdk.tf.json'), 'utf8'));
     const names = Object.values(synth.resource.docker_container as Record<string, { name: string }>).map((c) => c.name).sort();
-    expect(names).toEqual(['peekstack-cadvisor', 'peekstack-node-exporter', 'peekstack-prometheus', 'peekstack-scaphandre']);
+    expect(names).toEqual(['peekstack-blackbox', 'peekstack-cadvisor', 'peekstack-node-exporter', 'peekstack-prometheus', 'peekstack-scaphandre']);
   });
 
   it('ships declarations that type-check a TypeScript consumer', () => {
@@ -102,7 +102,7 @@ export { url, InterfaceStack, renderPrometheusConfig, buildDashboards, parseFlee
     const prometheus = containers.find((c) => c.name === 'peekstack-prometheus');
     const root = materializeUploads(prometheus, secrets);
     const config = parse(readFileSync(join(root, 'etc/prometheus/prometheus.yml'), 'utf8'));
-    expect(config.scrape_configs.map((job: { job_name: string }) => job.job_name)).toEqual(['node', 'cadvisor', 'scaphandre', 'jobs', 'prometheus']);
+    expect(config.scrape_configs.map((job: { job_name: string }) => job.job_name)).toEqual(['node', 'cadvisor', 'scaphandre', 'blackbox-prometheus', 'blackbox-node-exporter', 'jobs', 'prometheus']);
     expect(config.remote_write).toEqual([
       expect.objectContaining({
         name: 'central',

@@ -1,4 +1,5 @@
 import type { DashboardDefinition } from '../../dashboards';
+import { AlertThresholds } from '../alert-thresholds';
 import { CatalogMetric } from '../metric-catalog';
 import { RuleGroup } from '../rule-group';
 
@@ -14,6 +15,12 @@ export interface ComponentDefinition {
   readonly jobName: string;
   /** Rule groups, loaded into peekstack.rules.yml. */
   readonly ruleGroups: readonly RuleGroup[];
+  /**
+   * Its alerts, with the host's thresholds written into the expressions; loaded into
+   * peekstack.rules.yml after `ruleGroups`.
+   * @default - none
+   */
+  readonly alerts?: (thresholds: Required<AlertThresholds>) => RuleGroup[];
   /** Builds its dashboards (on demand: building costs time that `list` and `validate` need not pay). */
   readonly dashboards: () => DashboardDefinition[];
   /** The metrics its targets produce. */

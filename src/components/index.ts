@@ -1,24 +1,36 @@
 import { renderRuleFile, RenderedRuleFile, PEEKSTACK_RULE_FILE, RULE_FILE_HEADER } from '../render/rules';
+import { AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from '../alert-thresholds';
 import { MonitoringComponent } from '../component';
+import { RuleGroup } from '../rule-group';
 import { ScrapeTarget } from '../scrape-target';
+import { BLACKBOX_COMPONENT } from './blackbox';
 import { CADVISOR_COMPONENT } from './cadvisor';
 import { ComponentDefinition } from './definition';
 import { NODE_EXPORTER_COMPONENT } from './node-exporter';
 import { PROMETHEUS_COMPONENT } from './prometheus';
 import { SCAPHANDRE_COMPONENT } from './scaphandre';
 
+export * from './alert';
 export * from './definition';
-export { CADVISOR_COMPONENT, NODE_EXPORTER_COMPONENT, PROMETHEUS_COMPONENT, SCAPHANDRE_COMPONENT };
+export { BLACKBOX_COMPONENT, CADVISOR_COMPONENT, NODE_EXPORTER_COMPONENT, PROMETHEUS_COMPONENT, SCAPHANDRE_COMPONENT };
 
 /** PeekStack's built-in components, in the order a collector adds them. */
-export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [NODE_EXPORTER_COMPONENT, CADVISOR_COMPONENT, SCAPHANDRE_COMPONENT, PROMETHEUS_COMPONENT];
+export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [NODE_EXPORTER_COMPONENT, CADVISOR_COMPONENT, SCAPHANDRE_COMPONENT, BLACKBOX_COMPONENT, PROMETHEUS_COMPONENT];
+
+/** A component's rule groups: its recording rules, then its alerts with `thresholds` applied. */
+export function ruleGroupsOf(definition: ComponentDefinition, thresholds: Required<AlertThresholds> = DEFAULT_ALERT_THRESHOLDS): RuleGroup[] {
+  return [...definition.ruleGroups, ...(definition.alerts?.(thresholds) ?? [])];
+}
 
 /**
  * The rule file of every built-in component, as a collector with all of them loads it (the file
  * the promtool tests check).
  */
-export function renderPeekStackRules(components: readonly ComponentDefinition[] = BUILTIN_COMPONENTS): RenderedRuleFile {
-  return { fileName: PEEKSTACK_RULE_FILE, content: renderRuleFile(components.flatMap((component) => component.ruleGroups), RULE_FILE_HEADER) };
+export function renderPeekStackRules(
+  components: readonly ComponentDefinition[] = BUILTIN_COMPONENTS,
+  thresholds: Required<AlertThresholds> = DEFAULT_ALERT_THRESHOLDS,
+): RenderedRuleFile {
+  return { fileName: PEEKSTACK_RULE_FILE, content: renderRuleFile(components.flatMap((component) => ruleGroupsOf(component, thresholds)), RULE_FILE_HEADER) };
 }
 
 /**
@@ -27,9 +39,9 @@ export function renderPeekStackRules(components: readonly ComponentDefinition[] 
  */
 const builtDashboards = new WeakMap<ComponentDefinition, ReturnType<ComponentDefinition['dashboards']>>();
 
-/** A built-in component as a collector wires it: its definition, its built dashboards and how it is scraped. */
-export function componentOf(definition: ComponentDefinition, scrapeTarget: ScrapeTarget): MonitoringComponent {
+/** A built-in component as a collector wires it: its definition, its built dashboards, how it is scraped, its alerts with the host's thresholds. */
+export function componentOf(definition: ComponentDefinition, scrapeTarget: ScrapeTarget | undefined, thresholds: Required<AlertThresholds> = DEFAULT_ALERT_THRESHOLDS): MonitoringComponent {
   let dashboards = builtDashboards.get(definition);
   if (!dashboards) builtDashboards.set(definition, (dashboards = definition.dashboards()));
-  return { name: definition.name, scrapeTarget, ruleGroups: definition.ruleGroups, dashboards, metrics: definition.metrics };
+  return { name: definition.name, scrapeTarget, ruleGroups: ruleGroupsOf(definition, thresholds), dashboards, metrics: definition.metrics };
 }

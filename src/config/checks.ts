@@ -6,6 +6,7 @@ import { FleetFile } from './schema';
 import { FleetSpec, hubStackOf } from './spec';
 import { checkStore } from './store-checks';
 import { TERRAFORM_IDENTIFIER } from './stack-names';
+import { checkAlerting } from './alerting-checks';
 import { closestKey } from './suggest';
 
 /** `; did you mean "web-1"?` when `written` is a likely typo of one of `names`. */
@@ -174,5 +175,6 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
     }
   }
   problems.push(...checkStore(file, spec));
+  problems.push(...checkAlerting(file, spec));
   return problems;
 }

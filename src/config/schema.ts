@@ -7,6 +7,7 @@ import { assertNoCredentials } from '../state-backend';
 import { assertAddress, assertPinnedImage } from '../validate';
 import { FACTOR_LIMITS, isCurrencyCode } from '../energy/factors';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
+import { alertingSchema, alertThresholdsSchema } from './alerting-schema';
 
 /**
  * The fleet file's shape, strict: an unknown key is an error (a typo such as `retentionDay` must not
@@ -174,6 +175,7 @@ const settingsShape = {
   images: strict({ prometheus: image.optional() }).optional(),
   backend: backendSchema.optional(),
   accounting: accountingSchema.optional(),
+  alertThresholds: alertThresholdsSchema.optional(),
 };
 
 const settingsSchema = strict(settingsShape);
@@ -233,6 +235,7 @@ export const fleetFileSchema = strict({
     backend: backendSchema.optional(),
   }, 'a mapping naming the host that runs Grafana, e.g. "interface: { host: <a host name> }"'),
   store: storeSchema.optional(),
+  alerting: alertingSchema.optional(),
   credentials: strict({
     source: z.enum(['generate', 'variables'], {
       error: '"generate" (Terraform generates passwords) or "variables" (sensitive TF_VAR_* variables)',

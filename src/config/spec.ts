@@ -6,6 +6,8 @@ import { AccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from '../energy/factors
 import { FleetFile, HostSettings } from './schema';
 import { FLEET_STORE_DEFAULTS } from '../defaults';
 import { collectorStackName, HUB_STACK_NAME, INTERFACE_STACK_NAME } from './stack-names';
+import { AlertThresholds } from '../alert-thresholds';
+import { AlertingSpec, toAlertingSpec, toAlertThresholds } from './alerting-spec';
 
 /** Built-in values of every optional fleet setting: the one place they are applied. */
 export const FLEET_DEFAULTS = {
@@ -50,6 +52,8 @@ export interface HostSpec {
   readonly backend: StateBackend;
   /** Energy accounting factors: the host's over `defaults` over PeekStack's. */
   readonly accounting: AccountingFactors;
+  /** Thresholds of this host's alerting rules, defaults applied. */
+  readonly alertThresholds: Required<AlertThresholds>;
 }
 
 /** The interface stack after defaults. */
@@ -95,8 +99,9 @@ export interface StoreSpec {
 }
 
 /** The stack holding the embedded fleet store, if the fleet has one. */
-export function hubStackOf(fleet: Pick<FleetSpec, 'store'>): string | undefined {
-  return fleet.store.enabled && fleet.store.kind === 'embedded' ? fleet.store.stackName : undefined;
+export function hubStackOf(fleet: Pick<FleetSpec, 'store' | 'alerting'>): string | undefined {
+  // The hub holds the embedded store and Alertmanager: it exists when either does.
+  return (fleet.store.enabled && fleet.store.kind === 'embedded') || fleet.alerting ? fleet.store.stackName : undefined;
 }
 
 /** A validated fleet with every default applied. */
@@ -111,6 +116,8 @@ export interface FleetSpec {
   readonly store: StoreSpec;
   /** The fleet's accounting factors (`defaults` over PeekStack's), for hosts not in the file. */
   readonly accounting: AccountingFactors;
+  /** Alertmanager and its receivers; absent: alerts stay in each Prometheus. */
+  readonly alerting?: AlertingSpec;
 }
 
 /** Plain-object deep merge; `override` wins, arrays and scalars are replaced, not merged. */
@@ -167,6 +174,7 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
       images: { prometheus: s.images?.prometheus ?? DEFAULT_IMAGES.prometheus },
       backend: s.backend ?? FLEET_DEFAULTS.backend,
       accounting: { ...DEFAULT_ACCOUNTING_FACTORS, ...s.accounting },
+      alertThresholds: toAlertThresholds(s.alertThresholds),
     };
   });
   return {
@@ -197,5 +205,7 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
       username: file.store?.username,
     },
     accounting: { ...DEFAULT_ACCOUNTING_FACTORS, ...file.defaults?.accounting },
+    // Alertmanager runs in the hub, on the fleet's central host.
+    ...(file.alerting ? { alerting: toAlertingSpec(file.alerting, file.store?.host ?? file.interface.host) } : {}),
   };
 }

@@ -45,6 +45,10 @@ export interface ScrapeJob {
    * @default - none: such a scrape fails
    */
   readonly fallbackScrapeProtocol?: 'PrometheusText0.0.4' | 'PrometheusText1.0.0' | 'OpenMetricsText1.0.0';
+  /** URL query parameters of every scrape. @default - none */
+  readonly params?: Readonly<Record<string, string>>;
+  /** Labels of the target (static_configs labels). @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** How Prometheus authenticates to an endpoint it sends data to: basic auth or a bearer token, from files. */
@@ -180,9 +184,10 @@ function renderJob(job: ScrapeJob, hostLabel: string): Record<string, unknown> {
     metrics_path: job.metricsPath ?? '/metrics',
     scheme: job.tls ? 'https' : 'http',
     ...(job.fallbackScrapeProtocol ? { fallback_scrape_protocol: job.fallbackScrapeProtocol } : {}),
+    ...(job.params ? { params: Object.fromEntries(Object.entries(job.params).map(([key, value]) => [key, [value]])) } : {}),
     ...(job.tls ? { tls_config: renderTls(job.tls) } : {}),
     ...renderAuth({ basicAuth: job.basicAuth }),
-    static_configs: [{ targets: [...job.targets] }],
+    static_configs: [{ targets: [...job.targets], ...(job.labels ? { labels: { ...job.labels } } : {}) }],
     // Target relabeling puts the host label on every series of the job, including `up`; external
     // labels alone would not, since Prometheus applies them only to data leaving the server.
     relabel_configs: [{ target_label: HOST_LABEL, replacement: hostLabel }],

@@ -123,7 +123,7 @@ describe('collectors remote_write to the fleet store with the rendered settings'
   it('the store holds both hosts\' series, each with its host label, sent without failures', async () => {
     const outcome = await store.query('count by (host, job) (up)', { time: now() - SETTLED_SECONDS });
     const pairs = seriesOf(outcome).map((series) => `${series.metric.host}/${series.metric.job}`).sort();
-    expect(pairs).toEqual(['cadvisor', 'node', 'prometheus', 'scaphandre'].flatMap((job) => HOSTS.map((host) => `${host.name}/${job}`)).sort());
+    expect(pairs).toEqual(['blackbox-node-exporter', 'blackbox-prometheus', 'cadvisor', 'node', 'prometheus', 'scaphandre'].flatMap((job) => HOSTS.map((host) => `${host.name}/${job}`)).sort());
     for (const host of hosts) {
       const failed = await host.query('sum(prometheus_remote_storage_samples_failed_total{remote_name="fleet"})');
       expect(seriesOf(failed)[0]?.value?.[1]).toBe('0');

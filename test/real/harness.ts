@@ -35,7 +35,9 @@ import { materializeUploads } from '../support/deployed-files';
 import { containerNamed, synthConstructs } from '../support/synth';
 import { makeTestSecrets, type TestSecrets } from '../support/test-secrets';
 import { startCadvisorFixture, type CadvisorFixtureServer } from './cadvisor-fixture';
-import { allocateLoopback, COMPONENT_PORTS, hostsFile, type LoopbackPlan } from './loopback';
+import { allocateLoopback, COMPONENT_PORTS, HARNESS_ALERTMANAGER_NAME, hostsFile, type LoopbackPlan } from './loopback';
+
+export { HARNESS_ALERTMANAGER_NAME };
 import { type ManagedProcess, startProcess, waitForHttp } from './processes';
 import { httpsGet, query, type PrometheusEndpoint, type QueryOutcome, seriesOf } from './prometheus-api';
 import { type RaplSimulation, type RaplSocketOptions, startRaplSimulation } from './rapl-simulator';
@@ -46,7 +48,7 @@ import { sandboxed } from './container-sandbox';
 export const HARNESS_HOST = 'real-host';
 
 /** The scrape jobs of the rendered configuration, all of which must come up. */
-export const HARNESS_JOBS = ['node', 'cadvisor', 'scaphandre', 'prometheus'] as const;
+export const HARNESS_JOBS = ['node', 'cadvisor', 'scaphandre', 'prometheus', 'blackbox-prometheus', 'blackbox-node-exporter'] as const;
 
 /** Where each deployed file tree was written; edit them in `mutateFiles` to break things on purpose. */
 export interface HarnessFiles {
@@ -54,6 +56,8 @@ export interface HarnessFiles {
   readonly prometheusRoot: string;
   /** Mirrors the node_exporter container: `<root>/etc/node_exporter/web-config.yml`, ... */
   readonly nodeExporterRoot: string;
+  /** Mirrors the blackbox_exporter container: `<root>/etc/blackbox_exporter/config.yml`, ... */
+  readonly blackboxRoot: string;
 }
 
 /** Options of {@link startHarness}. */
@@ -121,10 +125,12 @@ export interface Harness {
   readonly prometheusContainer: Record<string, any>;
   /** The commands as synthesized, and as run (after the loopback rewrite). */
   readonly commands: {
-    readonly synthesized: { prometheus: string[]; nodeExporter: string[]; scaphandre: string[] };
-    readonly run: { prometheus: string[]; nodeExporter: string[]; scaphandre: string[] };
+    readonly synthesized: { prometheus: string[]; nodeExporter: string[]; scaphandre: string[]; blackbox: string[] };
+    readonly run: { prometheus: string[]; nodeExporter: string[]; scaphandre: string[]; blackbox: string[] };
   };
-  readonly processes: { prometheus: ManagedProcess; nodeExporter?: ManagedProcess; scaphandre?: ManagedProcess };
+  readonly processes: { prometheus: ManagedProcess; nodeExporter?: ManagedProcess; scaphandre?: ManagedProcess; blackbox?: ManagedProcess };
+  /** Starts node_exporter again (after a test stopped it) and waits until it serves. */
+  restartNodeExporter(): Promise<void>;
   readonly cadvisor?: CadvisorFixtureServer;
   /** Unix time (s) at which Prometheus first answered. */
   readonly startedAt: number;
@@ -249,16 +255,20 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     const prometheusContainer = containerNamed(synth, 'peekstack-prometheus');
     const nodeContainer = containerNamed(synth, 'peekstack-node-exporter');
     const scaphandreContainer = containerNamed(synth, 'peekstack-scaphandre');
+    const blackboxContainer = containerNamed(synth, 'peekstack-blackbox');
     const synthesized = {
       prometheus: [...(prometheusContainer.command as string[])],
       nodeExporter: [...(nodeContainer.command as string[])],
       scaphandre: [...(scaphandreContainer.command as string[])],
+      blackbox: [...(blackboxContainer.command as string[])],
     };
 
     const files: HarnessFiles = {
       prometheusRoot: materializeUploads(prometheusContainer as never, secrets),
       nodeExporterRoot: materializeUploads(nodeContainer as never, secrets),
+      blackboxRoot: materializeUploads(blackboxContainer as never, secrets),
     };
+    cleanups.push(() => rmSync(files.blackboxRoot, { recursive: true, force: true }));
     cleanups.push(() => rmSync(files.prometheusRoot, { recursive: true, force: true }));
     cleanups.push(() => rmSync(files.nodeExporterRoot, { recursive: true, force: true }));
 
@@ -268,6 +278,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       cadvisor: targetHost(rendered, 'cadvisor', COMPONENT_PORTS.cadvisor),
       scaphandre: targetHost(rendered, 'scaphandre', COMPONENT_PORTS.scaphandre),
       node: targetHost(rendered, 'node', COMPONENT_PORTS.node),
+      blackbox: targetHost(rendered, 'blackbox-prometheus', COMPONENT_PORTS.blackbox),
+      // The blackbox probe of Prometheus reaches it by its container name.
+      prometheus: new URL(rendered.scrape_configs.find((j: { job_name: string }) => j.job_name === 'blackbox-prometheus').params.target[0]).hostname,
     };
     if (targetHost(rendered, 'prometheus', COMPONENT_PORTS.prometheus) !== 'localhost') {
       throw new Error('the prometheus job no longer scrapes localhost:9090; update the harness hosts file');
@@ -290,10 +303,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       prometheus: listenOnLoopback(synthesized.prometheus, plan.prometheus),
       nodeExporter: listenOnLoopback(synthesized.nodeExporter, plan.node),
       scaphandre: scaphandreOnLoopback(synthesized.scaphandre, plan.scaphandre),
+      blackbox: listenOnLoopback(synthesized.blackbox, plan.blackbox),
     };
     if (opts.nodeExporterArgs) run.nodeExporter = opts.nodeExporterArgs(run.nodeExporter);
 
-    const processes: { prometheus?: ManagedProcess; nodeExporter?: ManagedProcess; scaphandre?: ManagedProcess } = {};
+    const processes: { prometheus?: ManagedProcess; nodeExporter?: ManagedProcess; scaphandre?: ManagedProcess; blackbox?: ManagedProcess } = {};
+    let launchNodeExporter: () => Promise<void> = async () => {
+      throw new Error('the harness was started without exporters');
+    };
     let cadvisor: CadvisorFixtureServer | undefined;
     const readiness: Promise<void>[] = [];
     if (opts.exporters ?? true) {
@@ -301,13 +318,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       cleanups.push(() => cadvisor!.stop());
 
       const nodeConfig = path.join(files.nodeExporterRoot, 'etc/node_exporter');
-      processes.nodeExporter = startProcess(
-        // Under the container's own no-new-privileges and dropped capabilities (container-sandbox.ts),
-        // in the file system the container sees (nodeExporterMounts).
-        ...sandboxed(nodeContainer, toolPath('proot'), [...nodeExporterMounts(rapl), '-b', `${nodeConfig}:/etc/node_exporter`, toolPath('node_exporter'), ...run.nodeExporter]),
-        { name: 'node_exporter', env: PROOT_ENV },
-      );
-      cleanups.push(() => processes.nodeExporter!.stop());
       const nodeEndpoint: PrometheusEndpoint = {
         address: plan.node,
         port: COMPONENT_PORTS.node,
@@ -316,11 +326,33 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         username: 'prometheus',
         password: secrets.password,
       };
-      readiness.push(
-        pollUntil(`node_exporter answering on https://${plan.node}:9100`, async () => {
+      launchNodeExporter = () => {
+        const proc = startProcess(
+          // Under the container's own no-new-privileges and dropped capabilities (container-sandbox.ts).
+          // In the file system the container sees (nodeExporterMounts).
+          ...sandboxed(nodeContainer, toolPath('proot'), [...nodeExporterMounts(rapl), '-b', `${nodeConfig}:/etc/node_exporter`, toolPath('node_exporter'), ...run.nodeExporter]),
+          { name: 'node_exporter', env: PROOT_ENV },
+        );
+        processes.nodeExporter = proc;
+        cleanups.push(() => proc.stop());
+        return pollUntil(`node_exporter answering on https://${plan.node}:9100`, async () => {
           const res = await httpsGet(nodeEndpoint, '/metrics');
           return res.status === 200 || `HTTP ${res.status}`;
-        }, 30_000, processes.nodeExporter),
+        }, 30_000, proc);
+      };
+      readiness.push(launchNodeExporter());
+
+      // blackbox_exporter reads its deployed config (and the CAs beside it) and resolves the probed
+      // container names through the same hosts file as Prometheus.
+      processes.blackbox = startProcess(
+        ...sandboxed(blackboxContainer, toolPath('proot'), [
+          '-b', `${path.join(files.blackboxRoot, 'etc/blackbox_exporter')}:/etc/blackbox_exporter`, '-b', `${hostsPath}:/etc/hosts`, toolPath('blackbox_exporter'), ...run.blackbox,
+        ]),
+        { name: 'blackbox_exporter', env: PROOT_ENV },
+      );
+      cleanups.push(() => processes.blackbox!.stop());
+      readiness.push(
+        waitForHttp(`http://${plan.blackbox}:${COMPONENT_PORTS.blackbox}/metrics`, { process: processes.blackbox, timeoutMs: 30_000 }).then((res) => res.body?.cancel()),
       );
 
       processes.scaphandre = startProcess(
@@ -379,6 +411,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       prometheusContainer,
       commands: { synthesized, run },
       processes: processes as Harness['processes'],
+      async restartNodeExporter() {
+        await processes.nodeExporter?.stop();
+        await launchNodeExporter();
+      },
       cadvisor,
       startedAt,
       query: (expr, queryOpts) => query(endpoint, expr, queryOpts),

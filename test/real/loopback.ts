@@ -20,10 +20,17 @@ export interface LoopbackPlan {
   readonly node: string;
   /** `localhost:9090`: Prometheus scraping itself, and the address the tests query. */
   readonly prometheus: string;
+  /** `peekstack-blackbox:9115`: blackbox_exporter. */
+  readonly blackbox: string;
+  /** `peekstack-alertmanager:9093`: where an alerting test runs Alertmanager. */
+  readonly alertmanager: string;
 }
 
 /** Component → port it must listen on: the production ports, unchanged. */
-export const COMPONENT_PORTS = { cadvisor: 8080, scaphandre: 8080, node: 9100, prometheus: 9090 } as const;
+export const COMPONENT_PORTS = { cadvisor: 8080, scaphandre: 8080, node: 9100, prometheus: 9090, blackbox: 9115, alertmanager: 9093 } as const;
+
+/** Name the harness's Prometheus resolves to {@link LoopbackPlan.alertmanager}. */
+export const HARNESS_ALERTMANAGER_NAME = 'peekstack-alertmanager';
 
 /** Whether `port` can be bound on `address` right now. */
 export function canListen(address: string, port: number): Promise<boolean> {
@@ -36,15 +43,15 @@ export function canListen(address: string, port: number): Promise<boolean> {
 }
 
 /**
- * Picks a 127.a.b.0/24 block whose .2-.5 addresses have their component's port free:
- * cadvisor .2, scaphandre .3, node .4, prometheus .5.
+ * Picks a 127.a.b.0/24 block whose .2-.7 addresses have their component's port free:
+ * cadvisor .2, scaphandre .3, node .4, prometheus .5, blackbox .6, alertmanager .7.
  * @throws Error listing the busy address:port pairs when `attempts` random blocks were all busy.
  */
 export async function allocateLoopback(attempts = 8): Promise<LoopbackPlan> {
   const busy: string[] = [];
   for (let i = 0; i < attempts; i++) {
     const prefix = `127.${100 + Math.floor(Math.random() * 150)}.${Math.floor(Math.random() * 256)}`;
-    const plan: LoopbackPlan = { cadvisor: `${prefix}.2`, scaphandre: `${prefix}.3`, node: `${prefix}.4`, prometheus: `${prefix}.5` };
+    const plan: LoopbackPlan = { cadvisor: `${prefix}.2`, scaphandre: `${prefix}.3`, node: `${prefix}.4`, prometheus: `${prefix}.5`, blackbox: `${prefix}.6`, alertmanager: `${prefix}.7` };
     const taken: string[] = [];
     for (const [component, address] of Object.entries(plan) as [keyof LoopbackPlan, string][]) {
       if (!(await canListen(address, COMPONENT_PORTS[component]))) taken.push(`${address}:${COMPONENT_PORTS[component]}`);
@@ -63,13 +70,16 @@ export async function allocateLoopback(attempts = 8): Promise<LoopbackPlan> {
  * names of the rendered scrape targets resolve to the harness's loopback addresses. Go's resolver
  * reads /etc/hosts before DNS, so prometheus.yml stays exactly as rendered for production.
  */
-export function hostsFile(plan: LoopbackPlan, names: { cadvisor: string; scaphandre: string; node: string }): string {
+export function hostsFile(plan: LoopbackPlan, names: { cadvisor: string; scaphandre: string; node: string; prometheus?: string; blackbox?: string }): string {
   return [
     '# Written by test/real/harness.ts: container names mapped to loopback for the real-binary tests.',
     `${plan.prometheus}\tlocalhost`,
     `${plan.cadvisor}\t${names.cadvisor}`,
     `${plan.scaphandre}\t${names.scaphandre}`,
     `${plan.node}\t${names.node}`,
+    ...(names.prometheus ? [`${plan.prometheus}\t${names.prometheus}`] : []),
+    ...(names.blackbox ? [`${plan.blackbox}\t${names.blackbox}`] : []),
+    `${plan.alertmanager}\t${HARNESS_ALERTMANAGER_NAME}`,
     '',
   ].join('\n');
 }

@@ -107,7 +107,7 @@ describe('the collector as deployed, on loopback', () => {
   });
 
   describe('scraping', () => {
-    it('has every job up: node, cadvisor, scaphandre, prometheus', async () => {
+    it('has every job up: node, cadvisor, scaphandre, prometheus and the blackbox probes of Prometheus and node_exporter', async () => {
       await harness.waitForTargetsUp(HARNESS_JOBS, 30_000);
       const up = await harness.query('up');
       expect(up.ok && (up.data.result as { metric: Record<string, string> }[]).map((s) => s.metric.job).sort()).toEqual([...HARNESS_JOBS].sort());

@@ -58,7 +58,7 @@ describe('rendered Prometheus files pass promtool 3.x', () => {
   it('prometheus.yml puts the host label on every job and never holds a password', () => {
     const text = readFileSync(join(root, 'etc/prometheus/prometheus.yml'), 'utf8');
     const config = parse(text);
-    expect(config.scrape_configs.map((job: any) => job.job_name)).toEqual(['node', 'cadvisor', 'scaphandre', 'prometheus']);
+    expect(config.scrape_configs.map((job: any) => job.job_name)).toEqual(['node', 'cadvisor', 'scaphandre', 'blackbox-prometheus', 'blackbox-node-exporter', 'prometheus']);
     for (const job of config.scrape_configs) {
       expect(job.relabel_configs).toContainEqual({ target_label: 'host', replacement: 'host-a' });
     }

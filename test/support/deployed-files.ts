@@ -67,12 +67,19 @@ export function uploadText(upload: { content?: string; content_base64?: string }
  * binary under proot with `-b <root>/etc/prometheus:/etc/prometheus` and it reads the deployed files
  * at their deployed paths, unchanged.
  */
-export function materializeUploads(container: { upload?: { file: string; content?: string; content_base64?: string }[] }, values: TerraformValues): string {
+export function materializeUploads(
+  container: { upload?: { file: string; content?: string; content_base64?: string }[] },
+  values: TerraformValues,
+  /** Values of Terraform variables (`${var.NAME}`), for secrets a stack asks for. */
+  variables: Readonly<Record<string, string>> = {},
+): string {
   const root = mkdtempSync(join(tmpdir(), 'peekstack-container-'));
   for (const upload of container.upload ?? []) {
     const target = join(root, upload.file);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, resolveReferences(uploadText(upload), values));
+    // Variables without a test value stay as they are (files that only promtool reads).
+    const text = uploadText(upload).replace(/\$\{var\.([A-Za-z0-9_-]+)\}/g, (whole, name: string) => variables[name] ?? whole);
+    writeFileSync(target, resolveReferences(text, values));
   }
   return root;
 }

@@ -1,0 +1,45 @@
+import { describeValue } from '../errors';
+import { findPortClash } from '../settings-rules';
+import type { PathProblem } from './checks';
+import { FleetFile } from './schema';
+import { FleetSpec } from './spec';
+
+/** Cross-field problems of `alerting:`: routes and the default to receivers that exist, unique names, its host and port. */
+export function checkAlerting(file: FleetFile, spec: FleetSpec): PathProblem[] {
+  const alerting = file.alerting;
+  if (!alerting || !spec.alerting) return [];
+  const problems: PathProblem[] = [];
+  const names = alerting.receivers.map((receiver) => receiver.name);
+  const known = names.map((name) => `"${name}"`).join(', ');
+  names.forEach((name, index) => {
+    const first = names.indexOf(name);
+    if (first !== index) problems.push({ path: ['alerting', 'receivers', index, 'name'], found: describeValue(name), allowed: `a name no other receiver uses (receivers[${first}] is already "${name}")` });
+  });
+  (alerting.routes ?? []).forEach((route, index) => {
+    if (!names.includes(route.receiver)) problems.push({ path: ['alerting', 'routes', index, 'receiver'], found: describeValue(route.receiver), allowed: `the name of a receiver: ${known}` });
+  });
+  if (alerting.defaultReceiver !== undefined && !names.includes(alerting.defaultReceiver)) {
+    problems.push({ path: ['alerting', 'defaultReceiver'], found: describeValue(alerting.defaultReceiver), allowed: `the name of a receiver: ${known}` });
+  }
+  // The hub's host itself is checked with the store (store.host, else the interface's host).
+  const host = spec.hosts.find((each) => each.name === spec.alerting!.host);
+  if (host) {
+    const ports = [
+      { port: spec.alerting.port, owner: 'Alertmanager' },
+      { port: host.ports.prometheus, owner: 'Prometheus' },
+      ...(host.exporters.nodeExporter.enabled ? [{ port: host.ports.nodeExporter, owner: 'node_exporter' }] : []),
+      ...(host.name === spec.interface.host ? [{ port: spec.interface.port, owner: 'Grafana' }] : []),
+      ...(spec.store.enabled && spec.store.kind === 'embedded' ? [{ port: spec.store.port, owner: 'the fleet store' }] : []),
+    ];
+    const clash = findPortClash(ports);
+    if (clash && (clash.entry.owner === 'Alertmanager' || clash.clash.owner === 'Alertmanager')) {
+      const other = clash.entry.owner === 'Alertmanager' ? clash.clash : clash.entry;
+      problems.push({
+        path: alerting.port === undefined ? ['alerting'] : ['alerting', 'port'],
+        found: `port ${spec.alerting.port} for Alertmanager`,
+        allowed: `a port not already published on host "${host.name}" (${other.owner} uses ${other.port})`,
+      });
+    }
+  }
+  return problems;
+}

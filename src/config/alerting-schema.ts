@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { ALERT_THRESHOLD_BOUNDS, AlertThresholds, thresholdAllowed, thresholdInRange } from '../alert-thresholds';
+import { ALERTMANAGER_DEFAULTS, PORT_BOUNDS } from '../defaults';
+import { ALERT_SEVERITIES } from '../render/alertmanager-config';
+
+/**
+ * The fleet file's `alerting:` section (Alertmanager on the hub, its receivers and routes) and the
+ * per-host `alertThresholds:`. Receivers name the sensitive Terraform variable holding their secret
+ * (`secretVariable`): the secret itself never appears in the file.
+ */
+
+const strict = <T extends z.ZodRawShape>(shape: T, what = 'a mapping (key: value)') =>
+  z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `one of the keys ${Object.keys(shape).join(', ')}` : what) });
+const text = (what: string) => z.string({ error: what }).min(1, { error: what });
+const integer = (min: number, max: number, unit: string) => {
+  const error = `an integer from ${min} to ${max} ${unit}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+
+/** A Terraform variable name the hub stack declares (sensitive); set it as TF_VAR_<name>. */
+export const SECRET_VARIABLE_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+const secretVariable = z
+  .string({ error: 'the name of the sensitive Terraform variable holding the secret (set as TF_VAR_<name>), e.g. alerting_slack_url' })
+  .regex(SECRET_VARIABLE_PATTERN, { error: 'a Terraform variable name: lower-case letters, digits and "_", starting with a letter' });
+const receiverName = z.string({ error: 'a receiver name' }).regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, { error: 'a receiver name: letters, digits, "_" and "-"' });
+const email = z.string({ error: 'an email address' }).regex(/^[^\s@]+@[^\s@]+$/, { error: 'an email address' });
+
+export const receiverSchema = z.discriminatedUnion(
+  'type',
+  [
+    strict({
+      name: receiverName,
+      type: z.literal('webhook'),
+      url: z.string({ error: 'an http(s) URL without credentials' }).regex(/^https?:\/\/[^/@\s]+(\/\S*)?$/, { error: 'an http(s) URL without credentials' }),
+      secretVariable: secretVariable.optional(),
+    }),
+    strict({
+      name: receiverName,
+      type: z.literal('email'),
+      to: email,
+      from: email,
+      smarthost: z.string({ error: 'host:port of the SMTP server' }).regex(/^[^\s:/]+:\d{1,5}$/, { error: 'host:port of the SMTP server' }),
+      username: text('the SMTP user name').optional(),
+      secretVariable,
+    }),
+    strict({ name: receiverName, type: z.literal('slack'), channel: text('a Slack channel such as "#ops"').optional(), secretVariable }),
+    strict({ name: receiverName, type: z.literal('pagerduty'), secretVariable }),
+  ],
+  { error: 'a receiver with type webhook, email, slack or pagerduty' },
+);
+
+const { bounds } = ALERTMANAGER_DEFAULTS;
+export const alertingSchema = strict({
+  port: integer(PORT_BOUNDS.min, PORT_BOUNDS.max, '(a TCP port)').optional(),
+  image: text('an image reference such as "prom/alertmanager:v0.33.1"').optional(),
+  receivers: z.array(receiverSchema, { error: 'a list of receivers' }).min(1, { error: 'at least one receiver' }),
+  defaultReceiver: text('the name of a receiver').optional(),
+  routes: z
+    .array(strict({ severity: z.enum(ALERT_SEVERITIES, { error: `one of ${ALERT_SEVERITIES.join(', ')}` }), receiver: text('the name of a receiver') }), { error: 'a list of routes' })
+    .optional(),
+  groupWaitSeconds: integer(bounds.groupWaitSeconds.min, bounds.groupWaitSeconds.max, 'seconds').optional(),
+  groupIntervalSeconds: integer(bounds.groupIntervalSeconds.min, bounds.groupIntervalSeconds.max, 'seconds').optional(),
+  repeatIntervalMinutes: integer(bounds.repeatIntervalMinutes.min, bounds.repeatIntervalMinutes.max, 'minutes').optional(),
+});
+
+/** Per-host thresholds (in `defaults` or a host), each checked against its bounds. */
+export const alertThresholdsSchema = strict(
+  Object.fromEntries(
+    (Object.keys(ALERT_THRESHOLD_BOUNDS) as (keyof AlertThresholds)[]).map((key) => [
+      key,
+      z.number({ error: thresholdAllowed(key) }).refine((value) => thresholdInRange(key, value), { error: thresholdAllowed(key) }).optional(),
+    ]),
+  ) as { [K in keyof AlertThresholds]-?: z.ZodOptional<z.ZodNumber> },
+);
+
+/** The `alerting:` section as written. */
+export type AlertingEntry = z.infer<typeof alertingSchema>;
+/** One receiver as written. */
+export type ReceiverEntry = z.infer<typeof receiverSchema>;

@@ -1,0 +1,39 @@
+import { AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from '../alert-thresholds';
+import { ALERTMANAGER_DEFAULTS } from '../defaults';
+import { DEFAULT_IMAGES } from '../images';
+import { SeverityRoute } from '../render/alertmanager-config';
+import { AlertingEntry, ReceiverEntry } from './alerting-schema';
+
+/** The `alerting:` section after defaults. */
+export interface AlertingSpec {
+  /** Host Alertmanager runs on: the hub's (`store.host`, else the interface's). */
+  readonly host: string;
+  readonly port: number;
+  readonly image: string;
+  readonly receivers: readonly ReceiverEntry[];
+  readonly defaultReceiver: string;
+  readonly routes: readonly SeverityRoute[];
+  readonly groupWaitSeconds: number;
+  readonly groupIntervalSeconds: number;
+  readonly repeatIntervalMinutes: number;
+}
+
+/** Applies the defaults of `alerting:`; `hubHost` is the host the hub (and Alertmanager) runs on. */
+export function toAlertingSpec(entry: AlertingEntry, hubHost: string): AlertingSpec {
+  return {
+    host: hubHost,
+    port: entry.port ?? ALERTMANAGER_DEFAULTS.publishedPort,
+    image: entry.image ?? DEFAULT_IMAGES.alertmanager,
+    receivers: entry.receivers,
+    defaultReceiver: entry.defaultReceiver ?? entry.receivers[0].name,
+    routes: entry.routes ?? [],
+    groupWaitSeconds: entry.groupWaitSeconds ?? ALERTMANAGER_DEFAULTS.groupWaitSeconds,
+    groupIntervalSeconds: entry.groupIntervalSeconds ?? ALERTMANAGER_DEFAULTS.groupIntervalSeconds,
+    repeatIntervalMinutes: entry.repeatIntervalMinutes ?? ALERTMANAGER_DEFAULTS.repeatIntervalMinutes,
+  };
+}
+
+/** A host's thresholds: its own over `defaults` (merged key by key), over the built-in ones. */
+export function toAlertThresholds(merged: AlertThresholds | undefined): Required<AlertThresholds> {
+  return { ...DEFAULT_ALERT_THRESHOLDS, ...Object.fromEntries(Object.entries(merged ?? {}).filter(([, value]) => value !== undefined)) };
+}
