@@ -16,24 +16,10 @@
  * Usage: node scripts/measure-remote-write.mjs [seconds, default 300] [scrape interval, default 15]
  *        PEEKSTACK_MEASURE_JSON=out.json node scripts/measure-remote-write.mjs   (also writes the JSON)
  */
-import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(path.join(repo, 'package.json'));
-const ts = require('typescript');
-const Module = require('node:module');
-// Transpile .ts on require, to CommonJS like tsconfig.json's output (no build of test/ needed).
-Module._extensions['.ts'] = (module, filename) => {
-  const { outputText } = ts.transpileModule(readFileSync(filename, 'utf8'), {
-    fileName: filename,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false },
-  });
-  module._compile(outputText, filename);
-};
+import { repo, require } from './lib/require-ts.mjs';
 
 const { startHarness } = require(path.join(repo, 'test/real/harness.ts'));
 const { buildFleetStore, startFleetStore, STORE_HOST_NAME, withStorePasswords } = require(path.join(repo, 'test/real/fleet-store-harness.ts'));

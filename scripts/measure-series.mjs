@@ -17,27 +17,11 @@
  * Usage: node scripts/measure-series.mjs [seconds per run, default 120]
  *        PEEKSTACK_MEASURE_JSON=out.json node scripts/measure-series.mjs   (also writes the results)
  *
- * The harness is TypeScript under test/; it is loaded through a require hook that transpiles with
- * the project's own `typescript` (no extra dependency, no build of test/ needed).
+ * The harness is TypeScript under test/; it is loaded through scripts/lib/require-ts.mjs.
  */
-import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(path.join(repo, 'package.json'));
-const ts = require('typescript');
-const Module = require('node:module');
-
-// Transpile .ts on require, to CommonJS like tsconfig.json's output.
-Module._extensions['.ts'] = (module, filename) => {
-  const { outputText } = ts.transpileModule(readFileSync(filename, 'utf8'), {
-    fileName: filename,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false },
-  });
-  module._compile(outputText, filename);
-};
+import { repo, require } from './lib/require-ts.mjs';
 
 const { startHarness } = require(path.join(repo, 'test/real/harness.ts'));
 const { checkDashboardQueries, failedQueries, queriesWithoutData } = require(path.join(repo, 'test/real/dashboard-check.ts'));

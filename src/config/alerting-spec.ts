@@ -1,21 +1,20 @@
 import { AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from '../alert-thresholds';
 import { ALERTMANAGER_DEFAULTS } from '../defaults';
 import { DEFAULT_IMAGES } from '../images';
-import { SeverityRoute } from '../render/alertmanager-config';
+import { AlertmanagerConfigInput } from '../render/alertmanager-config';
 import { AlertingEntry, ReceiverEntry } from './alerting-schema';
 
-/** The `alerting:` section after defaults. */
-export interface AlertingSpec {
+/**
+ * The `alerting:` section after defaults: routing and timings as the renderer takes them, receivers
+ * as written (their secrets are variable names, resolved by the stacks).
+ */
+export interface AlertingSpec
+  extends Pick<AlertmanagerConfigInput, 'defaultReceiver' | 'routes' | 'groupWaitSeconds' | 'groupIntervalSeconds' | 'repeatIntervalMinutes'> {
   /** Host Alertmanager runs on: the hub's (`store.host`, else the interface's). */
   readonly host: string;
   readonly port: number;
   readonly image: string;
   readonly receivers: readonly ReceiverEntry[];
-  readonly defaultReceiver: string;
-  readonly routes: readonly SeverityRoute[];
-  readonly groupWaitSeconds: number;
-  readonly groupIntervalSeconds: number;
-  readonly repeatIntervalMinutes: number;
 }
 
 /** Applies the defaults of `alerting:`; `hubHost` is the host the hub (and Alertmanager) runs on. */
