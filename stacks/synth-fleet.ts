@@ -56,7 +56,8 @@ export function synthesizePart(fleet: FleetSpec, part: Part, outdir: string): Re
       synthesizeStacks(app, synthesized, readers, { writeManifest: false });
       Object.assign(entries, app.manifest.stacks);
     });
-    if (chunks.length > 1) collectGarbage();
+    // A small fleet fits in one chunk's memory: collecting would cost time and save nothing.
+    if (fleet.hosts.length > CHUNK_STACKS) collectGarbage();
   }
   return entries;
 }

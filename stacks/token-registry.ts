@@ -50,6 +50,10 @@ export function collectGarbage(): void {
   if (!fullGc) {
     setFlagsFromString('--expose-gc');
     fullGc = runInNewContext('gc') as () => void;
+    // The function stays usable; the flag goes back so that V8's flag hash is the one the process
+    // started with. A code cache made under other flags is rejected: the bundle's cache, written at
+    // exit (stacks/cached-load.ts), would be refused and written anew by every run.
+    setFlagsFromString('--no-expose-gc');
   }
   fullGc();
 }
