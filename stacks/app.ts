@@ -100,6 +100,8 @@ export interface FleetPart {
  * - the hub is read by every other stack: they are all built and resolved with it.
  */
 export function buildFleetPart(app: Construct, fleet: FleetSpec, selected: readonly string[]): FleetPart {
+  // (With the hub among the selected stacks, everything is built and every other stack prepared: the
+  // shipped program writes the hub with buildHubPart instead, from the reads of its readers' parts.)
   const wanted = new Set(selected);
   const hubName = hubStackOf(fleet);
   if (hubName !== undefined && wanted.has(hubName)) {
@@ -138,4 +140,33 @@ function interfaceReadsOf(app: Construct, fleet: FleetSpec, collectors: readonly
     });
   }
   return reader;
+}
+
+/** The prefix of the outputs cdktf adds to a stack that another stack reads (TerraformStack#registerOutgoingCrossStackReference). */
+const CROSS_STACK_OUTPUT_PREFIX = 'cross-stack-output-';
+
+/**
+ * What the stacks prepared in an App read from `stack`: the identifiers of the cross-stack outputs
+ * their preparation added to it (an output's id is the prefix and the identifier).
+ */
+export function crossStackReadsOf(stack: TerraformStack): string[] {
+  return stack.node.children
+    .filter((child) => TerraformOutput.isTerraformOutput(child) && child.node.id.startsWith(CROSS_STACK_OUTPUT_PREFIX))
+    .map((child) => child.node.id.slice(CROSS_STACK_OUTPUT_PREFIX.length));
+}
+
+/**
+ * Adds to `app` the hub stack alone, with the cross-stack outputs of `reads`: what every other stack
+ * reads from it, gathered by {@link crossStackReadsOf} from the parts that prepared them. The hub's
+ * own content depends on the fleet only (the wiring reads from it, never writes to it), and its
+ * outputs are the only trace its readers leave in it (cdktf writes them in sorted order), so it comes
+ * out byte for byte as in a synthesis of the whole fleet, without building a single collector.
+ */
+export function buildHubPart(app: Construct, fleet: FleetSpec, reads: Iterable<string>): FleetPart {
+  const hub = hubStackFor(app, fleet);
+  if (!hub) throw new Error('this fleet has no hub stack');
+  connectFleetStore(fleet, hub, []);
+  connectAlerting(fleet, hub, []);
+  for (const identifier of reads) hub.registerOutgoingCrossStackReference(identifier);
+  return { synthesized: [hub], readers: [] };
 }

@@ -1,4 +1,4 @@
-import { App, Manifest, StackManifest } from 'cdktf';
+import { App, Manifest, StackManifest, TerraformStack } from 'cdktf';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { hubStackOf } from '../src/config/spec';
 import { EXIT } from '../src/config/report';
 import { PeekStackValidationError } from '../src/errors';
 import { replaceAtomically, synthesizeStacks } from '../src/synthesize';
-import { buildFleetPart } from './app';
+import { buildFleetPart, buildHubPart, crossStackReadsOf } from './app';
 import { selectStacks } from './options';
 import { CliIo, reportFailure } from './report-failure';
 import { collectGarbage, forgettingTokens } from './token-registry';
@@ -20,7 +20,8 @@ import { collectGarbage, forgettingTokens } from './token-registry';
  * Every stack comes out byte for byte the same whichever stacks are synthesized with it
  * (stacks/app.ts buildFleetPart; test/synth-fleet.test.ts), so a large fleet is synthesized in
  * parts: the interface alone, the collectors in chunks of {@link CHUNK_STACKS} (memory holds one
- * chunk's constructs, not the fleet's), on two threads when the machine has two cores.
+ * chunk's constructs, not the fleet's), on two threads when the machine has two cores, and the hub
+ * last, from what the other parts read from it (stacks/app.ts buildHubPart).
  */
 
 /** Collector stacks built and resolved in one cdktf App ($PEEKSTACK_SYNTH_CHUNK to change it): bounds the memory. */
@@ -29,45 +30,68 @@ const CHUNK_STACKS = Number(process.env.PEEKSTACK_SYNTH_CHUNK) > 0 ? Math.floor(
 /** Below this many collector stacks, a second thread costs more (start, loading cdktf) than it saves. */
 const PARALLEL_MIN_STACKS = 40;
 
-/** A part of a synthesis: stack names, all written into one output directory. */
-type Part = readonly string[];
+/**
+ * A part of a synthesis: stacks to prepare, in fleet order, and those of them to write (all into one
+ * output directory). A stack prepared but not written is there for what it reads from the hub.
+ */
+interface Part {
+  readonly stacks: readonly string[];
+  readonly write: readonly string[];
+}
 
-/** The stacks that read or are read by every collector (hub, interface): each written in an App of its own. */
-function sharedStacks(fleet: FleetSpec): string[] {
-  const hub = hubStackOf(fleet);
-  return [...(hub ? [hub] : []), fleet.interface.stackName];
+/** What a part produced: the manifest entries of the stacks it wrote, and what its stacks read from the hub. */
+export interface PartResult {
+  readonly entries: Record<string, StackManifest>;
+  readonly hubReads: string[];
 }
 
 /**
- * Synthesizes `part` into `outdir` and returns the manifest entries of its stacks: the hub and the
- * interface first, each alone in its App (each builds every collector, but resolves none it does not
+ * Synthesizes `part` (the interface and collector stacks, never the hub) into `outdir`: the
+ * interface first, alone in its App (it builds every collector, but resolves none it does not
  * need), then the collectors in chunks of {@link CHUNK_STACKS}.
  */
-export function synthesizePart(fleet: FleetSpec, part: Part, outdir: string): Record<string, StackManifest> {
+export function synthesizePart(fleet: FleetSpec, part: Part, outdir: string): PartResult {
   const entries: Record<string, StackManifest> = {};
-  const shared = sharedStacks(fleet);
-  const collectors = part.filter((name) => !shared.includes(name));
-  const chunks: Part[] = part.filter((name) => shared.includes(name)).map((name) => [name]);
+  const hubReads = new Set<string>();
+  const hubName = hubStackOf(fleet);
+  const toWrite = new Set(part.write);
+  const interfaceName = fleet.interface.stackName;
+  const collectors = part.stacks.filter((name) => name !== interfaceName);
+  const chunks: string[][] = part.stacks.includes(interfaceName) ? [[interfaceName]] : [];
   for (let i = 0; i < collectors.length; i += CHUNK_STACKS) chunks.push(collectors.slice(i, i + CHUNK_STACKS));
   for (const chunk of chunks) {
     forgettingTokens(() => {
       const app = new App({ outdir });
       const { synthesized, readers } = buildFleetPart(app, fleet, chunk);
-      synthesizeStacks(app, synthesized, readers, { writeManifest: false });
+      const written = synthesized.filter((stack) => toWrite.has(stack.node.id));
+      const prepared = [...synthesized.filter((stack) => !toWrite.has(stack.node.id)), ...readers];
+      synthesizeStacks(app, written, prepared, { writeManifest: false });
       Object.assign(entries, app.manifest.stacks);
+      const hub = hubName === undefined ? undefined : app.node.tryFindChild(hubName);
+      if (hub instanceof TerraformStack) for (const identifier of crossStackReadsOf(hub)) hubReads.add(identifier);
     });
     // A small fleet fits in one chunk's memory: collecting would cost time and save nothing.
     if (fleet.hosts.length > CHUNK_STACKS) collectGarbage();
   }
-  return entries;
+  return { entries, hubReads: [...hubReads] };
 }
 
-/** Splits collector stacks into the half this thread writes and the half a second thread does. */
-function split(collectors: readonly string[]): [Part, Part] {
-  const mine = Math.ceil(collectors.length / 2);
-  return [collectors.slice(0, mine), collectors.slice(mine)];
+/** Writes the hub stack into `outdir`, with the outputs its readers read (`reads`), and returns its manifest entry. */
+function synthesizeHub(fleet: FleetSpec, reads: Iterable<string>, outdir: string): Record<string, StackManifest> {
+  return forgettingTokens(() => {
+    const app = new App({ outdir });
+    const { synthesized } = buildHubPart(app, fleet, reads);
+    synthesizeStacks(app, synthesized, [], { writeManifest: false });
+    return app.manifest.stacks;
+  });
 }
 
+/** Splits a part into the half this thread synthesizes and the half a second thread does. */
+function split(part: Part): [Part, Part] {
+  const middle = Math.ceil(part.stacks.length / 2);
+  const half = (stacks: readonly string[]): Part => ({ stacks, write: part.write.filter((name) => stacks.includes(name)) });
+  return [half(part.stacks.slice(0, middle)), half(part.stacks.slice(middle))];
+}
 /** Threads to synthesize on: $PEEKSTACK_SYNTH_THREADS (1 or 2), else 2 when the machine has two cores. */
 function synthesisThreads(): number {
   const chosen = Number(process.env.PEEKSTACK_SYNTH_THREADS);
@@ -86,7 +110,7 @@ const { workerData } = require('node:worker_threads');
 const { module, fleet, part, outdir, port, done } = workerData;
 let message;
 try {
-  message = { entries: require(module).synthesizePart(fleet, part, outdir) };
+  message = { result: require(module).synthesizePart(fleet, part, outdir) };
 } catch (error) {
   message = { error: { name: error && error.name, message: String(error && error.message || error), field: error && error.field, received: error && error.received, allowed: error && error.allowed } };
 }
@@ -104,39 +128,51 @@ function errorFrom(error: { name?: string; message: string; field?: string; rece
 }
 
 /**
- * Writes `selected` and the manifest into `outdir`: the hub and the interface first, on their own
- * (each holds every collector's constructs: nothing else runs beside them, to keep the peak of
- * memory that one), then the collectors, on two threads for a large fleet on a machine with two cores
- * or more (the second thread's part waited for synchronously, so the command stays a plain function).
+ * Writes `selected` and the manifest into `outdir`: the interface first, on its own (it holds every
+ * collector's constructs: nothing else runs beside it, to keep the peak of memory that one), then the
+ * collectors, on two threads for a large fleet on a machine with two cores or more (the second
+ * thread's part waited for synchronously, so the command stays a plain function), then the hub.
+ * When the hub is written, every stack that reads it is prepared, written or not: what they read
+ * from it is what the hub's outputs are.
  */
 function writeStacks(fleet: FleetSpec, selected: readonly string[], outdir: string): void {
   const entries: Record<string, StackManifest> = {};
-  const shared = sharedStacks(fleet);
-  const collectors = selected.filter((name) => !shared.includes(name));
-  Object.assign(entries, synthesizePart(fleet, selected.filter((name) => shared.includes(name)), outdir));
+  const hubReads = new Set<string>();
+  const gather = (result: PartResult) => {
+    Object.assign(entries, result.entries);
+    for (const identifier of result.hubReads) hubReads.add(identifier);
+  };
+  const hubName = hubStackOf(fleet);
+  const withHub = hubName !== undefined && selected.includes(hubName);
+  const visited = (name: string) => withHub || selected.includes(name);
+  const interfaceName = fleet.interface.stackName;
+  const write = selected.filter((name) => name !== hubName);
+  if (visited(interfaceName)) gather(synthesizePart(fleet, { stacks: [interfaceName], write }, outdir));
+  const collectors: Part = { stacks: fleet.hosts.map((host) => host.stackName).filter(visited), write: write.filter((name) => name !== interfaceName) };
   const module = workerModule();
-  const parallel = module !== undefined && collectors.length > PARALLEL_MIN_STACKS && synthesisThreads() > 1;
-  const [mine, theirs] = parallel ? split(collectors) : [collectors, []];
-  if (theirs.length > 0) {
+  const parallel = module !== undefined && collectors.stacks.length > PARALLEL_MIN_STACKS && synthesisThreads() > 1;
+  const [mine, theirs] = parallel ? split(collectors) : [collectors, undefined];
+  if (theirs) {
     const { port1, port2 } = new MessageChannel();
     const done = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(WORKER_CODE, { eval: true, workerData: { module, fleet, part: theirs, outdir, port: port2, done }, transferList: [port2] });
     let failure: unknown;
     try {
-      Object.assign(entries, synthesizePart(fleet, mine, outdir));
+      gather(synthesizePart(fleet, mine, outdir));
     } catch (error) {
       failure = error;
     }
     Atomics.wait(done, 0, 0);
-    const reply = receiveMessageOnPort(port1)?.message as { entries?: Record<string, StackManifest>; error?: Parameters<typeof errorFrom>[0] } | undefined;
+    const reply = receiveMessageOnPort(port1)?.message as { result?: PartResult; error?: Parameters<typeof errorFrom>[0] } | undefined;
     void worker.terminate();
     port1.close();
     if (failure !== undefined) throw failure;
-    if (!reply || reply.error) throw errorFrom(reply?.error ?? { message: 'the second synthesis thread stopped without an answer' });
-    Object.assign(entries, reply.entries);
-  } else {
-    Object.assign(entries, synthesizePart(fleet, mine, outdir));
+    if (!reply?.result) throw errorFrom(reply?.error ?? { message: 'the second synthesis thread stopped without an answer' });
+    gather(reply.result);
+  } else if (mine.stacks.length > 0) {
+    gather(synthesizePart(fleet, mine, outdir));
   }
+  if (withHub) Object.assign(entries, synthesizeHub(fleet, hubReads, outdir));
   // One manifest for every part, in the shape App.synth() writes (stable key order, so part order does not matter).
   const manifest = new Manifest(new App({ outdir }).manifest.version, outdir, false);
   Object.assign(manifest.stacks, entries);

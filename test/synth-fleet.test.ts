@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { FleetSpec, loadFleetFile, parseFleet } from '../src/config';
+import { hubStackOf } from '../src/config/spec';
 import { buildFleetApp } from '../stacks/app';
 import { synthFleet } from '../stacks/synth-fleet';
 import { VALID_FLEET } from './config/helpers';
@@ -42,6 +43,7 @@ const FLEETS: Record<string, () => FleetSpec> = {
   'the example fleet (S3 state, colocated Grafana, per-host overrides)': () => loadFleetFile(resolve(__dirname, '..', 'stacks', 'fleet.example.yaml')),
   'credentials from variables': () => parseFleet(`${VALID_FLEET}credentials: { source: variables }\n`, 'variables.yaml'),
   'a 24-host fleet': () => parseFleet(bigFleet(24), 'big.yaml'),
+  'an existing store (Mimir) and no alerting: no hub': () => parseFleet(`${VALID_FLEET}store:\n  kind: mimir\n  url: https://mimir.example.net\n  tenant: team-a\n  username: team-a\n`, 'mimir.yaml'),
 };
 
 let counter = 0;
@@ -67,11 +69,12 @@ const manifestOf = (outdir: string) => JSON.parse(readFileSync(join(outdir, 'man
 describe.each(Object.entries(FLEETS))('one stack at a time: %s', (_, load) => {
   const fleet = load();
   const full = synthWhole(fleet);
-  const names = [...fleet.hosts.map((host) => host.stackName), fleet.interface.stackName];
-  // Every stack of the small fleets; of the big one, the first, Grafana's host, the last and the interface.
-  const chosen = names.length <= 5 ? names : [names[0], `collector-${fleet.interface.host}`, names[names.length - 2], fleet.interface.stackName];
+  const hub = hubStackOf(fleet);
+  const names = [...(hub ? [hub] : []), ...fleet.hosts.map((host) => host.stackName), fleet.interface.stackName];
+  // Every stack of the small fleets; of the big one, the hub, the first, Grafana's host, the last and the interface.
+  const chosen = names.length <= 6 ? names : [...(hub ? [hub] : []), fleet.hosts[0].stackName, `collector-${fleet.interface.host}`, names[names.length - 2], fleet.interface.stackName];
 
-  it('all of them together (synthFleet: the interface alone, then the collectors) as cdktf writes them in one App', () => {
+  it('all of them together (synthFleet: the interface alone, then the collectors, then the hub) as cdktf writes them in one App', () => {
     const all = synth(fleet);
     for (const stack of names) expect(stackJson(all, stack), stack).toBe(stackJson(full, stack));
     expect(readFileSync(join(all, 'manifest.json'), 'utf8')).toBe(readFileSync(join(full, 'manifest.json'), 'utf8'));
@@ -84,8 +87,8 @@ describe.each(Object.entries(FLEETS))('one stack at a time: %s', (_, load) => {
     expect(manifestOf(alone)).toEqual({ [stack]: manifestOf(full)[stack] });
   });
 
-  it('several stacks together, the interface among them, are byte-identical too', () => {
-    const some = [names[0], names[names.length - 2], fleet.interface.stackName];
+  it('several stacks together, the interface and the hub among them, are byte-identical too', () => {
+    const some = [...new Set([names[0], names[names.length - 2], fleet.interface.stackName, ...(hub ? [hub, fleet.hosts[1].stackName] : [])])];
     const together = synth(fleet, some);
     expect(readdirSync(join(together, 'stacks')).sort()).toEqual([...some].sort());
     for (const stack of some) expect(stackJson(together, stack)).toBe(stackJson(full, stack));
