@@ -257,11 +257,13 @@ export class Alertmanager extends Construct {
         },
         {
           path: ALERTMANAGER_PATHS.webConfig,
-          content: renderWebConfig({
-            certFile: ALERTMANAGER_PATHS.serverCertificate,
-            keyFile: ALERTMANAGER_PATHS.serverKey,
-            basicAuthUsers: { [props.credentials.username]: props.credentials.passwordBcryptHash },
-          }),
+          // Rendered at synthesis, like every rendered file: a stack built only to be read from costs no rendering.
+          content: () =>
+            renderWebConfig({
+              certFile: ALERTMANAGER_PATHS.serverCertificate,
+              keyFile: ALERTMANAGER_PATHS.serverKey,
+              basicAuthUsers: { [props.credentials.username]: props.credentials.passwordBcryptHash },
+            }),
         },
         { path: ALERTMANAGER_PATHS.serverCertificate, content: props.certificate.certificatePem },
         // The image runs as nobody: the key and secrets must be readable by it. Only Alertmanager runs in this container.

@@ -145,11 +145,13 @@ export class NodeExporter extends Construct {
       files: [
         {
           path: `${CONFIG_DIR}/web-config.yml`,
-          content: renderWebConfig({
-            certFile: `${CONFIG_DIR}/tls/server.crt`,
-            keyFile: `${CONFIG_DIR}/tls/server.key`,
-            basicAuthUsers: { [props.credentials.username]: props.credentials.passwordBcryptHash },
-          }),
+          // Rendered at synthesis, like every rendered file: a stack built only to be read from costs no rendering.
+          content: () =>
+            renderWebConfig({
+              certFile: `${CONFIG_DIR}/tls/server.crt`,
+              keyFile: `${CONFIG_DIR}/tls/server.key`,
+              basicAuthUsers: { [props.credentials.username]: props.credentials.passwordBcryptHash },
+            }),
         },
         { path: `${CONFIG_DIR}/tls/server.crt`, content: props.certificate.certificatePem },
         { path: `${CONFIG_DIR}/tls/server.key`, content: props.certificate.privateKeyPem, permissions: keyMode },

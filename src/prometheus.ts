@@ -321,11 +321,13 @@ export class Prometheus extends Construct {
         { path: PROMETHEUS_PATHS.config, content: () => this.configYaml },
         {
           path: PROMETHEUS_PATHS.webConfig,
-          content: renderWebConfig({
-            certFile: PROMETHEUS_PATHS.serverCertificate,
-            keyFile: PROMETHEUS_PATHS.serverKey,
-            basicAuthUsers: { [props.credentials.username]: props.credentials.passwordBcryptHash },
-          }),
+          // Rendered at synthesis, like every rendered file: a stack built only to be read from costs no rendering.
+          content: () =>
+            renderWebConfig({
+              certFile: PROMETHEUS_PATHS.serverCertificate,
+              keyFile: PROMETHEUS_PATHS.serverKey,
+              basicAuthUsers: { [props.credentials.username]: props.credentials.passwordBcryptHash },
+            }),
         },
         { path: PROMETHEUS_PATHS.serverCertificate, content: props.certificate.certificatePem },
         // The image runs as nobody: the key must be readable by it. Only Prometheus runs in this container.

@@ -27,6 +27,12 @@ import { collectGarbage, forgettingTokens } from './token-registry';
 /** Collector stacks built and resolved in one cdktf App ($PEEKSTACK_SYNTH_CHUNK to change it): bounds the memory. */
 const CHUNK_STACKS = Number(process.env.PEEKSTACK_SYNTH_CHUNK) > 0 ? Math.floor(Number(process.env.PEEKSTACK_SYNTH_CHUNK)) : 100;
 
+/**
+ * From this many hosts, the heap is collected after each chunk: the interface's part alone holds a
+ * construct tree per host, and V8 would otherwise let several chunks' garbage pile up first.
+ */
+const COLLECT_GARBAGE_MIN_HOSTS = 40;
+
 /** Below this many collector stacks, a second thread costs more (start, loading cdktf) than it saves. */
 const PARALLEL_MIN_STACKS = 40;
 
@@ -70,8 +76,8 @@ export function synthesizePart(fleet: FleetSpec, part: Part, outdir: string): Pa
       const hub = hubName === undefined ? undefined : app.node.tryFindChild(hubName);
       if (hub instanceof TerraformStack) for (const identifier of crossStackReadsOf(hub)) hubReads.add(identifier);
     });
-    // A small fleet fits in one chunk's memory: collecting would cost time and save nothing.
-    if (fleet.hosts.length > CHUNK_STACKS) collectGarbage();
+    // After a chunk of a small fleet there is little to collect: the time would be lost.
+    if (fleet.hosts.length >= COLLECT_GARBAGE_MIN_HOSTS) collectGarbage();
   }
   return { entries, hubReads: [...hubReads] };
 }
