@@ -117,6 +117,28 @@ describe('a large fleet, in chunks and on two threads (the shipped program)', ()
   });
 });
 
+describe('the shipped program (bundled, with its faster cdktf resolve) against stock cdktf', () => {
+  const program = resolve(__dirname, '..', 'dist', 'bin', 'main.js');
+  const texts: Record<string, () => string> = {
+    'the example fleet': () => readFileSync(resolve(__dirname, '..', 'stacks', 'fleet.example.yaml'), 'utf8'),
+    'credentials from variables': () => `${VALID_FLEET}credentials: { source: variables }\n`,
+    'an existing store': () => `${VALID_FLEET}store:\n  kind: thanos\n  url: https://thanos.example.net/api/v1/receive\n  queryUrl: https://thanos-query.example.net\n  tenant: team-a\n  auth: bearer\n`,
+  };
+  it.each(Object.keys(texts))('%s: every stack and the manifest byte for byte', (name) => {
+    const file = join(work, `program-${counter++}.yaml`);
+    writeFileSync(file, texts[name]());
+    const whole = synthWhole(loadFleetFile(file));
+    const out = join(work, `program-out-${counter++}`);
+    const run = spawnSync(process.execPath, [program, '--fleet', file, '--out', out], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const stacks = readdirSync(join(whole, 'stacks')).sort();
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(stacks);
+    for (const stack of stacks) expect(stackJson(out, stack), stack).toBe(stackJson(whole, stack));
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(readFileSync(join(whole, 'manifest.json'), 'utf8'));
+  });
+});
+
 describe('what a collector alone carries from the interface', () => {
   it('the outputs the interface reads, as in the full synthesis (not only its own)', () => {
     const fleet = loadFleetFile(resolve(__dirname, '..', 'stacks', 'fleet.example.yaml'));
