@@ -19,9 +19,9 @@ import { collectGarbage, forgettingTokens } from './token-registry';
  *
  * Every stack comes out byte for byte the same whichever stacks are synthesized with it
  * (stacks/app.ts buildFleetPart; test/synth-fleet.test.ts), so a large fleet is synthesized in
- * parts: the interface alone, the collectors in chunks of {@link CHUNK_STACKS} (memory holds one
+ * chunks: the interface alone, the collectors {@link CHUNK_STACKS} at a time (memory holds a
  * chunk's constructs, not the fleet's), on two threads when the machine has two cores, and the hub
- * last, from what the other parts read from it (stacks/app.ts buildHubPart).
+ * last, from what the other chunks read from it (stacks/app.ts buildHubPart).
  */
 
 /** Collector stacks built and resolved in one cdktf App ($PEEKSTACK_SYNTH_CHUNK to change it): bounds the memory. */
@@ -37,49 +37,52 @@ const COLLECT_GARBAGE_MIN_HOSTS = 40;
 const PARALLEL_MIN_STACKS = 40;
 
 /**
- * A part of a synthesis: stacks to prepare, in fleet order, and those of them to write (all into one
- * output directory). A stack prepared but not written is there for what it reads from the hub.
+ * A chunk of a synthesis, built and resolved in one cdktf App: stacks to prepare, in fleet order,
+ * and those of them to write (all into one output directory). A stack prepared but not written is
+ * there for what it reads from the hub.
  */
-interface Part {
+interface Chunk {
   readonly stacks: readonly string[];
   readonly write: readonly string[];
 }
 
-/** What a part produced: the manifest entries of the stacks it wrote, and what its stacks read from the hub. */
-export interface PartResult {
+/** What chunks produced: the manifest entries of the stacks they wrote, and what their stacks read from the hub. */
+export interface ChunksResult {
   readonly entries: Record<string, StackManifest>;
   readonly hubReads: string[];
 }
 
-/**
- * Synthesizes `part` (the interface and collector stacks, never the hub) into `outdir`: the
- * interface first, alone in its App (it builds every collector, but resolves none it does not
- * need), then the collectors in chunks of {@link CHUNK_STACKS}.
- */
-export function synthesizePart(fleet: FleetSpec, part: Part, outdir: string): PartResult {
-  const entries: Record<string, StackManifest> = {};
-  const hubReads = new Set<string>();
+/** Synthesizes one chunk (interface or collector stacks, never the hub) into `outdir`, in a cdktf App of its own. */
+function synthesizeChunk(fleet: FleetSpec, chunk: Chunk, outdir: string): ChunksResult {
+  const toWrite = new Set(chunk.write);
   const hubName = hubStackOf(fleet);
-  const toWrite = new Set(part.write);
-  const interfaceName = fleet.interface.stackName;
-  const collectors = part.stacks.filter((name) => name !== interfaceName);
-  const chunks: string[][] = part.stacks.includes(interfaceName) ? [[interfaceName]] : [];
-  for (let i = 0; i < collectors.length; i += CHUNK_STACKS) chunks.push(collectors.slice(i, i + CHUNK_STACKS));
-  for (const chunk of chunks) {
-    forgettingTokens(() => {
-      const app = new App({ outdir });
-      const { synthesized, readers } = buildFleetPart(app, fleet, chunk);
-      const written = synthesized.filter((stack) => toWrite.has(stack.node.id));
-      const prepared = [...synthesized.filter((stack) => !toWrite.has(stack.node.id)), ...readers];
-      synthesizeStacks(app, written, prepared, { writeManifest: false });
-      Object.assign(entries, app.manifest.stacks);
-      const hub = hubName === undefined ? undefined : app.node.tryFindChild(hubName);
-      if (hub instanceof TerraformStack) for (const identifier of crossStackReadsOf(hub)) hubReads.add(identifier);
-    });
-    // After a chunk of a small fleet there is little to collect: the time would be lost.
-    if (fleet.hosts.length >= COLLECT_GARBAGE_MIN_HOSTS) collectGarbage();
+  const result = forgettingTokens(() => {
+    const app = new App({ outdir });
+    const { synthesized, readers } = buildFleetPart(app, fleet, chunk.stacks);
+    const written = synthesized.filter((stack) => toWrite.has(stack.node.id));
+    const prepared = [...synthesized.filter((stack) => !toWrite.has(stack.node.id)), ...readers];
+    synthesizeStacks(app, written, prepared, { writeManifest: false });
+    const hub = hubName === undefined ? undefined : app.node.tryFindChild(hubName);
+    return { entries: app.manifest.stacks, hubReads: hub instanceof TerraformStack ? crossStackReadsOf(hub) : [] };
+  });
+  // After a chunk of a small fleet there is little to collect: the time would be lost.
+  if (fleet.hosts.length >= COLLECT_GARBAGE_MIN_HOSTS) collectGarbage();
+  return result;
+}
+
+/**
+ * Synthesizes chunks into `outdir`, taking the next one from the queue `next` (an index into
+ * `chunks`, shared with the other thread, so that both stay busy until the last chunk) until none is left.
+ */
+export function synthesizeChunks(fleet: FleetSpec, chunks: readonly Chunk[], next: Int32Array, outdir: string): ChunksResult {
+  const entries: Record<string, StackManifest> = {};
+  const hubReads: string[] = [];
+  for (let index = Atomics.add(next, 0, 1); index < chunks.length; index = Atomics.add(next, 0, 1)) {
+    const result = synthesizeChunk(fleet, chunks[index], outdir);
+    Object.assign(entries, result.entries);
+    hubReads.push(...result.hubReads);
   }
-  return { entries, hubReads: [...hubReads] };
+  return { entries, hubReads };
 }
 
 /** Writes the hub stack into `outdir`, with the outputs its readers read (`reads`), and returns its manifest entry. */
@@ -92,12 +95,6 @@ function synthesizeHub(fleet: FleetSpec, reads: Iterable<string>, outdir: string
   });
 }
 
-/** Splits a part into the half this thread synthesizes and the half a second thread does. */
-function split(part: Part): [Part, Part] {
-  const middle = Math.ceil(part.stacks.length / 2);
-  const half = (stacks: readonly string[]): Part => ({ stacks, write: part.write.filter((name) => stacks.includes(name)) });
-  return [half(part.stacks.slice(0, middle)), half(part.stacks.slice(middle))];
-}
 /** Threads to synthesize on: $PEEKSTACK_SYNTH_THREADS (1 or 2), else 2 when the machine has two cores. */
 function synthesisThreads(): number {
   const chosen = Number(process.env.PEEKSTACK_SYNTH_THREADS);
@@ -110,13 +107,13 @@ function workerModule(): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
-/** Code of the second thread: synthesizes its part, then posts the manifest entries, or the error. */
+/** Code of the second thread: synthesizes chunks from the shared queue, then posts what they produced, or the error. */
 const WORKER_CODE = `
 const { workerData } = require('node:worker_threads');
-const { module, fleet, part, outdir, port, done } = workerData;
+const { module, fleet, chunks, next, outdir, port, done } = workerData;
 let message;
 try {
-  message = { result: require(module).synthesizePart(fleet, part, outdir) };
+  message = { result: require(module).synthesizeChunks(fleet, chunks, next, outdir) };
 } catch (error) {
   message = { error: { name: error && error.name, message: String(error && error.message || error), field: error && error.field, received: error && error.received, allowed: error && error.allowed } };
 }
@@ -134,17 +131,16 @@ function errorFrom(error: { name?: string; message: string; field?: string; rece
 }
 
 /**
- * Writes `selected` and the manifest into `outdir`: the interface first, on its own (it holds every
- * collector's constructs: nothing else runs beside it, to keep the peak of memory that one), then the
- * collectors, on two threads for a large fleet on a machine with two cores or more (the second
- * thread's part waited for synchronously, so the command stays a plain function), then the hub.
- * When the hub is written, every stack that reads it is prepared, written or not: what they read
- * from it is what the hub's outputs are.
+ * Writes `selected` and the manifest into `outdir`: the interface, then the collectors in chunks,
+ * then the hub. For a large fleet on a machine with two cores or more, a second thread takes
+ * collector chunks from the same queue as this one (waited for synchronously, so the command stays
+ * a plain function). When the hub is written, every stack that reads it is prepared, written or
+ * not: what they read from it is what the hub's outputs are.
  */
 function writeStacks(fleet: FleetSpec, selected: readonly string[], outdir: string): void {
   const entries: Record<string, StackManifest> = {};
   const hubReads = new Set<string>();
-  const gather = (result: PartResult) => {
+  const gather = (result: ChunksResult) => {
     Object.assign(entries, result.entries);
     for (const identifier of result.hubReads) hubReads.add(identifier);
   };
@@ -153,30 +149,37 @@ function writeStacks(fleet: FleetSpec, selected: readonly string[], outdir: stri
   const visited = (name: string) => withHub || selected.includes(name);
   const interfaceName = fleet.interface.stackName;
   const write = selected.filter((name) => name !== hubName);
-  if (visited(interfaceName)) gather(synthesizePart(fleet, { stacks: [interfaceName], write }, outdir));
-  const collectors: Part = { stacks: fleet.hosts.map((host) => host.stackName).filter(visited), write: write.filter((name) => name !== interfaceName) };
+  const collectors = fleet.hosts.map((host) => host.stackName).filter(visited);
+  const chunks: Chunk[] = [];
+  for (let i = 0; i < collectors.length; i += CHUNK_STACKS) {
+    const stacks = collectors.slice(i, i + CHUNK_STACKS);
+    chunks.push({ stacks, write: write.filter((name) => stacks.includes(name)) });
+  }
+  // The interface first, alone: it holds every collector's constructs, and the peak of memory is that.
+  if (visited(interfaceName)) gather(synthesizeChunk(fleet, { stacks: [interfaceName], write }, outdir));
+  const next = new Int32Array(new SharedArrayBuffer(4));
   const module = workerModule();
-  const parallel = module !== undefined && collectors.stacks.length > PARALLEL_MIN_STACKS && synthesisThreads() > 1;
-  const [mine, theirs] = parallel ? split(collectors) : [collectors, undefined];
-  if (theirs) {
+  if (module !== undefined && collectors.length > PARALLEL_MIN_STACKS && synthesisThreads() > 1) {
     const { port1, port2 } = new MessageChannel();
     const done = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(WORKER_CODE, { eval: true, workerData: { module, fleet, part: theirs, outdir, port: port2, done }, transferList: [port2] });
+    const worker = new Worker(WORKER_CODE, { eval: true, workerData: { module, fleet, chunks, next, outdir, port: port2, done }, transferList: [port2] });
     let failure: unknown;
     try {
-      gather(synthesizePart(fleet, mine, outdir));
+      gather(synthesizeChunks(fleet, chunks, next, outdir));
     } catch (error) {
       failure = error;
+      // Nothing more for the other thread to start: it finishes the chunk it is on.
+      Atomics.store(next, 0, chunks.length);
     }
     Atomics.wait(done, 0, 0);
-    const reply = receiveMessageOnPort(port1)?.message as { result?: PartResult; error?: Parameters<typeof errorFrom>[0] } | undefined;
+    const reply = receiveMessageOnPort(port1)?.message as { result?: ChunksResult; error?: Parameters<typeof errorFrom>[0] } | undefined;
     void worker.terminate();
     port1.close();
     if (failure !== undefined) throw failure;
     if (!reply?.result) throw errorFrom(reply?.error ?? { message: 'the second synthesis thread stopped without an answer' });
     gather(reply.result);
-  } else if (mine.stacks.length > 0) {
-    gather(synthesizePart(fleet, mine, outdir));
+  } else {
+    gather(synthesizeChunks(fleet, chunks, next, outdir));
   }
   if (withHub) Object.assign(entries, synthesizeHub(fleet, hubReads, outdir));
   // One manifest for every part, in the shape App.synth() writes (stable key order, so part order does not matter).

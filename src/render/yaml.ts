@@ -23,14 +23,26 @@ export function toYaml(document: unknown, header?: string): string {
   return text;
 }
 
-/** Documents kept: enough for every file of a stack and the fleet-wide ones, a few MB at most. */
-const MEMO_ENTRIES = 64;
+/**
+ * Characters kept, keys and texts together: room for every file of a chunk of 100 collector stacks
+ * (each host's prometheus.yml and web configs differ, and a chunk is resolved twice, so a memo that
+ * is too small forgets them before the second pass), and at most some 16 MB of memory.
+ */
+const MEMO_CHARACTERS = 8_000_000;
 const rendered = new Map<string, string>();
+let memoCharacters = 0;
 
-/** Keeps `text` under `key`, forgetting the oldest entry when full (a Map iterates in insertion order). */
+/** Keeps `text` under `key`, forgetting the oldest entries when full (a Map iterates in insertion order). */
 function remember(key: string, text: string): void {
-  if (rendered.size >= MEMO_ENTRIES) rendered.delete(rendered.keys().next().value!);
+  const size = key.length + text.length;
+  if (size > MEMO_CHARACTERS) return;
+  for (const [oldKey, oldText] of rendered) {
+    if (memoCharacters + size <= MEMO_CHARACTERS) break;
+    rendered.delete(oldKey);
+    memoCharacters -= oldKey.length + oldText.length;
+  }
   rendered.set(key, text);
+  memoCharacters += size;
 }
 
 /** `document` as JSON when JSON describes it exactly (same JSON, same YAML), else undefined. */
