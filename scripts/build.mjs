@@ -8,8 +8,8 @@
  *   do not even parse cdktf's code;
  * - dist/bin/main.bundle.js, the app `npm run synth` and cdktf-cli run (from stacks/main.ts), all in one file;
  * - dist/bin/peekstack.js and dist/bin/main.js, the programs: small launchers (stacks/bin/) that load
- *   those bundles with V8's code cache (stacks/cached-load.ts), which this script fills by running
- *   each program once,
+ *   those bundles with V8's code cache (stacks/cached-load.ts, also on its own as dist/bin/cached-load.js
+ *   for the second synthesis thread), which this script fills by running each program once,
  *
  * and records a hash of every input in dist/.build-stamp, which `npm run synth` compares to skip
  * the build when nothing changed (scripts/synth.mjs).
@@ -29,7 +29,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const STAMP_FILE = join(ROOT, 'dist', '.build-stamp');
 
 /** What the build writes into dist/bin (besides source maps and code caches). */
-const PROGRAM_FILES = ['peekstack.js', 'main.js', 'cli.bundle.js', 'main.bundle.js', 'synth-fleet.js'];
+const PROGRAM_FILES = ['peekstack.js', 'main.js', 'cli.bundle.js', 'main.bundle.js', 'synth-fleet.js', 'cached-load.js'];
 
 /** Everything the build reads: sources, compiler and bundler settings, locked dependencies, this script. */
 function inputFiles() {
@@ -134,7 +134,7 @@ export async function build() {
   await Promise.all([
     bundle({ ...common, entryPoints: { 'cli.bundle': 'stacks/cli.ts' }, plugins: [synthFleetBesideIt] }),
     bundle({ ...common, entryPoints: { 'main.bundle': 'stacks/main.ts', 'synth-fleet': 'stacks/synth-fleet.ts' }, plugins: [skipTokenStackTraces, fastResolve] }),
-    bundle({ ...common, entryPoints: { peekstack: 'stacks/bin/peekstack.ts', main: 'stacks/bin/main.ts' }, sourcemap: false }),
+    bundle({ ...common, entryPoints: { peekstack: 'stacks/bin/peekstack.ts', main: 'stacks/bin/main.ts', 'cached-load': 'stacks/cached-load.ts' }, sourcemap: false }),
   ]);
   chmodSync(join(ROOT, 'dist', 'bin', 'peekstack.js'), 0o755);
   warmCodeCaches();

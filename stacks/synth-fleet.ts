@@ -101,10 +101,10 @@ function synthesisThreads(): number {
   return chosen === 1 || chosen === 2 ? chosen : Math.min(2, availableParallelism());
 }
 
-/** The compiled module a second thread runs (absent when running from TypeScript sources, as in the tests). */
+/** The compiled module a second thread runs, and its loader beside it (absent when running from TypeScript sources, as in the tests). */
 function workerModule(): string | undefined {
   const file = join(__dirname, 'synth-fleet.js');
-  return existsSync(file) ? file : undefined;
+  return existsSync(file) && existsSync(join(__dirname, 'cached-load.js')) ? file : undefined;
 }
 
 /** Code of the second thread: synthesizes chunks from the shared queue, then posts what they produced, or the error. */
@@ -113,7 +113,9 @@ const { workerData } = require('node:worker_threads');
 const { module, fleet, chunks, next, outdir, port, done } = workerData;
 let message;
 try {
-  message = { result: require(module).synthesizeChunks(fleet, chunks, next, outdir) };
+  // The bundle from its code cache, as the programs load theirs (stacks/cached-load.ts).
+  const { loadCached } = require(require('node:path').join(require('node:path').dirname(module), 'cached-load.js'));
+  message = { result: loadCached(module).synthesizeChunks(fleet, chunks, next, outdir) };
 } catch (error) {
   message = { error: { name: error && error.name, message: String(error && error.message || error), field: error && error.field, received: error && error.received, allowed: error && error.allowed } };
 }
