@@ -47,28 +47,37 @@ function remember(key: string, text: string): void {
 
 /** `document` as JSON when JSON describes it exactly (same JSON, same YAML), else undefined. */
 function plainJsonKey(document: unknown): string | undefined {
-  let plain = true;
-  const json = JSON.stringify(document, function check(this: Record<string, unknown>, key, value: unknown) {
-    // The value before JSON's toJSON() (a Date would already be a string here); the root's holder is { '': document }.
-    const raw = this[key];
-    switch (typeof raw) {
-      case 'string':
-      case 'boolean':
-        break;
-      case 'number':
-        if (!Number.isFinite(raw)) plain = false;
-        break;
-      case 'undefined':
-        // Left out of an object by both JSON and YAML; in an array JSON would write null.
-        if (Array.isArray(this)) plain = false;
-        break;
-      case 'object':
-        if (raw !== null && !Array.isArray(raw) && ![Object.prototype, null].includes(Object.getPrototypeOf(raw))) plain = false;
-        break;
-      default:
-        plain = false;
+  // Checked by a walk of its own, then serialized natively: a replacer function called for every
+  // value made the key cost as much as the YAML it saved.
+  return isPlainJson(document, false) ? JSON.stringify(document) : undefined;
+}
+
+/**
+ * True when JSON.stringify writes `value` as YAML reads it: strings, booleans, finite numbers, null,
+ * arrays of those, objects with the plain prototype (a Date, a Map or a class instance may be
+ * written otherwise). Undefined is left out of an object by both, but written as null in an array.
+ */
+function isPlainJson(value: unknown, inArray: boolean): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'undefined':
+      return !inArray;
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], true)) return false;
+        return true;
+      }
+      const prototype = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key], false)) return false;
+      return true;
     }
-    return value;
-  });
-  return plain && json !== undefined ? json : undefined;
+    default:
+      return false;
+  }
 }
