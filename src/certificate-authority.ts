@@ -4,7 +4,7 @@ import { SelfSignedCert } from '@cdktf/provider-tls/lib/self-signed-cert';
 import { CertRequest } from '@cdktf/provider-tls/lib/cert-request';
 import { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
 import { TerraformProvider } from 'cdktf';
-import { isIP } from 'node:net';
+import { ipVersion } from './names';
 
 /** A server certificate and its key, as PEM (Terraform tokens when generated). */
 export interface ServerCertificate {
@@ -65,8 +65,8 @@ export class CertificateAuthority extends Construct {
     const request = new CertRequest(scope, 'csr', {
       privateKeyPem: key.privateKeyPem,
       subject: [{ commonName, organization: 'PeekStack' }],
-      dnsNames: unique.filter((name) => isIP(name) === 0),
-      ipAddresses: unique.filter((name) => isIP(name) !== 0),
+      dnsNames: unique.filter((name) => ipVersion(name) === 0),
+      ipAddresses: unique.filter((name) => ipVersion(name) !== 0),
       provider: this.provider,
     });
     const cert = new LocallySignedCert(scope, 'cert', {

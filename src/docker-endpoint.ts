@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { ipVersion } from './names';
 import { PeekStackValidationError } from './errors';
 import { REDACTED } from './secrets';
 import { addressProblem } from './validate';
@@ -56,7 +56,7 @@ function remoteProblem(scheme: 'ssh' | 'tcp', rest: string): string | undefined 
   if (!match) return 'a host that is neither a name, an IPv4 address nor a bracketed IPv6 address';
   const [, host, port] = match;
   const bracketed = host.startsWith('[');
-  if (bracketed && isIP(host.slice(1, -1)) !== 6) return `the host ${JSON.stringify(host)}: brackets hold an IPv6 address`;
+  if (bracketed && ipVersion(host.slice(1, -1)) !== 6) return `the host ${JSON.stringify(host)}: brackets hold an IPv6 address`;
   const hostProblem = bracketed ? addressProblem(host.slice(1, -1)) : addressProblem(host);
   if (hostProblem !== undefined) return `a host part with ${hostProblem}`;
   if (port === undefined) return scheme === 'tcp' ? 'no port (the Docker TLS port is usually 2376)' : undefined;

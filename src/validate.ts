@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { ipVersion } from './names';
 import { PeekStackValidationError } from './errors';
 
 /**
@@ -85,7 +85,7 @@ export function addressProblem(value: unknown): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return 'a scheme (it is a URL): give the host name alone';
   if (value.includes('@')) return 'a user name ("@"): give the host name alone';
   if (/^\[.*\]/.test(value)) return 'brackets: write the IPv6 address without them';
-  const ip = isIP(value);
+  const ip = ipVersion(value);
   if (ip === 6) return value.includes('%') ? 'an IPv6 zone index ("%..."), which certificates and URLs cannot carry' : /^[0:]+$/.test(value) ? 'the unspecified address "::", which no other machine can reach' : undefined;
   if (ip === 4) return value === '0.0.0.0' ? 'the unspecified address 0.0.0.0, which no other machine can reach' : undefined;
   const colons = value.split(':').length - 1;
