@@ -11,7 +11,7 @@ import { replaceAtomically, synthesizeStacks } from '../src/synthesize';
 import { buildFleetPart, buildHubPart, crossStackReadsOf } from './app';
 import { selectStacks } from './options';
 import { CliIo, reportFailure } from './report-failure';
-import { collectGarbage, forgettingTokens } from './token-registry';
+import { collectGarbageAbove, forgettingTokens } from './token-registry';
 
 /**
  * The `synth` command's work, the only one that loads cdktf and the providers: the CLI requires
@@ -28,10 +28,20 @@ import { collectGarbage, forgettingTokens } from './token-registry';
 const CHUNK_STACKS = Number(process.env.PEEKSTACK_SYNTH_CHUNK) > 0 ? Math.floor(Number(process.env.PEEKSTACK_SYNTH_CHUNK)) : 100;
 
 /**
- * From this many hosts, the heap is collected after each chunk: the interface's part alone holds a
- * construct tree per host, and V8 would otherwise let several chunks' garbage pile up first.
+ * After a chunk, the heap is collected when it holds more than this many MB ($PEEKSTACK_GC_ABOVE_MB
+ * to change it; 0 collects after every chunk): always after the
+ * interface's chunk of a large fleet (a construct tree per host), every second or third collector
+ * chunk. Collecting after every chunk cost 15 % of a 1000-host synthesis; never collecting let two
+ * threads' heaps reach 325 MB together (300 MB is the target); this keeps the peak at the
+ * interface's chunk (about 265 MB for 1000 hosts).
  */
-const COLLECT_GARBAGE_MIN_HOSTS = 40;
+const COLLECT_GARBAGE_ABOVE_MB = nonNegative(process.env.PEEKSTACK_GC_ABOVE_MB) ?? 64;
+
+/** `text` as a number when it is one, 0 or more. */
+function nonNegative(text: string | undefined): number | undefined {
+  const value = text === undefined || text.trim() === '' ? NaN : Number(text);
+  return value >= 0 ? value : undefined;
+}
 
 /** Below this many collector stacks, a second thread costs more (start, loading cdktf) than it saves. */
 const PARALLEL_MIN_STACKS = 40;
@@ -65,8 +75,7 @@ function synthesizeChunk(fleet: FleetSpec, chunk: Chunk, outdir: string): Chunks
     const hub = hubName === undefined ? undefined : app.node.tryFindChild(hubName);
     return { entries: app.manifest.stacks, hubReads: hub instanceof TerraformStack ? crossStackReadsOf(hub) : [] };
   });
-  // After a chunk of a small fleet there is little to collect: the time would be lost.
-  if (fleet.hosts.length >= COLLECT_GARBAGE_MIN_HOSTS) collectGarbage();
+  collectGarbageAbove(COLLECT_GARBAGE_ABOVE_MB);
   return result;
 }
 

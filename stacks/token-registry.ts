@@ -10,7 +10,7 @@
  * not be silently wrong: cdktf throws "Unrecognized token key" when it cannot find one.
  */
 
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** The two maps of cdktf 0.21's TokenMap (tokens/private/token-map.js) this module touches. */
@@ -56,4 +56,9 @@ export function collectGarbage(): void {
     setFlagsFromString('--no-expose-gc');
   }
   fullGc();
+}
+
+/** A full garbage collection ({@link collectGarbage}) if the heap in use is above `megabytes`. */
+export function collectGarbageAbove(megabytes: number): void {
+  if (getHeapStatistics().used_heap_size > megabytes * 1_000_000) collectGarbage();
 }

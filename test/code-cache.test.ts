@@ -58,12 +58,13 @@ describe('the app’s code cache', () => {
       fleet,
       `hosts:\n${['a', 'b', 'c'].map((name) => `  - name: ${name}\n    docker: { host: "unix:///var/run/docker.sock" }\n    addresses: [${name}.example.net]\n`).join('')}interface:\n  host: a\n`,
     );
-    // Chunks of one collector: three hosts are "more than a chunk", so this run, the one that
+    // Chunks of one collector, the heap collected after each (above 0 MB): this run, the one that
     // writes the cache (it had none), collects garbage between chunks.
-    synth(main, fleet, { PEEKSTACK_SYNTH_CHUNK: '1', PEEKSTACK_SYNTH_THREADS: '1' });
+    const collecting = { PEEKSTACK_SYNTH_CHUNK: '1', PEEKSTACK_SYNTH_THREADS: '1', PEEKSTACK_GC_ABOVE_MB: '0' };
+    synth(main, fleet, collecting);
     const written = cacheState(cache);
     synth(main, DEFAULT_FLEET);
-    synth(main, fleet, { PEEKSTACK_SYNTH_CHUNK: '1', PEEKSTACK_SYNTH_THREADS: '1' });
+    synth(main, fleet, collecting);
     expect(cacheState(cache)).toBe(written);
     expect(readFileSync(cache).length).toBeGreaterThan(0);
   });
