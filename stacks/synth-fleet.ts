@@ -62,8 +62,12 @@ export interface ChunksResult {
   readonly hubReads: string[];
 }
 
-/** Synthesizes one chunk (interface or collector stacks, never the hub) into `outdir`, in a cdktf App of its own. */
-function synthesizeChunk(fleet: FleetSpec, chunk: Chunk, outdir: string): ChunksResult {
+/**
+ * Synthesizes one chunk (interface or collector stacks, never the hub) into `outdir`, in a cdktf App
+ * of its own; `moreToCome` when this thread may take another chunk after it (if not, collecting the
+ * heap would be time lost).
+ */
+function synthesizeChunk(fleet: FleetSpec, chunk: Chunk, outdir: string, moreToCome: boolean): ChunksResult {
   const toWrite = new Set(chunk.write);
   const hubName = hubStackOf(fleet);
   const result = forgettingTokens(() => {
@@ -75,7 +79,7 @@ function synthesizeChunk(fleet: FleetSpec, chunk: Chunk, outdir: string): Chunks
     const hub = hubName === undefined ? undefined : app.node.tryFindChild(hubName);
     return { entries: app.manifest.stacks, hubReads: hub instanceof TerraformStack ? crossStackReadsOf(hub) : [] };
   });
-  collectGarbageAbove(COLLECT_GARBAGE_ABOVE_MB);
+  if (moreToCome) collectGarbageAbove(COLLECT_GARBAGE_ABOVE_MB);
   return result;
 }
 
@@ -87,7 +91,7 @@ export function synthesizeChunks(fleet: FleetSpec, chunks: readonly Chunk[], nex
   const entries: Record<string, StackManifest> = {};
   const hubReads: string[] = [];
   for (let index = Atomics.add(next, 0, 1); index < chunks.length; index = Atomics.add(next, 0, 1)) {
-    const result = synthesizeChunk(fleet, chunks[index], outdir);
+    const result = synthesizeChunk(fleet, chunks[index], outdir, Atomics.load(next, 0) < chunks.length);
     Object.assign(entries, result.entries);
     hubReads.push(...result.hubReads);
   }
@@ -167,7 +171,7 @@ function writeStacks(fleet: FleetSpec, selected: readonly string[], outdir: stri
     chunks.push({ stacks, write: write.filter((name) => stacks.includes(name)) });
   }
   // The interface first, alone: it holds every collector's constructs, and the peak of memory is that.
-  if (visited(interfaceName)) gather(synthesizeChunk(fleet, { stacks: [interfaceName], write }, outdir));
+  if (visited(interfaceName)) gather(synthesizeChunk(fleet, { stacks: [interfaceName], write }, outdir, chunks.length > 0));
   const next = new Int32Array(new SharedArrayBuffer(4));
   const module = workerModule();
   if (module !== undefined && collectors.length > PARALLEL_MIN_STACKS && synthesisThreads() > 1) {
