@@ -54,9 +54,10 @@ beforeAll(async () => {
       : harness.query(expr, { range: { start: end - RANGE_SECONDS, end, stepSeconds: harness.scrapeIntervalSeconds } });
   };
   await harness.waitForTargetsUp();
-  // The rate windows need two samples of the slowest job, and Scaphandre's power gauges its second
-  // refresh: wait until the RAPL rate and the per-process power both answer.
+  // The rate windows need two samples of every job a rate panel reads (node, cAdvisor, Scaphandre),
+  // and Scaphandre's power gauges its second refresh: wait until each of them answers.
   await harness.waitForQuery(`rate(node_rapl_package_joules_total[${values.__rate_interval}])`, (o) => o.ok && (o.data.result as unknown[]).length > 0);
+  await harness.waitForQuery(`rate(container_cpu_usage_seconds_total[${values.__rate_interval}])`, (o) => o.ok && (o.data.result as unknown[]).length > 0);
   await harness.waitForQuery(`increase(scaph_host_energy_microjoules[${values.__rate_interval}])`, (o) => o.ok && (o.data.result as unknown[]).length > 0);
   await harness.waitForQuery('scaph_process_power_consumption_microwatts', (o) => o.ok && (o.data.result as unknown[]).length > 0);
 });
