@@ -66,6 +66,16 @@ function synthWhole(fleet: FleetSpec): string {
 const stackJson = (outdir: string, stack: string) => readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
 const manifestOf = (outdir: string) => JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')).stacks;
 
+/** A run of the shipped program succeeded quietly and wrote into `outdir` exactly the stacks and manifest of `reference`. */
+function expectProgramWrote(run: { stderr: string; status: number | null }, outdir: string, reference: string): void {
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  const stacks = readdirSync(join(reference, 'stacks')).sort();
+  expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(stacks);
+  for (const stack of stacks) expect(stackJson(outdir, stack), stack).toBe(stackJson(reference, stack));
+  expect(readFileSync(join(outdir, 'manifest.json'), 'utf8')).toBe(readFileSync(join(reference, 'manifest.json'), 'utf8'));
+}
+
 describe.each(Object.entries(FLEETS))('one stack at a time: %s', (_, load) => {
   const fleet = load();
   const full = synthWhole(fleet);
@@ -108,12 +118,7 @@ describe('a large fleet, in chunks and on two threads (the shipped program)', ()
       encoding: 'utf8',
       env: { ...process.env, PEEKSTACK_SYNTH_CHUNK: '10', PEEKSTACK_SYNTH_THREADS: '2' },
     });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const stacks = readdirSync(join(whole, 'stacks')).sort();
-    expect(readdirSync(join(parts, 'stacks')).sort()).toEqual(stacks);
-    for (const stack of stacks) expect(stackJson(parts, stack), stack).toBe(stackJson(whole, stack));
-    expect(readFileSync(join(parts, 'manifest.json'), 'utf8')).toBe(readFileSync(join(whole, 'manifest.json'), 'utf8'));
+    expectProgramWrote(run, parts, whole);
   });
 });
 
@@ -130,12 +135,7 @@ describe('the shipped program (bundled, with its faster cdktf resolve) against s
     const whole = synthWhole(loadFleetFile(file));
     const out = join(work, `program-out-${counter++}`);
     const run = spawnSync(process.execPath, [program, '--fleet', file, '--out', out], { encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const stacks = readdirSync(join(whole, 'stacks')).sort();
-    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(stacks);
-    for (const stack of stacks) expect(stackJson(out, stack), stack).toBe(stackJson(whole, stack));
-    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(readFileSync(join(whole, 'manifest.json'), 'utf8'));
+    expectProgramWrote(run, out, whole);
   });
 });
 
