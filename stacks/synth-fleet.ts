@@ -29,11 +29,11 @@ const CHUNK_STACKS = Number(process.env.PEEKSTACK_SYNTH_CHUNK) > 0 ? Math.floor(
 
 /**
  * After a chunk, the heap is collected when it holds more than this many MB ($PEEKSTACK_GC_ABOVE_MB
- * to change it; 0 collects after every chunk): always after the
- * interface's chunk of a large fleet (a construct tree per host), every second or third collector
- * chunk. Collecting after every chunk cost 15 % of a 1000-host synthesis; never collecting let two
- * threads' heaps reach 325 MB together (300 MB is the target); this keeps the peak at the
- * interface's chunk (about 265 MB for 1000 hosts).
+ * to change it; 0 collects after every chunk): always after the interface's chunk of a large fleet
+ * (a construct tree per host), after every second or third collector chunk. Collecting after every
+ * chunk cost 15 % of a 1000-host synthesis; never collecting let two threads' heaps reach 325 MB
+ * together (300 MB is the target); this keeps the peak at the interface's chunk (about 265 MB for
+ * 1000 hosts).
  */
 const COLLECT_GARBAGE_ABOVE_MB = nonNegative(process.env.PEEKSTACK_GC_ABOVE_MB) ?? 64;
 
