@@ -9,7 +9,7 @@ import { ALERTMANAGER_DEFAULTS } from './defaults';
 import { DEFAULT_IMAGES } from './images';
 import { assertHttpUrl } from './prometheus';
 import { AlertSeverity, ALERT_SEVERITIES, ReceiverConfig, renderAlertmanagerConfig, SeverityRoute } from './render/alertmanager-config';
-import { renderWebConfig } from './render/web-config';
+import { servedTlsFiles } from './served-tls';
 import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertVolumeName, findDuplicate } from './validate';
 import { assertSecretToken } from './secret-token';
 
@@ -255,19 +255,8 @@ export class Alertmanager extends Construct {
             repeatIntervalMinutes: this.repeatIntervalMinutes,
           }),
         },
-        {
-          path: ALERTMANAGER_PATHS.webConfig,
-          // Rendered at synthesis, like every rendered file: a stack built only to be read from costs no rendering.
-          content: () =>
-            renderWebConfig({
-              certFile: ALERTMANAGER_PATHS.serverCertificate,
-              keyFile: ALERTMANAGER_PATHS.serverKey,
-              basicAuthUsers: { [props.credentials.username]: props.credentials.passwordBcryptHash },
-            }),
-        },
-        { path: ALERTMANAGER_PATHS.serverCertificate, content: props.certificate.certificatePem },
         // The image runs as nobody: the key and secrets must be readable by it. Only Alertmanager runs in this container.
-        { path: ALERTMANAGER_PATHS.serverKey, content: props.certificate.privateKeyPem },
+        ...servedTlsFiles({ webConfig: ALERTMANAGER_PATHS.webConfig, certificate: ALERTMANAGER_PATHS.serverCertificate, key: ALERTMANAGER_PATHS.serverKey }, props.certificate, props.credentials),
         ...secretFiles,
       ],
     });

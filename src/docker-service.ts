@@ -16,7 +16,8 @@ export interface UploadedFile {
   /**
    * File content: literal text, text holding Terraform tokens (secrets), or a function rendering the
    * text at synthesis, for files that grow after construction (prometheus.yml, rule files,
-   * provisioning). A rendered file must hold no token: it is uploaded base64-encoded.
+   * provisioning). Text without tokens goes base64-encoded; text with tokens goes as `content` and
+   * may not hold a literal `${` or `%{`; rendered text goes as `content`, those sequences escaped.
    */
   readonly content: string | (() => string);
   /**

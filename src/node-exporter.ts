@@ -7,7 +7,7 @@ import { MonitoringComponent } from './component';
 import { componentOf, NODE_EXPORTER_COMPONENT } from './components';
 import { ServerCertificate } from './certificate-authority';
 import { BasicAuthCredentials } from './credentials';
-import { renderWebConfig } from './render/web-config';
+import { servedTlsFiles } from './served-tls';
 import { GO_RUNTIME_METRICS, ScrapeTarget } from './scrape-target';
 import { assertNonEmpty, assertPinnedImage, assertPort } from './validate';
 
@@ -143,18 +143,7 @@ export class NodeExporter extends Construct {
       // rslave: filesystems mounted on the host after start show up too.
       mounts: [{ type: 'bind', source: '/', target: '/host', readOnly: true, bindOptions: { propagation: 'rslave' } }],
       files: [
-        {
-          path: `${CONFIG_DIR}/web-config.yml`,
-          // Rendered at synthesis, like every rendered file: a stack built only to be read from costs no rendering.
-          content: () =>
-            renderWebConfig({
-              certFile: `${CONFIG_DIR}/tls/server.crt`,
-              keyFile: `${CONFIG_DIR}/tls/server.key`,
-              basicAuthUsers: { [props.credentials.username]: props.credentials.passwordBcryptHash },
-            }),
-        },
-        { path: `${CONFIG_DIR}/tls/server.crt`, content: props.certificate.certificatePem },
-        { path: `${CONFIG_DIR}/tls/server.key`, content: props.certificate.privateKeyPem, permissions: keyMode },
+        ...servedTlsFiles({ webConfig: `${CONFIG_DIR}/web-config.yml`, certificate: `${CONFIG_DIR}/tls/server.crt`, key: `${CONFIG_DIR}/tls/server.key` }, props.certificate, props.credentials, keyMode),
       ],
     });
     this.scrapeTarget = {

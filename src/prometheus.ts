@@ -10,7 +10,7 @@ import { BasicAuthCredentials } from './credentials';
 import { PeekStackValidationError } from './errors';
 import { AlertmanagerConfig, OutgoingAuth, RemoteWriteConfig, RemoteWriteQueue, renderHttpClientConfig, renderPrometheusConfig, ScrapeJob, ScrapeTls } from './render/prometheus-config';
 import { renderRuleFile, RULE_FILE_HEADER } from './render/rules';
-import { renderWebConfig } from './render/web-config';
+import { servedTlsFiles } from './served-tls';
 import { assertRuleGroup, RuleGroup } from './rule-group';
 import { ScrapeTarget } from './scrape-target';
 import { PROMETHEUS_DEFAULTS } from './defaults';
@@ -319,19 +319,8 @@ export class Prometheus extends Construct {
       files: [
         // Rendered at synthesis: scrape jobs, rule files, remote_write and Alertmanagers may still be added.
         { path: PROMETHEUS_PATHS.config, content: () => this.configYaml },
-        {
-          path: PROMETHEUS_PATHS.webConfig,
-          // Rendered at synthesis, like every rendered file: a stack built only to be read from costs no rendering.
-          content: () =>
-            renderWebConfig({
-              certFile: PROMETHEUS_PATHS.serverCertificate,
-              keyFile: PROMETHEUS_PATHS.serverKey,
-              basicAuthUsers: { [props.credentials.username]: props.credentials.passwordBcryptHash },
-            }),
-        },
-        { path: PROMETHEUS_PATHS.serverCertificate, content: props.certificate.certificatePem },
         // The image runs as nobody: the key must be readable by it. Only Prometheus runs in this container.
-        { path: PROMETHEUS_PATHS.serverKey, content: props.certificate.privateKeyPem },
+        ...servedTlsFiles({ webConfig: PROMETHEUS_PATHS.webConfig, certificate: PROMETHEUS_PATHS.serverCertificate, key: PROMETHEUS_PATHS.serverKey }, props.certificate, props.credentials),
         {
           path: PROMETHEUS_PATHS.healthcheckConfig,
           content: renderHttpClientConfig({
