@@ -41,6 +41,17 @@ describe('NodeExporter', () => {
     expect(off.command).toContain('--no-collector.rapl');
   });
 
+  it('serves HTTPS from its web config, certificate and key; the key readable by root only when it runs as root', () => {
+    const uploads = (rapl: boolean) =>
+      Object.fromEntries((containerNamed(build({ rapl }).synth, 'peekstack-node-exporter').upload as { file: string; permissions: string }[]).map((u) => [u.file, u.permissions]));
+    expect(uploads(true)).toEqual({
+      '/etc/node_exporter/web-config.yml': '0444',
+      '/etc/node_exporter/tls/server.crt': '0444',
+      '/etc/node_exporter/tls/server.key': '0400',
+    });
+    expect(uploads(false)['/etc/node_exporter/tls/server.key']).toBe('0444');
+  });
+
   it('refuses a port out of range', () => {
     expect(() => build({ port: 70000 })).toThrow(/^NodeExporter\.port: got 70000; expected an integer TCP port from 1 to 65535$/);
   });
