@@ -160,15 +160,17 @@ function writeStacks(fleet: FleetSpec, selected: readonly string[], outdir: stri
     for (const identifier of result.hubReads) hubReads.add(identifier);
   };
   const hubName = hubStackOf(fleet);
-  const withHub = hubName !== undefined && selected.includes(hubName);
-  const visited = (name: string) => withHub || selected.includes(name);
+  // Sets, not arrays: a 10,000-host fleet names 10,002 stacks, and each chunk looks its own up.
+  const chosen = new Set(selected);
+  const withHub = hubName !== undefined && chosen.has(hubName);
+  const visited = (name: string) => withHub || chosen.has(name);
   const interfaceName = fleet.interface.stackName;
   const write = selected.filter((name) => name !== hubName);
   const collectors = fleet.hosts.map((host) => host.stackName).filter(visited);
   const chunks: Chunk[] = [];
   for (let i = 0; i < collectors.length; i += CHUNK_STACKS) {
     const stacks = collectors.slice(i, i + CHUNK_STACKS);
-    chunks.push({ stacks, write: write.filter((name) => stacks.includes(name)) });
+    chunks.push({ stacks, write: stacks.filter((name) => chosen.has(name)) });
   }
   // The interface first, alone: it holds every collector's constructs, and the peak of memory is that.
   if (visited(interfaceName)) gather(synthesizeChunk(fleet, { stacks: [interfaceName], write }, outdir, chunks.length > 0));
