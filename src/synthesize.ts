@@ -1,6 +1,7 @@
 import { App, TerraformStack } from 'cdktf';
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { prepareKeepingResolutions, ResolvedElements, writingFromResolutions } from './resolve-once';
 
 /**
  * Writes into a fresh directory beside `outdir` and swaps it in only when `write` succeeded, so a
@@ -48,14 +49,16 @@ export function synthesizeAtomically(outdir: string, build: (app: App) => void):
  * which is the saving: `App.synth()` resolves every stack of the app, wanted or not.
  *
  * Same steps, same order as `App.synth()` of cdktf 0.21 (prepare all, then synthesize each, then the
- * app's own validations and the manifest), so a stack comes out byte for byte as from `App.synth()`.
+ * app's own validations and the manifest), so a stack comes out byte for byte as from `App.synth()`;
+ * each element is resolved once instead of twice (src/resolve-once.ts).
  */
 export function synthesizeStacks(app: App, stacks: readonly TerraformStack[], readers: readonly TerraformStack[] = [], options: { readonly writeManifest?: boolean } = {}): void {
   // In the app's order, as App.synth() prepares them.
   const prepared = new Set<TerraformStack>([...stacks, ...readers]);
-  for (const child of app.node.children) if (prepared.has(child as TerraformStack)) (child as TerraformStack).prepareStack();
+  const resolved: ResolvedElements = new Map();
+  for (const child of app.node.children) if (prepared.has(child as TerraformStack)) prepareKeepingResolutions(child as TerraformStack, resolved);
   const session = { outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
-  for (const stack of stacks) stack.synthesizer.synthesize(session);
+  for (const stack of stacks) writingFromResolutions(stack, resolved, () => stack.synthesizer.synthesize(session));
   if (!app.skipValidation) {
     const problems = app.node.validate();
     if (problems.length > 0) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);
