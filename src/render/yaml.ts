@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { plainYaml } from './plain-yaml';
 
 /**
  * Serializes a config document the way every PeekStack file is written: no line folding (long
@@ -6,27 +7,31 @@ import { stringify } from 'yaml';
  * double-quoted so that values such as bcrypt hashes (`$2a$...`) or `host:port` are never re-typed
  * by a YAML reader.
  *
- * Memoized: cdktf resolves each rendered file three times in a synthesis (prepare, the stack's
- * metadata pass, the stack's JSON), and every host of a fleet renders the same rule files, while
- * `yaml`'s stringify was a quarter of the time of a 100-host synthesis. The key is the document as
- * JSON, so only documents JSON describes exactly (plain objects and arrays, strings, finite numbers,
- * booleans, null) are memoized; anything else is rendered each time.
+ * Written by {@link plainYaml} when the document is inside its subset (what PeekStack renders:
+ * names as keys, one-line strings, numbers, booleans, null), else by `yaml`, the same text either
+ * way. What `yaml` writes is memoized: every host of a fleet renders the same rule files, and the
+ * interface's documents are large. The key is the document as JSON, so only documents JSON describes
+ * exactly (plain objects and arrays, strings, finite numbers, booleans, null) are memoized;
+ * anything else is rendered each time.
  */
 export function toYaml(document: unknown, header?: string): string {
+  const text = plainYaml(document) ?? memoizedYaml(document);
+  return header ? `${header.split('\n').map((line) => `# ${line}`.trimEnd()).join('\n')}\n${text}` : text;
+}
+
+/** `yaml`'s text of `document`, from the memo when it was written before. */
+function memoizedYaml(document: unknown): string {
   const key = plainJsonKey(document);
-  const cacheKey = key === undefined ? undefined : `${header ?? ''}\0${key}`;
-  const cached = cacheKey === undefined ? undefined : rendered.get(cacheKey);
+  const cached = key === undefined ? undefined : rendered.get(key);
   if (cached !== undefined) return cached;
-  const body = stringify(document, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
-  const text = header ? `${header.split('\n').map((line) => `# ${line}`.trimEnd()).join('\n')}\n${body}` : body;
-  if (cacheKey !== undefined) remember(cacheKey, text);
+  const text = stringify(document, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
+  if (key !== undefined) remember(key, text);
   return text;
 }
 
 /**
- * Characters kept, keys and texts together: room for every file of a chunk of 100 collector stacks
- * (each host's prometheus.yml and web configs differ, and a chunk is resolved twice, so a memo that
- * is too small forgets them before the second pass), and at most some 16 MB of memory.
+ * Characters kept, keys and texts together: room for the documents `yaml` writes in a chunk of 100
+ * collector stacks and for the interface's, and at most some 16 MB of memory.
  */
 const MEMO_CHARACTERS = 8_000_000;
 const rendered = new Map<string, string>();
