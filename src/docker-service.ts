@@ -63,12 +63,18 @@ export class DockerService extends Construct {
   public readonly container: Container;
   public readonly containerName: string;
   private readonly files: UploadedFile[];
+  /**
+   * The container's upload blocks, one per file, made once: each holds a token (a lazy render), and
+   * remaking every block on each addFile registered a Prometheus's dozen files a hundred times.
+   */
+  private readonly uploads: ReturnType<typeof toUpload>[];
 
   constructor(scope: Construct, id: string, props: DockerServiceProps) {
     super(scope, id);
     const { image, containerName, component, files, provider, hardening, ...containerConfig } = props;
     this.containerName = containerName;
     this.files = [...(files ?? [])];
+    this.uploads = this.files.map((file) => toUpload(`${containerName}.files`, file));
     this.image = new Image(this, 'image', { name: image, keepLocally: true, provider });
     this.container = new Container(this, 'container', {
       restart: 'unless-stopped',
@@ -81,7 +87,7 @@ export class DockerService extends Construct {
       name: containerName,
       image: this.image.imageId,
       labels: [{ label: COMPONENT_LABEL, value: component }],
-      upload: this.files.map((file) => toUpload(`${containerName}.files`, file)),
+      upload: [...this.uploads],
     });
   }
 
@@ -95,8 +101,10 @@ export class DockerService extends Construct {
     if (this.files.some((existing) => existing.path === file.path)) {
       throw new PeekStackValidationError(`${this.containerName}.files`, file.path, 'a path no other uploaded file of this container uses');
     }
+    const upload = toUpload(`${this.containerName}.files`, file);
     this.files.push(file);
-    this.container.putUpload(this.files.map((each) => toUpload(`${this.containerName}.files`, each)));
+    this.uploads.push(upload);
+    this.container.putUpload([...this.uploads]);
   }
 }
 

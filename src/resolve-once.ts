@@ -22,8 +22,16 @@ import { IConstruct } from 'constructs';
 /** The resolver cdktf's own passes use (cdktf/lib/_tokens.js). */
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
-/** Element resolutions kept from preparation until the element's stack is written. */
-export type ResolvedElements = Map<TerraformElement, unknown>;
+/** What preparation kept for writing: each element's resolution (until its stack is written), and the stacks prepared so. */
+export interface KeptResolutions {
+  readonly elements: Map<TerraformElement, unknown>;
+  readonly stacks: Set<TerraformStack>;
+}
+
+/** An empty {@link KeptResolutions}, for one synthesis. */
+export function keptResolutions(): KeptResolutions {
+  return { elements: new Map(), stacks: new Set() };
+}
 
 /** `value` resolved in `stack` as cdktf resolves it (preparing or not). */
 function resolveIn(stack: TerraformStack, value: unknown, preparing = false): unknown {
@@ -37,22 +45,25 @@ function elementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformE
   return into;
 }
 
-/** True when an Aspect will visit some construct of `stack` (registered on it, on a scope above it, or on a construct in it). */
+/** True when an Aspect is registered on `stack`, on a scope above it, or on a construct in it. */
 function hasAspects(stack: TerraformStack): boolean {
-  return stack.node.scopes.some((scope) => Aspects.of(scope).all.length > 0) || stack.node.findAll().some((node) => Aspects.of(node).all.length > 0);
+  if (stack.node.scopes.some((scope) => Aspects.of(scope).all.length > 0)) return true;
+  const below = (node: IConstruct): boolean => node.node.children.some((child) => Aspects.of(child).all.length > 0 || below(child));
+  return below(stack);
 }
 
 /**
  * `stack.prepareStack()`, the same steps in the same order, keeping each element's resolution in
  * `resolved` (unless aspects may change the elements before they are written).
  */
-export function prepareKeepingResolutions(stack: TerraformStack, resolved: ResolvedElements): void {
+export function prepareKeepingResolutions(stack: TerraformStack, kept: KeptResolutions): void {
   if (hasAspects(stack)) {
     stack.prepareStack();
     return;
   }
   stack.ensureBackendExists();
-  for (const element of elementsOf(stack)) resolved.set(element, resolveIn(stack, element.toTerraform(), true));
+  for (const element of elementsOf(stack)) kept.elements.set(element, resolveIn(stack, element.toTerraform(), true));
+  kept.stacks.add(stack);
 }
 
 /** The private state of a stack that `toTerraform()` reads (cdktf 0.21.0). */
@@ -67,7 +78,7 @@ interface StackInternals {
  * resolved again only when the stack has raw overrides, the one part that is not resolved yet:
  * resolving resolved values gives them back unchanged.
  */
-function toTerraformFrom(stack: TerraformStack, resolved: ResolvedElements): Record<string, unknown> {
+function toTerraformFrom(stack: TerraformStack, resolved: KeptResolutions['elements']): Record<string, unknown> {
   const { rawOverrides, cdktfVersion } = stack as unknown as StackInternals;
   const overridden = Object.keys(rawOverrides);
   const metadata = {
@@ -99,17 +110,19 @@ function toTerraformFrom(stack: TerraformStack, resolved: ResolvedElements): Rec
 
 /**
  * Runs `write` (the stack's synthesizer) with the stack's `toTerraform()` made from the resolutions
- * kept by {@link prepareKeepingResolutions}, when it kept any (else cdktf's own).
+ * kept by {@link prepareKeepingResolutions}, when it kept them (else cdktf's own: aspects, or a stack
+ * cdktf prepared itself).
  */
-export function writingFromResolutions(stack: TerraformStack, resolved: ResolvedElements, write: () => void): void {
-  if (hasAspects(stack)) {
+export function writingFromResolutions(stack: TerraformStack, kept: KeptResolutions, write: () => void): void {
+  if (!kept.stacks.has(stack)) {
     write();
     return;
   }
-  Object.defineProperty(stack, 'toTerraform', { value: () => toTerraformFrom(stack, resolved), configurable: true, writable: true });
+  Object.defineProperty(stack, 'toTerraform', { value: () => toTerraformFrom(stack, kept.elements), configurable: true, writable: true });
   try {
     write();
   } finally {
     delete (stack as { toTerraform?: unknown }).toTerraform;
+    kept.stacks.delete(stack);
   }
 }

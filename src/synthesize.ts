@@ -1,7 +1,7 @@
 import { App, TerraformStack } from 'cdktf';
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { prepareKeepingResolutions, ResolvedElements, writingFromResolutions } from './resolve-once';
+import { keptResolutions, prepareKeepingResolutions, writingFromResolutions } from './resolve-once';
 
 /**
  * Writes into a fresh directory beside `outdir` and swaps it in only when `write` succeeded, so a
@@ -55,10 +55,10 @@ export function synthesizeAtomically(outdir: string, build: (app: App) => void):
 export function synthesizeStacks(app: App, stacks: readonly TerraformStack[], readers: readonly TerraformStack[] = [], options: { readonly writeManifest?: boolean } = {}): void {
   // In the app's order, as App.synth() prepares them.
   const prepared = new Set<TerraformStack>([...stacks, ...readers]);
-  const resolved: ResolvedElements = new Map();
-  for (const child of app.node.children) if (prepared.has(child as TerraformStack)) prepareKeepingResolutions(child as TerraformStack, resolved);
+  const kept = keptResolutions();
+  for (const child of app.node.children) if (prepared.has(child as TerraformStack)) prepareKeepingResolutions(child as TerraformStack, kept);
   const session = { outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
-  for (const stack of stacks) writingFromResolutions(stack, resolved, () => stack.synthesizer.synthesize(session));
+  for (const stack of stacks) writingFromResolutions(stack, kept, () => stack.synthesizer.synthesize(session));
   if (!app.skipValidation) {
     const problems = app.node.validate();
     if (problems.length > 0) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);

@@ -50,8 +50,8 @@ function remember(key: string, text: string): void {
   memoCharacters += size;
 }
 
-/** `document` as JSON when JSON describes it exactly (same JSON, same YAML), else undefined. */
-function plainJsonKey(document: unknown): string | undefined {
+/** `document` as JSON when JSON describes it exactly (same JSON, same YAML), else undefined: a key to keep its YAML by. */
+export function plainJsonKey(document: unknown): string | undefined {
   // Checked by a walk of its own, then serialized natively: a replacer function called for every
   // value made the key cost as much as the YAML it saved.
   return isPlainJson(document, false) ? JSON.stringify(document) : undefined;
