@@ -25,43 +25,52 @@ const secretVariable = z
 const receiverName = z.string({ error: 'a receiver name' }).regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, { error: 'a receiver name: letters, digits, "_" and "-"' });
 const email = z.string({ error: 'an email address' }).regex(/^[^\s@]+@[^\s@]+$/, { error: 'an email address' });
 
-export const receiverSchema = z.discriminatedUnion(
-  'type',
-  [
-    strict({
-      name: receiverName,
-      type: z.literal('webhook'),
-      url: z.string({ error: 'an http(s) URL without credentials' }).regex(/^https?:\/\/[^/@\s]+(\/\S*)?$/, { error: 'an http(s) URL without credentials' }),
-      secretVariable: secretVariable.optional(),
-    }),
-    strict({
-      name: receiverName,
-      type: z.literal('email'),
-      to: email,
-      from: email,
-      smarthost: z.string({ error: 'host:port of the SMTP server' }).regex(/^[^\s:/]+:\d{1,5}$/, { error: 'host:port of the SMTP server' }),
-      username: text('the SMTP user name').optional(),
-      secretVariable,
-    }),
-    strict({ name: receiverName, type: z.literal('slack'), channel: text('a Slack channel such as "#ops"').optional(), secretVariable }),
-    strict({ name: receiverName, type: z.literal('pagerduty'), secretVariable }),
-  ],
-  { error: 'a receiver with type webhook, email, slack or pagerduty' },
-);
+/**
+ * Built on first use ({@link alertingSchema} is lazy): most fleet files have no `alerting:`, and
+ * building these schemas was a tenth of `peekstack list`'s own time.
+ */
+function buildAlertingSchema() {
+  const receiverSchema = z.discriminatedUnion(
+    'type',
+    [
+      strict({
+        name: receiverName,
+        type: z.literal('webhook'),
+        url: z.string({ error: 'an http(s) URL without credentials' }).regex(/^https?:\/\/[^/@\s]+(\/\S*)?$/, { error: 'an http(s) URL without credentials' }),
+        secretVariable: secretVariable.optional(),
+      }),
+      strict({
+        name: receiverName,
+        type: z.literal('email'),
+        to: email,
+        from: email,
+        smarthost: z.string({ error: 'host:port of the SMTP server' }).regex(/^[^\s:/]+:\d{1,5}$/, { error: 'host:port of the SMTP server' }),
+        username: text('the SMTP user name').optional(),
+        secretVariable,
+      }),
+      strict({ name: receiverName, type: z.literal('slack'), channel: text('a Slack channel such as "#ops"').optional(), secretVariable }),
+      strict({ name: receiverName, type: z.literal('pagerduty'), secretVariable }),
+    ],
+    { error: 'a receiver with type webhook, email, slack or pagerduty' },
+  );
 
-const { bounds } = ALERTMANAGER_DEFAULTS;
-export const alertingSchema = strict({
-  port: integer(PORT_BOUNDS.min, PORT_BOUNDS.max, '(a TCP port)').optional(),
-  image: text('an image reference such as "prom/alertmanager:v0.33.1"').optional(),
-  receivers: z.array(receiverSchema, { error: 'a list of receivers' }).min(1, { error: 'at least one receiver' }),
-  defaultReceiver: text('the name of a receiver').optional(),
-  routes: z
-    .array(strict({ severity: z.enum(ALERT_SEVERITIES, { error: `one of ${ALERT_SEVERITIES.join(', ')}` }), receiver: text('the name of a receiver') }), { error: 'a list of routes' })
-    .optional(),
-  groupWaitSeconds: integer(bounds.groupWaitSeconds.min, bounds.groupWaitSeconds.max, 'seconds').optional(),
-  groupIntervalSeconds: integer(bounds.groupIntervalSeconds.min, bounds.groupIntervalSeconds.max, 'seconds').optional(),
-  repeatIntervalMinutes: integer(bounds.repeatIntervalMinutes.min, bounds.repeatIntervalMinutes.max, 'minutes').optional(),
-});
+  const { bounds } = ALERTMANAGER_DEFAULTS;
+  return strict({
+    port: integer(PORT_BOUNDS.min, PORT_BOUNDS.max, '(a TCP port)').optional(),
+    image: text('an image reference such as "prom/alertmanager:v0.33.1"').optional(),
+    receivers: z.array(receiverSchema, { error: 'a list of receivers' }).min(1, { error: 'at least one receiver' }),
+    defaultReceiver: text('the name of a receiver').optional(),
+    routes: z
+      .array(strict({ severity: z.enum(ALERT_SEVERITIES, { error: `one of ${ALERT_SEVERITIES.join(', ')}` }), receiver: text('the name of a receiver') }), { error: 'a list of routes' })
+      .optional(),
+    groupWaitSeconds: integer(bounds.groupWaitSeconds.min, bounds.groupWaitSeconds.max, 'seconds').optional(),
+    groupIntervalSeconds: integer(bounds.groupIntervalSeconds.min, bounds.groupIntervalSeconds.max, 'seconds').optional(),
+    repeatIntervalMinutes: integer(bounds.repeatIntervalMinutes.min, bounds.repeatIntervalMinutes.max, 'minutes').optional(),
+  });
+}
+
+/** The `alerting:` section (built when a fleet file has one). */
+export const alertingSchema = z.lazy(buildAlertingSchema);
 
 /** Per-host thresholds (in `defaults` or a host), each checked against its bounds. */
 export const alertThresholdsSchema = strict(
@@ -76,4 +85,4 @@ export const alertThresholdsSchema = strict(
 /** The `alerting:` section as written. */
 export type AlertingEntry = z.infer<typeof alertingSchema>;
 /** One receiver as written. */
-export type ReceiverEntry = z.infer<typeof receiverSchema>;
+export type ReceiverEntry = AlertingEntry['receivers'][number];
