@@ -115,7 +115,12 @@ export function assertAddress(field: string, value: string): string {
   return value;
 }
 
-/** The first value that occurs twice in `values`, if any. */
+/** The first value that occurs twice in `values` (the first repeat, in order), if any. A Set: Grafana's datasources are one per host. */
 export function findDuplicate(values: readonly string[]): string | undefined {
-  return values.find((value, index) => values.indexOf(value) !== index);
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) return value;
+    seen.add(value);
+  }
+  return undefined;
 }
