@@ -87,6 +87,8 @@ export class BlackboxExporter extends Construct {
   public readonly command: readonly string[];
   public readonly service: DockerService;
   private readonly probeList: Probe[] = [];
+  /** The probes' names, to refuse a second probe of a name (a Set: the prober of a fleet probes every host). */
+  private readonly probeNames = new Set<string>();
   private readonly onProbe: ((target: ScrapeTarget) => void)[] = [];
 
   constructor(scope: Construct, id: string, props: BlackboxExporterProps) {
@@ -143,11 +145,12 @@ export class BlackboxExporter extends Construct {
   public addProbe(p: Probe): void {
     const field = `BlackboxExporter.addProbe(${p.name})`;
     assertMatches(`${field}.name`, p.name, PROBE_NAME, 'letters, digits, "_" and "-", at most 41 characters, starting with a letter or digit');
-    if (this.probeList.some((existing) => existing.name === p.name)) throw new PeekStackValidationError(`${field}.name`, p.name, 'a probe name not already used');
+    if (this.probeNames.has(p.name)) throw new PeekStackValidationError(`${field}.name`, p.name, 'a probe name not already used');
     assertNonEmpty(`${field}.target`, p.target);
     if (p.kind === 'https' && !/^https:\/\//.test(p.target)) throw new PeekStackValidationError(`${field}.target`, p.target, 'an https:// URL');
     if (p.caCertificatePem) this.service.addFile({ path: BLACKBOX_PATHS.ca(p.name), content: p.caCertificatePem });
     this.probeList.push(p);
+    this.probeNames.add(p.name);
     for (const listener of this.onProbe) listener(this.scrapeTargetOf(p));
   }
 }

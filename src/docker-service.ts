@@ -65,9 +65,13 @@ export class DockerService extends Construct {
   private readonly files: UploadedFile[];
   /**
    * The container's upload blocks, one per file, made once: each holds a token (a lazy render), and
-   * remaking every block on each addFile registered a Prometheus's dozen files a hundred times.
+   * remaking every block on each addFile registered a Prometheus's dozen files a hundred times. The
+   * container keeps this very list (putUpload stores it as given), so a file added later joins it
+   * without copying the list: Grafana uploads two files per host.
    */
   private readonly uploads: ReturnType<typeof toUpload>[];
+  /** The paths uploaded, to refuse a second file at one of them. */
+  private readonly paths: Set<string>;
 
   constructor(scope: Construct, id: string, props: DockerServiceProps) {
     super(scope, id);
@@ -75,6 +79,7 @@ export class DockerService extends Construct {
     this.containerName = containerName;
     this.files = [...(files ?? [])];
     this.uploads = this.files.map((file) => toUpload(`${containerName}.files`, file));
+    this.paths = new Set(this.files.map((file) => file.path));
     this.image = new Image(this, 'image', { name: image, keepLocally: true, provider });
     this.container = new Container(this, 'container', {
       restart: 'unless-stopped',
@@ -87,7 +92,7 @@ export class DockerService extends Construct {
       name: containerName,
       image: this.image.imageId,
       labels: [{ label: COMPONENT_LABEL, value: component }],
-      upload: [...this.uploads],
+      upload: this.uploads,
     });
   }
 
@@ -98,13 +103,14 @@ export class DockerService extends Construct {
 
   /** Uploads one more file; a path already uploaded is refused. */
   public addFile(file: UploadedFile): void {
-    if (this.files.some((existing) => existing.path === file.path)) {
+    if (this.paths.has(file.path)) {
       throw new PeekStackValidationError(`${this.containerName}.files`, file.path, 'a path no other uploaded file of this container uses');
     }
     const upload = toUpload(`${this.containerName}.files`, file);
     this.files.push(file);
+    this.paths.add(file.path);
     this.uploads.push(upload);
-    this.container.putUpload([...this.uploads]);
+    this.container.putUpload(this.uploads);
   }
 }
 

@@ -253,6 +253,8 @@ export class Prometheus extends Construct {
   public readonly volume: Volume;
   public readonly service: DockerService;
   private readonly jobs: ScrapeJob[] = [];
+  /** The jobs' names, to refuse a second job of a name (a Set: the prober of a fleet has a job per host). */
+  private readonly jobNames = new Set<string>();
   private readonly selfJob: ScrapeJob;
   private readonly ruleGroupsByFile = new Map<string, RuleGroup[]>();
   private readonly ruleFilePaths: string[] = [];
@@ -406,10 +408,11 @@ export class Prometheus extends Construct {
   public addScrapeTarget(target: ScrapeTarget): void {
     assertMatches('Prometheus.addScrapeTarget(target).jobName', target.jobName, SAFE_NAME, SAFE_NAME_ALLOWED);
     // The self job is rendered last but its name is always taken.
-    if ([...this.jobs.map((job) => job.jobName), JOB.prometheus].includes(target.jobName)) {
+    if (target.jobName === JOB.prometheus || this.jobNames.has(target.jobName)) {
       throw new PeekStackValidationError('Prometheus.addScrapeTarget(target).jobName', target.jobName, 'a job name not already scraped by this Prometheus (each exporter once)');
     }
     this.jobs.push(this.addTarget(target, true));
+    this.jobNames.add(target.jobName);
   }
 
   /** Checks a target, uploads its CA and password files, and returns its job. */
