@@ -85,8 +85,7 @@ const skipTokenStackTraces = {
 
 /**
  * cdktf's resolve() makes a context object, two closures and a copy of its options for every key
- * and array element of every stack it resolves, three times per stack: about 40 % of synthesizing a
- * collector stack. The bundles that synthesize replace it with scripts/cdktf/fast-resolve.js, the
+ * and array element of every stack it resolves: about 40 % of synthesizing a collector stack. The bundles that synthesize replace it with scripts/cdktf/fast-resolve.js, the
  * same walk without those allocations where no token is met (see that file). Checked against stock
  * cdktf by test/cdktf-fast-resolve.test.ts and, byte for byte on whole fleets, test/synth-fleet.test.ts.
  * The build fails if cdktf's module is not the one that file was written for.

@@ -3,10 +3,10 @@
 // module's scope: `resolvable_1`, `encoding_1`, `token_map_1`, `token_1`, `errors_1`, `tokenMap`,
 // `isConstruct` and `resolveNumberToken` are that module's (scripts/build.mjs checks they are there).
 //
-// Why: cdktf resolves a stack three times (prepare, each element, the whole), and its resolve()
-// makes a context object with two closures and a copy of the options for every key and every array
-// element it walks, token or not: that, and the garbage it leaves, was about 40 % of synthesizing a
-// collector stack (profiled, 100 and 1000 hosts). This resolve() does the same walk, in the same
+// Why: cdktf's resolve() makes a context object with two closures and a copy of the options for
+// every key and every array element it walks, token or not: that, and the garbage it leaves, was
+// about 40 % of synthesizing a collector stack (profiled, 100 and 1000 hosts, when cdktf still
+// resolved each stack three times; src/resolve-once.ts now resolves each element once). This resolve() does the same walk, in the same
 // order, calling the same resolvers with contexts made the same way, but makes a context only where
 // cdktf hands one to a token or a resolver:
 //   - a leaf that needs no resolution (a string without token markers, a number that is no token, a
