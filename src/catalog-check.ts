@@ -2,6 +2,7 @@ import type { DashboardDefinition } from '../dashboards';
 import { dashboardQueries, dashboardVariables, substituteVariables } from './dashboard-queries';
 import { CatalogMetric, METRIC_CATALOG } from './metric-catalog';
 import { SelectorUse, selectorUses } from './promql';
+import { RecentValues } from './recent-values';
 import { isRecordingRule, RuleGroup } from './rule-group';
 
 /**
@@ -121,12 +122,10 @@ function selectorUsesOf(expr: string): readonly SelectorUse[] | string {
     } catch (error) {
       uses = (error as Error).message;
     }
-    if (parsedExpressions.size >= PARSED_EXPRESSIONS) parsedExpressions.delete(parsedExpressions.keys().next().value as string);
     parsedExpressions.set(expr, uses);
   }
   return uses;
 }
 
-/** Expressions kept, the oldest forgotten first: PeekStack's rules and dashboards hold a few hundred. */
-const PARSED_EXPRESSIONS = 4096;
-const parsedExpressions = new Map<string, readonly SelectorUse[] | string>();
+/** Expressions kept: PeekStack's rules and dashboards hold a few hundred. */
+const parsedExpressions = new RecentValues<string, readonly SelectorUse[] | string>(4096);

@@ -1,4 +1,5 @@
 import { RuleGroup } from '../rule-group';
+import { RecentValues } from '../recent-values';
 import { plainJsonKey, toYaml } from './yaml';
 
 /** A rendered rule file. */
@@ -34,7 +35,6 @@ export function renderRuleFile(groups: readonly RuleGroup[], header: string): st
   if (known !== undefined) return known;
   const text = toYaml(document, header);
   if (key === undefined) return text;
-  if (recentRuleFiles.size >= RECENT_RULE_FILES) recentRuleFiles.delete(recentRuleFiles.keys().next().value as string);
   recentRuleFiles.set(key, text);
   return text;
 }
@@ -43,5 +43,4 @@ export function renderRuleFile(groups: readonly RuleGroup[], header: string): st
  * Rule files kept (the oldest forgotten first): a host has a few, and hosts with other alert
  * thresholds have their own, so a few dozen cover a fleet of many kinds of hosts.
  */
-const RECENT_RULE_FILES = 64;
-const recentRuleFiles = new Map<string, string>();
+const recentRuleFiles = new RecentValues<string, string>(64);
