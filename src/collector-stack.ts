@@ -2,7 +2,9 @@ import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
-import { Collector, CollectorProps } from './collector';
+import { addCollectorIdentity, Collector, CollectorProps, prometheusUrlOf } from './collector';
+import { SuppliedPassword } from './credentials';
+import { CollectorView } from './interface';
 import { DockerEndpoint, LOCAL_DOCKER_ENDPOINT } from './docker-endpoint';
 import { dockerProviderFor } from './docker-provider';
 import { StateBackend } from './state-backend';
@@ -46,8 +48,7 @@ export class CollectorStack extends TerraformStack {
     new RandomProvider(this, 'random');
     new TlsProvider(this, 'tls');
     applyStateBackend(this, id, backend ?? { type: 'local' });
-    const password =
-      secrets === 'variables' ? suppliedPasswordVariables(this, 'prometheus', `Prometheus password of host "${props.hostName}"`) : collectorProps.prometheus?.password;
+    const password = secrets === 'variables' ? prometheusPasswordVariables(this, props.hostName) : collectorProps.prometheus?.password;
     this.collector = new Collector(this, 'collector', { ...collectorProps, prometheus: { ...collectorProps.prometheus, password }, provider });
 
     new TerraformOutput(this, 'prometheus_url', { value: this.collector.prometheusUrl, description: 'HTTPS URL of the Prometheus API and UI' });
@@ -61,5 +62,64 @@ export class CollectorStack extends TerraformStack {
       value: this.collector.caCertificatePem,
       description: 'PEM of the CA to trust for the Prometheus HTTPS port',
     });
+  }
+}
+
+/** The sensitive variables a collector stack takes its Prometheus password from, with `secrets: 'variables'`. */
+function prometheusPasswordVariables(stack: TerraformStack, hostName: string): SuppliedPassword {
+  return suppliedPasswordVariables(stack, 'prometheus', `Prometheus password of host "${hostName}"`);
+}
+
+/** Props of {@link CollectorStackStandIn}. */
+export interface CollectorStackStandInProps {
+  /** The host, as the collector stack's. */
+  readonly hostName: string;
+  /** The host's addresses, as the collector stack's. */
+  readonly addresses: readonly string[];
+  /** As the collector stack's. @default - a local file with a relative path */
+  readonly backend?: StateBackend;
+  /** As the collector stack's. @default 'generate' */
+  readonly secrets?: SecretSource;
+  /**
+   * A collector built with the same settings as this host's (exporters, intervals, ports,
+   * thresholds, accounting, add-ons, Prometheus user): its published ports, intervals, components
+   * and rule groups are taken as this host's. Its Prometheus serves a certificate of its own CA
+   * (no `prometheus.certificate`), as the stand-in's CA is what a reader is given to trust.
+   */
+  readonly like: Collector;
+}
+
+/**
+ * What a stack reading a host's {@link CollectorStack} needs of it, without the collector: the
+ * interface of a large fleet reads a few values of every host's, and building each whole collector
+ * for that was two thirds of synthesizing the interface, and most of its memory (1000 hosts). It has
+ * the collector stack's id and state backend, and, at the same construct paths, the only resources
+ * a reader refers to (the Prometheus credentials and the collector's CA), so the references, the
+ * outputs cdktf adds for them and the remote state reading them are the same. Only for reading:
+ * it holds nothing else, and is never synthesized.
+ */
+export class CollectorStackStandIn extends TerraformStack {
+  public readonly collector: CollectorView;
+  public readonly stackName: string;
+
+  constructor(scope: Construct, id: string, props: CollectorStackStandInProps) {
+    super(scope, id);
+    this.stackName = id;
+    applyStateBackend(this, id, props.backend ?? { type: 'local' });
+    const password = props.secrets === 'variables' ? prometheusPasswordVariables(this, props.hostName) : undefined;
+    // The construct the Collector is (id 'collector' in CollectorStack), holding its CA and credentials.
+    const identity = addCollectorIdentity(new Construct(this, 'collector'), props.hostName, { username: props.like.credentials.username, password });
+    const { like } = props;
+    this.collector = {
+      hostName: props.hostName,
+      addresses: [...props.addresses],
+      prometheusUrl: prometheusUrlOf(props.addresses, like.prometheus.publishedPort),
+      credentials: identity.credentials,
+      caCertificatePem: identity.certificateAuthority.certificatePem,
+      prometheus: like.prometheus,
+      nodeExporter: like.nodeExporter,
+      // Without their scrape targets: those are the model's (addresses, tokens of its tree).
+      components: like.components.map(({ scrapeTarget: _scrapeTarget, ...read }) => read),
+    };
   }
 }

@@ -100,6 +100,30 @@ export interface CollectorProps {
 
 
 /**
+ * Adds to `collector` (a {@link Collector}, or a stand-in of one: CollectorStackStandIn) its CA and
+ * the credentials of its Prometheus, at the construct ids other stacks' references to them depend on.
+ */
+export function addCollectorIdentity(
+  collector: Construct,
+  hostName: string,
+  props: { readonly username?: string; readonly password?: SuppliedPassword },
+): { certificateAuthority: CertificateAuthority; credentials: GeneratedCredentials } {
+  return {
+    certificateAuthority: new CertificateAuthority(collector, 'ca', { commonName: `PeekStack collector CA (${hostName})` }),
+    credentials: new GeneratedCredentials(collector, 'prometheus-credentials', {
+      field: 'Collector.prometheus',
+      username: props.username ?? 'peekstack',
+      supplied: props.password,
+    }),
+  };
+}
+
+/** `https://<first address>:<published port>`: where Grafana and users reach a collector's Prometheus. */
+export function prometheusUrlOf(addresses: readonly string[], publishedPort: number): string {
+  return `https://${urlHost(addresses[0])}:${publishedPort}`;
+}
+
+/**
  * One host's monitoring: node_exporter, cAdvisor and Scaphandre feeding a Prometheus, all on a
  * private Docker network. Only Prometheus's HTTPS port is published; node_exporter, which must live
  * in the host's network namespace, serves TLS with basic auth itself.
@@ -145,12 +169,7 @@ export class Collector extends Construct {
     const { username, password, certificate, ...prometheusOptions } = props.prometheus ?? {};
 
     this.network = new Network(this, 'network', { name: name('collector'), driver: 'bridge', provider });
-    this.certificateAuthority = new CertificateAuthority(this, 'ca', { commonName: `PeekStack collector CA (${this.hostName})` });
-    this.credentials = new GeneratedCredentials(this, 'prometheus-credentials', {
-      field: 'Collector.prometheus',
-      username: username ?? 'peekstack',
-      supplied: password,
-    });
+    ({ certificateAuthority: this.certificateAuthority, credentials: this.credentials } = addCollectorIdentity(this, this.hostName, { username, password }));
 
     const serving =
       certificate ??
@@ -239,7 +258,7 @@ export class Collector extends Construct {
 
     // At synthesis, when every component and rule group is in: each rule reads only metrics that exist.
     this.node.addValidation({ validate: () => this.catalogProblems() });
-    this.prometheusUrl = `https://${urlHost(this.addresses[0])}:${this.prometheus.publishedPort}`;
+    this.prometheusUrl = prometheusUrlOf(this.addresses, this.prometheus.publishedPort);
   }
 
   /** The components wired in: PeekStack's exporters, Prometheus itself, and those added. */

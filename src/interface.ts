@@ -2,7 +2,10 @@ import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { buildFleetDashboard, type DashboardDefinition } from '../dashboards';
 import { catalogProblems, dashboardExpressions, MetricCatalogIndex } from './catalog-check';
-import { Collector } from './collector';
+import { MonitoringComponent } from './component';
+import { BasicAuthCredentials } from './credentials';
+import { NodeExporter } from './node-exporter';
+import { Prometheus } from './prometheus';
 import { Grafana, GrafanaPrometheusSource, GrafanaProps } from './grafana';
 import { DOCKER_HOST_GATEWAY_NAME } from './docker-service';
 import { fleetDatasource, FleetReadTarget } from './fleet-store';
@@ -10,8 +13,26 @@ import { fleetDatasource, FleetReadTarget } from './fleet-store';
 /** Grafana settings an interface user may change. */
 export type InterfaceGrafanaOptions = Omit<GrafanaProps, 'sources' | 'dashboards' | 'portsInUse' | 'provider'>;
 
+/**
+ * What the interface reads of a collector: a {@link Collector} is one; so is the stand-in that a
+ * synthesis of the interface alone builds instead of a whole collector per host
+ * (CollectorStackStandIn).
+ */
+export interface CollectorView {
+  readonly hostName: string;
+  readonly addresses: readonly string[];
+  readonly prometheusUrl: string;
+  /** Tokens referring into the collector's stack. */
+  readonly credentials: Pick<BasicAuthCredentials, 'username' | 'password'>;
+  /** A token referring into the collector's stack. */
+  readonly caCertificatePem: string;
+  readonly prometheus: Pick<Prometheus, 'publishedPort' | 'scrapeIntervalSeconds' | 'ruleGroups'>;
+  readonly nodeExporter?: Pick<NodeExporter, 'port'>;
+  readonly components: readonly MonitoringComponent[];
+}
+
 /** The dashboards of the collectors' components, each once (the same component on many hosts brings the same dashboard). */
-export function dashboardsOf(collectors: readonly Collector[]): DashboardDefinition[] {
+export function dashboardsOf(collectors: readonly CollectorView[]): DashboardDefinition[] {
   const byUid = new Map<string, DashboardDefinition>();
   for (const component of collectors.flatMap((collector) => collector.components)) {
     for (const dashboard of component.dashboards ?? []) if (!byUid.has(dashboard.uid)) byUid.set(dashboard.uid, dashboard);
@@ -22,12 +43,12 @@ export function dashboardsOf(collectors: readonly Collector[]): DashboardDefinit
 /** Props of {@link Interface}. */
 export interface InterfaceProps {
   /** The collectors to show, one datasource each. */
-  readonly collectors: readonly Collector[];
+  readonly collectors: readonly CollectorView[];
   /**
    * A collector deployed on the same host, whose published ports Grafana must not take.
    * @default - none
    */
-  readonly colocatedCollector?: Collector;
+  readonly colocatedCollector?: CollectorView;
   /** @default - defaults of {@link Grafana} */
   readonly grafana?: InterfaceGrafanaOptions;
   /** Docker provider. @default - the stack's default */
@@ -39,7 +60,7 @@ export interface InterfaceProps {
  * is reached through the Docker host gateway: its public address may be `localhost`, which inside
  * Grafana's container is Grafana itself.
  */
-export function prometheusSourceOf(collector: Collector, colocated = false): GrafanaPrometheusSource {
+export function prometheusSourceOf(collector: CollectorView, colocated = false): GrafanaPrometheusSource {
   return {
     hostName: collector.hostName,
     url: colocated ? `https://${DOCKER_HOST_GATEWAY_NAME}:${collector.prometheus.publishedPort}` : collector.prometheusUrl,
@@ -51,7 +72,7 @@ export function prometheusSourceOf(collector: Collector, colocated = false): Gra
 }
 
 /** Ports a collector publishes on its host (Prometheus's, and node_exporter's in the host network). */
-export function publishedPortsOf(collector: Collector): { port: number; owner: string }[] {
+export function publishedPortsOf(collector: CollectorView): { port: number; owner: string }[] {
   return [
     { port: collector.prometheus.publishedPort, owner: `collector "${collector.hostName}" Prometheus` },
     ...(collector.nodeExporter ? [{ port: collector.nodeExporter.port, owner: `collector "${collector.hostName}" node_exporter` }] : []),
@@ -65,7 +86,7 @@ export function publishedPortsOf(collector: Collector): { port: number; owner: s
  */
 export class Interface extends Construct {
   public readonly grafana: Grafana;
-  private readonly collectors: readonly Collector[];
+  private readonly collectors: readonly CollectorView[];
 
   constructor(scope: Construct, id: string, props: InterfaceProps) {
     super(scope, id);

@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
-import { CollectorStack } from '../src/collector-stack';
+import { CollectorStack, CollectorStackStandIn } from '../src/collector-stack';
 import { DcgmExporter } from '../src/addons/dcgm';
 import { FleetSpec, HostSpec } from '../src/config';
 import { hubStackOf } from '../src/config/spec';
 import { HubStack } from '../src/hub-stack';
-import { prometheusSourceOf, publishedPortsOf } from '../src/interface';
+import { CollectorView, prometheusSourceOf, publishedPortsOf } from '../src/interface';
 import { InterfaceStack } from '../src/interface-stack';
 import { connectFleetStore, hubStackFor } from './fleet-store-wiring';
 import { connectAlerting } from './alerting-wiring';
@@ -46,8 +46,8 @@ function collectorStackFor(scope: Construct, host: HostSpec, credentials: FleetS
   return stack;
 }
 
-/** The fleet's InterfaceStack, reading `collectors` (every host's, in fleet order). */
-function interfaceStackFor(scope: Construct, fleet: FleetSpec, collectors: readonly CollectorStack[]): InterfaceStack {
+/** The fleet's InterfaceStack, reading `collectors` (every host's, in fleet order, whole or stand-ins). */
+function interfaceStackFor(scope: Construct, fleet: FleetSpec, collectors: readonly { readonly collector: CollectorView }[]): InterfaceStack {
   const interfaceHost = fleet.hosts.find((host) => host.name === fleet.interface.host);
   const colocated = collectors.find((stack) => stack.collector.hostName === fleet.interface.host)?.collector;
   return new InterfaceStack(scope, fleet.interface.stackName, {
@@ -110,19 +110,41 @@ export function buildFleetPart(app: Construct, fleet: FleetSpec, selected: reado
     return { synthesized: all.filter((stack) => wanted.has(stack.node.id)), readers: all.filter((stack) => !wanted.has(stack.node.id)) };
   }
   const hub = hubStackFor(app, fleet);
-  const withInterface = wanted.has(fleet.interface.stackName);
-  const hosts = withInterface ? fleet.hosts : fleet.hosts.filter((host) => wanted.has(host.stackName));
-  const collectors = hosts.map((host) => collectorStackFor(app, host, fleet.credentials));
-  const written = collectors.filter((stack) => wanted.has(stack.stackName));
-  if (withInterface) {
-    const interfaceStack = interfaceStackFor(app, fleet, collectors);
-    connectFleetStore(fleet, hub, collectors, interfaceStack);
-    connectAlerting(fleet, hub, collectors);
+  // The collectors written, whole; the interface reads every other host's through a stand-in.
+  const standIns = standInsLike(fleet);
+  const stacks = fleet.hosts.flatMap((host) => {
+    if (wanted.has(host.stackName)) return [collectorStackFor(app, host, fleet.credentials)];
+    return wanted.has(fleet.interface.stackName) ? [standIns(app, host)] : [];
+  });
+  const written = stacks.filter((stack): stack is CollectorStack => stack instanceof CollectorStack);
+  connectFleetStore(fleet, hub, written);
+  connectAlerting(fleet, hub, written);
+  if (wanted.has(fleet.interface.stackName)) {
+    const interfaceStack = interfaceStackFor(app, fleet, stacks);
+    connectFleetStore(fleet, hub, [], interfaceStack);
     return { synthesized: [...written, interfaceStack], readers: [] };
   }
-  connectFleetStore(fleet, hub, collectors);
-  connectAlerting(fleet, hub, collectors);
   return { synthesized: written, readers: written.length > 0 ? [interfaceReadsOf(app, fleet, written)] : [] };
+}
+
+/**
+ * Makes stand-ins of hosts' collector stacks (for the interface to read): each like a whole
+ * collector of a host with the same settings, built once per kind of host in a tree of its own
+ * (never synthesized), since most hosts of a fleet share their settings.
+ */
+function standInsLike(fleet: FleetSpec): (scope: Construct, host: HostSpec) => CollectorStackStandIn {
+  const models = new Construct(undefined as unknown as Construct, '');
+  const collectorsBySettings = new Map<string, CollectorStack>();
+  return (scope, host) => {
+    // Everything of the host but what names and reaches it, and where its state lives.
+    const settings = JSON.stringify({ ...host, name: undefined, stackName: undefined, addresses: undefined, docker: undefined, backend: undefined });
+    let like = collectorsBySettings.get(settings);
+    if (!like) {
+      like = collectorStackFor(models, host, fleet.credentials);
+      collectorsBySettings.set(settings, like);
+    }
+    return new CollectorStackStandIn(scope, host.stackName, { hostName: host.name, addresses: host.addresses, backend: host.backend, secrets: fleet.credentials, like: like.collector });
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isAbsolute } from 'node:path';
-import { CollectorStack, CollectorStackProps } from '../src/collector-stack';
+import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from 'cdktf';
+import { CollectorStack, CollectorStackProps, CollectorStackStandIn } from '../src/collector-stack';
+import { MonitoringComponent } from '../src/component';
 import { synthStack, testApp } from './support/synth';
 
 const synthWith = (props: Partial<CollectorStackProps> = {}) =>
@@ -41,5 +43,40 @@ describe('CollectorStack', () => {
     ['a relative unix socket', { host: 'unix://docker.sock' }, /^CollectorStack\.docker\.host: got "unix:\/\/docker\.sock"; expected unix:\/\/\/absolute/],
   ])('refuses %s', (_name, docker, message) => {
     expect(() => synthWith({ docker })).toThrow(message);
+  });
+});
+
+describe('CollectorStackStandIn', () => {
+  /** A token as it resolves in `stack`: a reference reads `${<resource>.<attribute>}`. */
+  const resolvedIn = (stack: TerraformStack, token: string) => Tokenization.resolve(token, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+
+  it.each(['generate', 'variables'] as const)('reads as the whole collector stack of the host: the same values, references to the same resources (secrets: %s)', (secrets) => {
+    const settings: Omit<CollectorStackProps, 'hostName' | 'addresses'> = {
+      secrets,
+      backend: { type: 's3', bucket: 'state', key: 'fleet/{stack}.tfstate', region: 'eu-west-1' },
+      prometheus: { publishedPort: 19191, scrapeIntervalSeconds: 30 },
+      nodeExporter: { port: 9191 },
+      cadvisor: { enabled: false },
+      alertThresholds: { diskFullPercent: 80 },
+    };
+    const whole = new CollectorStack(testApp(), 'collector-a', { hostName: 'a', addresses: ['a.example', '2001:db8::1'], ...settings });
+    // The model: another host with the same settings, in a tree of its own.
+    const like = new CollectorStack(testApp(), 'collector-b', { hostName: 'b', addresses: ['b.example'], ...settings });
+    const standIn = new CollectorStackStandIn(testApp(), 'collector-a', { hostName: 'a', addresses: ['a.example', '2001:db8::1'], backend: settings.backend, secrets, like: like.collector });
+    const view = standIn.collector;
+    expect(view.prometheusUrl).toBe(whole.collector.prometheusUrl);
+    expect([view.hostName, view.addresses, view.credentials.username]).toEqual([whole.collector.hostName, whole.collector.addresses, whole.collector.credentials.username]);
+    expect([view.prometheus.publishedPort, view.prometheus.scrapeIntervalSeconds, view.nodeExporter?.port]).toEqual([19191, 30, 9191]);
+    // What the interface reads of components: their dashboards, metrics and rules (not the targets).
+    const read = (components: readonly MonitoringComponent[]) => JSON.stringify(components.map(({ name, dashboards, metrics, ruleGroups }) => ({ name, dashboards, metrics, ruleGroups })));
+    expect(read(view.components)).toBe(read(whole.collector.components));
+    expect(view.components.map((component) => component.scrapeTarget)).toEqual(view.components.map(() => undefined));
+    expect(JSON.stringify([...view.prometheus.ruleGroups])).toBe(JSON.stringify([...whole.collector.prometheus.ruleGroups]));
+    for (const read of [(c: typeof view) => c.credentials.password, (c: typeof view) => c.caCertificatePem]) {
+      expect(resolvedIn(standIn, read(view))).toBe(resolvedIn(whole, read(whole.collector)));
+    }
+    expect(resolvedIn(standIn, view.credentials.password)).toMatch(secrets === 'variables' ? /^\$\{var\./ : /^\$\{random_password\./);
+    // The same state backend: what a reader's remote state reads.
+    expect(JSON.stringify(standIn.ensureBackendExists().toTerraform())).toBe(JSON.stringify(whole.ensureBackendExists().toTerraform()));
   });
 });
