@@ -14,7 +14,8 @@
  * - strings hold no line break and nothing JSON writes as a `\u` escape (control characters,
  *   unpaired surrogates): then `yaml`'s double-quoted form is JSON's;
  * - numbers are finite; booleans, null; `undefined` only as an object's value (left out, as `yaml`
- *   leaves it out).
+ *   leaves it out);
+ * - no object or array is met twice (`yaml` writes the second as an alias of the first).
  *
  * test/render/plain-yaml.test.ts compares it with `yaml` on generated documents, inside the subset
  * and out of it, and on every file a synthesis of the example fleet renders.
@@ -29,10 +30,20 @@ const OUTSIDE = Symbol('outside the subset');
 
 /** The text of `document`, as `yaml` writes it, or undefined when it is outside the subset. */
 export function plainYaml(document: unknown): string | undefined {
-  if (!isPlainObject(document)) return undefined;
+  if (!isPlainObject(document) || holdsAnObjectTwice(document)) return undefined;
   const lines: string[] = [];
   if (writeMap(document, '', lines) === OUTSIDE) return undefined;
   return lines.length === 0 ? '{}\n' : `${lines.join('\n')}\n`;
+}
+
+/** True when one object or array is met twice in `value`: `yaml` writes it once with an anchor (`&a1`) and then an alias (`*a1`). */
+function holdsAnObjectTwice(value: object, seen = new Set<object>()): boolean {
+  if (seen.has(value)) return true;
+  seen.add(value);
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    if (typeof child === 'object' && child !== null && holdsAnObjectTwice(child, seen)) return true;
+  }
+  return false;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

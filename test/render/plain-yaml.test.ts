@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadFleetFile } from '../../src/config';
 import { plainYaml } from '../../src/render/plain-yaml';
+import { toYaml } from '../../src/render/yaml';
 import { synthFleet } from '../../stacks/synth-fleet';
 
 /** What `yaml` writes with toYaml's options (src/render/yaml.ts): the reference. */
@@ -75,8 +76,23 @@ describe('plainYaml writes what yaml writes', () => {
     ['a Date', { a: new Date(0) }],
     ['undefined in a list', { a: [undefined] }],
     ['a list at the top', [1, 2]],
+    ['an object met twice (yaml writes an anchor and an alias)', (() => {
+      const tls = { ca_file: '/etc/ca.crt' };
+      return { email: { tls_config: tls }, webhook: { tls_config: tls } };
+    })()],
+    ['a list met twice', (() => {
+      const list = ['a'];
+      return { one: list, two: [list] };
+    })()],
   ])('leaves %s to yaml', (_, document) => {
     expect(plainYaml(document)).toBeUndefined();
+  });
+
+  it('toYaml of a document holding one object twice writes the anchor and alias yaml writes', () => {
+    const tls = { ca_file: '/etc/ca.crt' };
+    const document = { receivers: [{ name: 'mail', tls_config: tls }, { name: 'hook', tls_config: tls }] };
+    expect(toYaml(document)).toBe(byYaml(document));
+    expect(toYaml(document)).toContain('tls_config: &a1');
   });
 
   it('nested blocks: a list of maps of lists, a list of lists, empty collections, values left out', () => {
