@@ -30,20 +30,20 @@ const OUTSIDE = Symbol('outside the subset');
 
 /** The text of `document`, as `yaml` writes it, or undefined when it is outside the subset. */
 export function plainYaml(document: unknown): string | undefined {
-  if (!isPlainObject(document) || holdsAnObjectTwice(document)) return undefined;
+  if (!isPlainObject(document)) return undefined;
   const lines: string[] = [];
-  if (writeMap(document, '', lines) === OUTSIDE) return undefined;
+  if (writeMap(document, '', lines, new Set([document])) === OUTSIDE) return undefined;
   return lines.length === 0 ? '{}\n' : `${lines.join('\n')}\n`;
 }
 
-/** True when one object or array is met twice in `value`: `yaml` writes it once with an anchor (`&a1`) and then an alias (`*a1`). */
-function holdsAnObjectTwice(value: object, seen = new Set<object>()): boolean {
-  if (seen.has(value)) return true;
+/**
+ * Notes `value` as met when it is an object or array; OUTSIDE when it was met before: `yaml` writes
+ * one object met twice once with an anchor (`&a1`) and then an alias (`*a1`), empty ones included.
+ */
+function firstMeeting(value: unknown, seen: Set<object>): void | typeof OUTSIDE {
+  if (typeof value !== 'object' || value === null) return;
+  if (seen.has(value)) return OUTSIDE;
   seen.add(value);
-  for (const child of Array.isArray(value) ? value : Object.values(value)) {
-    if (typeof child === 'object' && child !== null && holdsAnObjectTwice(child, seen)) return true;
-  }
-  return false;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -78,41 +78,41 @@ function inlineText(value: unknown): string | undefined | typeof OUTSIDE {
 }
 
 /** Writes the pairs of a non-empty object at `indent`, a line each (a block value on the lines below its key). */
-function writeMap(map: Record<string, unknown>, indent: string, lines: string[]): void | typeof OUTSIDE {
+function writeMap(map: Record<string, unknown>, indent: string, lines: string[], seen: Set<object>): void | typeof OUTSIDE {
   for (const key of Object.keys(map)) {
     const value = map[key];
     if (value === undefined) continue;
     if (!PLAIN_KEY.test(key) || NOT_A_STRING.test(key)) return OUTSIDE;
     const text = inlineText(value);
-    if (text === OUTSIDE) return OUTSIDE;
+    if (text === OUTSIDE || firstMeeting(value, seen) === OUTSIDE) return OUTSIDE;
     if (text !== undefined) {
       lines.push(`${indent}${key}: ${text}`);
       continue;
     }
     lines.push(`${indent}${key}:`);
-    if (writeBlock(value, `${indent}  `, lines) === OUTSIDE) return OUTSIDE;
+    if (writeBlock(value, `${indent}  `, lines, seen) === OUTSIDE) return OUTSIDE;
   }
 }
 
 /** Writes the items of a non-empty array at `indent`, each after `- ` (a block item starts on the dash's line). */
-function writeSeq(items: readonly unknown[], indent: string, lines: string[]): void | typeof OUTSIDE {
+function writeSeq(items: readonly unknown[], indent: string, lines: string[], seen: Set<object>): void | typeof OUTSIDE {
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     if (item === undefined) return OUTSIDE; // yaml writes a hole or undefined as null; JSON-like documents have neither
     const text = inlineText(item);
-    if (text === OUTSIDE) return OUTSIDE;
+    if (text === OUTSIDE || firstMeeting(item, seen) === OUTSIDE) return OUTSIDE;
     if (text !== undefined) {
       lines.push(`${indent}- ${text}`);
       continue;
     }
     // The item's block, two spaces further in, with its first line's indent turned into the dash.
     const first = lines.length;
-    if (writeBlock(item, `${indent}  `, lines) === OUTSIDE) return OUTSIDE;
+    if (writeBlock(item, `${indent}  `, lines, seen) === OUTSIDE) return OUTSIDE;
     lines[first] = `${indent}- ${lines[first].slice(indent.length + 2)}`;
   }
 }
 
-/** Writes a non-empty object or array as a block at `indent`. */
-function writeBlock(value: unknown, indent: string, lines: string[]): void | typeof OUTSIDE {
-  return Array.isArray(value) ? writeSeq(value, indent, lines) : writeMap(value as Record<string, unknown>, indent, lines);
+/** Writes a non-empty object or array as a block at `indent`; `seen`: the objects and arrays met so far. */
+function writeBlock(value: unknown, indent: string, lines: string[], seen: Set<object>): void | typeof OUTSIDE {
+  return Array.isArray(value) ? writeSeq(value, indent, lines, seen) : writeMap(value as Record<string, unknown>, indent, lines, seen);
 }

@@ -80,6 +80,10 @@ describe('plainYaml writes what yaml writes', () => {
       const tls = { ca_file: '/etc/ca.crt' };
       return { email: { tls_config: tls }, webhook: { tls_config: tls } };
     })()],
+    ['an empty object met twice', (() => {
+      const empty = {};
+      return { one: empty, two: { three: empty } };
+    })()],
     ['a list met twice', (() => {
       const list = ['a'];
       return { one: list, two: [list] };
