@@ -11,6 +11,9 @@ import { StateBackend } from './state-backend';
 import { applyStateBackend } from './state-backend-apply';
 import { SecretSource, suppliedPasswordVariables } from './secret-variables';
 
+/** The construct id of a collector stack's Collector: references into the stack (and their outputs) are named by it. */
+const COLLECTOR_ID = 'collector';
+
 /** Props of {@link CollectorStack}. */
 export interface CollectorStackProps extends Omit<CollectorProps, 'provider'> {
   /**
@@ -49,7 +52,7 @@ export class CollectorStack extends TerraformStack {
     new TlsProvider(this, 'tls');
     applyStateBackend(this, id, backend ?? { type: 'local' });
     const password = secrets === 'variables' ? prometheusPasswordVariables(this, props.hostName) : collectorProps.prometheus?.password;
-    this.collector = new Collector(this, 'collector', { ...collectorProps, prometheus: { ...collectorProps.prometheus, password }, provider });
+    this.collector = new Collector(this, COLLECTOR_ID, { ...collectorProps, prometheus: { ...collectorProps.prometheus, password }, provider });
 
     new TerraformOutput(this, 'prometheus_url', { value: this.collector.prometheusUrl, description: 'HTTPS URL of the Prometheus API and UI' });
     new TerraformOutput(this, 'prometheus_username', { value: this.collector.credentials.username, description: 'Basic-auth user of Prometheus' });
@@ -106,10 +109,10 @@ export class CollectorStackStandIn extends TerraformStack {
     super(scope, id);
     this.stackName = id;
     applyStateBackend(this, id, props.backend ?? { type: 'local' });
-    const password = props.secrets === 'variables' ? prometheusPasswordVariables(this, props.hostName) : undefined;
-    // The construct the Collector is (id 'collector' in CollectorStack), holding its CA and credentials.
-    const identity = addCollectorIdentity(new Construct(this, 'collector'), props.hostName, { username: props.like.credentials.username, password });
     const { like } = props;
+    const password = props.secrets === 'variables' ? prometheusPasswordVariables(this, props.hostName) : undefined;
+    // Where CollectorStack has its Collector: the CA and credentials at the same construct paths.
+    const identity = addCollectorIdentity(new Construct(this, COLLECTOR_ID), props.hostName, { username: like.credentials.username, password });
     this.collector = {
       hostName: props.hostName,
       addresses: [...props.addresses],

@@ -117,13 +117,10 @@ export function buildFleetPart(app: Construct, fleet: FleetSpec, selected: reado
     return wanted.has(fleet.interface.stackName) ? [standIns(app, host)] : [];
   });
   const written = stacks.filter((stack): stack is CollectorStack => stack instanceof CollectorStack);
-  connectFleetStore(fleet, hub, written);
+  const interfaceStack = wanted.has(fleet.interface.stackName) ? interfaceStackFor(app, fleet, stacks) : undefined;
+  connectFleetStore(fleet, hub, written, interfaceStack);
   connectAlerting(fleet, hub, written);
-  if (wanted.has(fleet.interface.stackName)) {
-    const interfaceStack = interfaceStackFor(app, fleet, stacks);
-    connectFleetStore(fleet, hub, [], interfaceStack);
-    return { synthesized: [...written, interfaceStack], readers: [] };
-  }
+  if (interfaceStack) return { synthesized: [...written, interfaceStack], readers: [] };
   return { synthesized: written, readers: written.length > 0 ? [interfaceReadsOf(app, fleet, written)] : [] };
 }
 
