@@ -11,4 +11,16 @@ describe('RecentValues', () => {
     recent.set('c', 4);
     expect([recent.get('a'), recent.get('b'), recent.get('c')]).toEqual([undefined, 3, 4]);
   });
+
+  it('bounded by weight: forgets the oldest until the new entry fits, and keeps nothing heavier than the limit', () => {
+    const recent = new RecentValues<string, string>(10, (key, value) => key.length + value.length);
+    recent.set('a', 'xxxx'); // 5
+    recent.set('b', 'yyyy'); // 10 in all
+    recent.set('a', 'zz'); // a again: 3, the old 5 given back (8 in all)
+    expect([recent.get('a'), recent.get('b')]).toEqual(['zz', 'yyyy']);
+    recent.set('c', 'wwww'); // 5: b (the oldest now) is forgotten, 8 in all
+    expect([recent.get('a'), recent.get('b'), recent.get('c')]).toEqual(['zz', undefined, 'wwww']);
+    recent.set('d', 'v'.repeat(10)); // 11: heavier than the limit, not kept, nothing forgotten
+    expect([recent.get('a'), recent.get('c'), recent.get('d')]).toEqual(['zz', 'wwww', undefined]);
+  });
 });

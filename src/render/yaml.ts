@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { RecentValues } from '../recent-values';
 import { plainYaml } from './plain-yaml';
 
 /**
@@ -25,7 +26,7 @@ function memoizedYaml(document: unknown): string {
   const cached = key === undefined ? undefined : rendered.get(key);
   if (cached !== undefined) return cached;
   const text = stringify(document, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
-  if (key !== undefined) remember(key, text);
+  if (key !== undefined) rendered.set(key, text);
   return text;
 }
 
@@ -34,21 +35,7 @@ function memoizedYaml(document: unknown): string {
  * collector stacks and for the interface's, and at most some 16 MB of memory.
  */
 const MEMO_CHARACTERS = 8_000_000;
-const rendered = new Map<string, string>();
-let memoCharacters = 0;
-
-/** Keeps `text` under `key`, forgetting the oldest entries when full (a Map iterates in insertion order). */
-function remember(key: string, text: string): void {
-  const size = key.length + text.length;
-  if (size > MEMO_CHARACTERS) return;
-  for (const [oldKey, oldText] of rendered) {
-    if (memoCharacters + size <= MEMO_CHARACTERS) break;
-    rendered.delete(oldKey);
-    memoCharacters -= oldKey.length + oldText.length;
-  }
-  rendered.set(key, text);
-  memoCharacters += size;
-}
+const rendered = new RecentValues<string, string>(MEMO_CHARACTERS, (key, text) => key.length + text.length);
 
 /** `document` as JSON when JSON describes it exactly (same JSON, same YAML), else undefined: a key to keep its YAML by. */
 export function plainJsonKey(document: unknown): string | undefined {
