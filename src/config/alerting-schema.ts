@@ -26,10 +26,10 @@ const receiverName = z.string({ error: 'a receiver name' }).regex(/^[A-Za-z0-9][
 const email = z.string({ error: 'an email address' }).regex(/^[^\s@]+@[^\s@]+$/, { error: 'an email address' });
 
 /**
- * Built on first use ({@link alertingSchema} is lazy): most fleet files have no `alerting:`, and
- * building these schemas was a tenth of `peekstack list`'s own time.
+ * The `alerting:` section. Built only for a fleet file that has one (schema.ts builds the schemas of
+ * the keys a file writes): most have none.
  */
-function buildAlertingSchema() {
+export function alertingSchema() {
   const receiverSchema = z.discriminatedUnion(
     'type',
     [
@@ -69,20 +69,18 @@ function buildAlertingSchema() {
   });
 }
 
-/** The `alerting:` section (built when a fleet file has one). */
-export const alertingSchema = z.lazy(buildAlertingSchema);
-
 /** Per-host thresholds (in `defaults` or a host), each checked against its bounds. */
-export const alertThresholdsSchema = strict(
-  Object.fromEntries(
-    (Object.keys(ALERT_THRESHOLD_BOUNDS) as (keyof AlertThresholds)[]).map((key) => [
-      key,
-      z.number({ error: thresholdAllowed(key) }).refine((value) => thresholdInRange(key, value), { error: thresholdAllowed(key) }).optional(),
-    ]),
-  ) as { [K in keyof AlertThresholds]-?: z.ZodOptional<z.ZodNumber> },
-);
+export const alertThresholdsSchema = () =>
+  strict(
+    Object.fromEntries(
+      (Object.keys(ALERT_THRESHOLD_BOUNDS) as (keyof AlertThresholds)[]).map((key) => [
+        key,
+        z.number({ error: thresholdAllowed(key) }).refine((value) => thresholdInRange(key, value), { error: thresholdAllowed(key) }).optional(),
+      ]),
+    ) as { [K in keyof AlertThresholds]-?: z.ZodOptional<z.ZodNumber> },
+  );
 
 /** The `alerting:` section as written. */
-export type AlertingEntry = z.infer<typeof alertingSchema>;
+export type AlertingEntry = z.infer<ReturnType<typeof alertingSchema>>;
 /** One receiver as written. */
 export type ReceiverEntry = AlertingEntry['receivers'][number];

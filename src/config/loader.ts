@@ -10,7 +10,7 @@ import { secretProblems } from './secret-scan';
 import { controlCharacterProblem, extraDocumentProblem, structureProblems, syntaxProblem, YamlProblem } from './yaml-structure';
 import { checkFleetForConstructs } from './construct-checks';
 import { FleetConfigError, FleetProblem, formatPath } from './problems';
-import { fleetFileSchema, keysAllowedBy } from './schema';
+import { fleetFileSchemaFor, keysAllowedBy } from './schema';
 import { closestKey } from './suggest';
 import { FleetSpec, toFleetSpec } from './spec';
 
@@ -120,7 +120,7 @@ export function parseFleet(text: string, fileName: string): FleetSpec {
   // Secrets first: a value refused for carrying one is not also described by the schema (which might echo it).
   const secrets = secretProblems(data);
   const secretPaths = secrets.map((p) => p.path);
-  const parsed = fleetFileSchema.safeParse(data, { error: (issue) => allowedFor(issue) });
+  const parsed = fleetFileSchemaFor(data).safeParse(data, { error: (issue) => allowedFor(issue) });
   if (!parsed.success || secrets.length > 0) {
     const schemaProblems = (parsed.success ? [] : parsed.error.issues).flatMap((issue) => {
       if (within(issue.path, secretPaths)) return [];

@@ -8,6 +8,7 @@ import { assertAddress, assertPinnedImage } from '../validate';
 import { FACTOR_LIMITS, isCurrencyCode } from '../energy/factors';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
 import { alertingSchema, alertThresholdsSchema } from './alerting-schema';
+import { RecentValues } from '../recent-values';
 
 /**
  * The fleet file's shape, strict: an unknown key is an error (a typo such as `retentionDay` must not
@@ -50,82 +51,97 @@ function assertedString(assertion: (field: string, value: string) => unknown, ty
 }
 
 const text = (what = 'a non-empty string') => z.string({ error: what }).min(1, { error: what });
-const flag = z.boolean({ error: 'true or false' });
-const port = integer(PORT_BOUNDS.min, PORT_BOUNDS.max, '(a TCP port)');
+
+/**
+ * The schemas of a fleet file are built on first use, and only those of the keys the file uses
+ * (see {@link fleetFileSchemaFor}): building every schema zod offers for the whole file was a third
+ * of `peekstack list`'s own time, for sections most fleet files never write.
+ */
+function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
+}
+
+const flag = once(() => z.boolean({ error: 'true or false' }));
+const port = once(() => integer(PORT_BOUNDS.min, PORT_BOUNDS.max, '(a TCP port)'));
 const { intervalSeconds, retentionDays, retentionSizeGigabytes } = PROMETHEUS_DEFAULTS.bounds;
-const seconds = integer(intervalSeconds.min, intervalSeconds.max, 'seconds');
-const image = assertedString(assertPinnedImage, 'an image reference such as "prom/prometheus:v3.5.3"');
+const seconds = once(() => integer(intervalSeconds.min, intervalSeconds.max, 'seconds'));
+const image = once(() => assertedString(assertPinnedImage, 'an image reference such as "prom/prometheus:v3.5.3"'));
 
 /** Host name: what Collector accepts. */
 export const hostNameSchema = z.string({ error: HOST_NAME_ALLOWED }).regex(HOST_NAME_PATTERN, { error: HOST_NAME_ALLOWED });
 
-const addressSchema = assertedString(assertAddress, 'a DNS name or an IP address');
+const addressSchema = once(() => assertedString(assertAddress, 'a DNS name or an IP address'));
 
 /** A Docker endpoint, checked by the same function the stacks use. */
-export const dockerSchema = strict({
-  host: text('a Docker endpoint: unix:///path, ssh://user@host[:port] or tcp://host:port'),
-  certPath: text('a directory with ca.pem, cert.pem and key.pem').optional(),
-  sshOpts: z.array(text('an ssh option'), { error: 'a list of ssh options' }).optional(),
-}).superRefine((endpoint, ctx) => {
-  try {
-    validateDockerEndpoint('docker', endpoint);
-  } catch (error) {
-    if (!(error instanceof PeekStackValidationError)) throw error;
-    // The function names `docker.host`, `docker.certPath` or `docker.sshOpts`: keep the last part.
-    ctx.addIssue({ code: 'custom', message: error.allowed, path: [error.field.split('.').pop() ?? 'host'] });
-  }
-});
+const dockerSchema = once(() =>
+  strict({
+    host: text('a Docker endpoint: unix:///path, ssh://user@host[:port] or tcp://host:port'),
+    certPath: text('a directory with ca.pem, cert.pem and key.pem').optional(),
+    sshOpts: z.array(text('an ssh option'), { error: 'a list of ssh options' }).optional(),
+  }).superRefine((endpoint, ctx) => {
+    try {
+      validateDockerEndpoint('docker', endpoint);
+    } catch (error) {
+      if (!(error instanceof PeekStackValidationError)) throw error;
+      // The function names `docker.host`, `docker.certPath` or `docker.sshOpts`: keep the last part.
+      ctx.addIssue({ code: 'custom', message: error.allowed, path: [error.field.split('.').pop() ?? 'host'] });
+    }
+  }),
+);
 
 const noCredentials = (what: string) => assertedString(assertNoCredentials, what);
 
 /** State backends; credentials are never accepted here, only in the backends' environment variables. */
-export const backendSchema = z.discriminatedUnion(
-  'type',
-  [
-    strict({
-      type: z.literal('local'),
-      path: z
-        .string({ error: 'a relative path' })
-        .regex(/^[^/\\]/, { error: 'a relative path (from the stack directory under cdktf.out); an absolute one ties the state to one machine' })
-        .optional(),
-    }),
-    strict({
-      type: z.literal('s3'),
-      bucket: text('an S3 bucket name'),
-      key: text('an object key, "{stack}" is replaced by the stack name').optional(),
-      region: text('an AWS region').optional(),
-      endpoint: noCredentials('an S3 endpoint URL').optional(),
-      profile: text('an AWS profile name').optional(),
-      dynamodbTable: text('a DynamoDB table name').optional(),
-      useLockfile: flag.optional(),
-      encrypt: flag.optional(),
-    }).superRefine((backend, ctx) => {
-      if (backend.useLockfile === false && backend.dynamodbTable === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['useLockfile'],
-          message: 'true, or a dynamodbTable: state shared in CI must be locked',
-        });
-      }
-    }),
-    strict({
-      type: z.literal('pg'),
-      connStr: noCredentials('a postgres:// connection string without a password (use PGPASSWORD)'),
-      schemaName: z.string().regex(/^[a-z_][a-z0-9_{}]*$/, { error: 'a schema name: lower-case letters, digits and "_"' }).optional(),
-    }),
-    strict({
-      type: z.literal('http'),
-      address: noCredentials('a state URL without credentials (use TF_HTTP_USERNAME / TF_HTTP_PASSWORD)'),
-      lockAddress: noCredentials('a lock URL without credentials: locking is required'),
-      unlockAddress: noCredentials('an unlock URL without credentials').optional(),
-      lockMethod: text('an HTTP method').optional(),
-      unlockMethod: text('an HTTP method').optional(),
-    }),
-  ],
-  { error: 'a backend mapping with type local, s3, pg or http' },
+const backendSchema = once(() =>
+  z.discriminatedUnion(
+    'type',
+    [
+      strict({
+        type: z.literal('local'),
+        path: z
+          .string({ error: 'a relative path' })
+          .regex(/^[^/\\]/, { error: 'a relative path (from the stack directory under cdktf.out); an absolute one ties the state to one machine' })
+          .optional(),
+      }),
+      strict({
+        type: z.literal('s3'),
+        bucket: text('an S3 bucket name'),
+        key: text('an object key, "{stack}" is replaced by the stack name').optional(),
+        region: text('an AWS region').optional(),
+        endpoint: noCredentials('an S3 endpoint URL').optional(),
+        profile: text('an AWS profile name').optional(),
+        dynamodbTable: text('a DynamoDB table name').optional(),
+        useLockfile: flag().optional(),
+        encrypt: flag().optional(),
+      }).superRefine((backend, ctx) => {
+        if (backend.useLockfile === false && backend.dynamodbTable === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['useLockfile'],
+            message: 'true, or a dynamodbTable: state shared in CI must be locked',
+          });
+        }
+      }),
+      strict({
+        type: z.literal('pg'),
+        connStr: noCredentials('a postgres:// connection string without a password (use PGPASSWORD)'),
+        schemaName: z.string().regex(/^[a-z_][a-z0-9_{}]*$/, { error: 'a schema name: lower-case letters, digits and "_"' }).optional(),
+      }),
+      strict({
+        type: z.literal('http'),
+        address: noCredentials('a state URL without credentials (use TF_HTTP_USERNAME / TF_HTTP_PASSWORD)'),
+        lockAddress: noCredentials('a lock URL without credentials: locking is required'),
+        unlockAddress: noCredentials('an unlock URL without credentials').optional(),
+        lockMethod: text('an HTTP method').optional(),
+        unlockMethod: text('an HTTP method').optional(),
+      }),
+    ],
+    { error: 'a backend mapping with type local, s3, pg or http' },
+  ),
 );
 
-const exporterSchema = strict({ enabled: flag.optional(), image: image.optional() });
+const exporterSchema = once(() => strict({ enabled: flag().optional(), image: image().optional() }));
 
 /** A number at least `min`, with the factor's own words (src/energy/factors.ts) as its message. */
 const factor = (min: number, error: string) => z.number({ error }).min(min, { error });
@@ -134,60 +150,71 @@ const factor = (min: number, error: string) => z.number({ error }).min(min, { er
  * Accounting factors (src/energy/factors.ts), key by key over `defaults`. A price and its currency
  * are written together, so that no host reads a price in another mapping's currency.
  */
-const accountingSchema = strict({
-  carbonIntensityGramsPerKwh: factor(0, FACTOR_LIMITS.carbonIntensityGramsPerKwh).optional(),
-  pricePerKwh: factor(0, FACTOR_LIMITS.pricePerKwh).optional(),
-  currency: z.string({ error: FACTOR_LIMITS.currency }).refine(isCurrencyCode, { error: FACTOR_LIMITS.currency }).optional(),
-  pue: factor(1, FACTOR_LIMITS.pue).optional(),
-}).superRefine((accounting, ctx) => {
-  if ((accounting.pricePerKwh === undefined) !== (accounting.currency === undefined)) {
-    const missing = accounting.pricePerKwh === undefined ? 'pricePerKwh' : 'currency';
-    ctx.addIssue({ code: 'custom', path: [missing], message: 'pricePerKwh and currency set together (a price means nothing in another currency)' });
-  }
-});
+const accountingSchema = () =>
+  strict({
+    carbonIntensityGramsPerKwh: factor(0, FACTOR_LIMITS.carbonIntensityGramsPerKwh).optional(),
+    pricePerKwh: factor(0, FACTOR_LIMITS.pricePerKwh).optional(),
+    currency: z.string({ error: FACTOR_LIMITS.currency }).refine(isCurrencyCode, { error: FACTOR_LIMITS.currency }).optional(),
+    pue: factor(1, FACTOR_LIMITS.pue).optional(),
+  }).superRefine((accounting, ctx) => {
+    if ((accounting.pricePerKwh === undefined) !== (accounting.currency === undefined)) {
+      const missing = accounting.pricePerKwh === undefined ? 'pricePerKwh' : 'currency';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'pricePerKwh and currency set together (a price means nothing in another currency)' });
+    }
+  });
+
+/** The builders of a mapping's optional keys, by key: each returns the key's (optional) schema. */
+type Parts = Record<string, () => z.ZodType>;
+/** The shape `parts` build when every key is used. */
+type ShapeOf<P extends Parts> = { [K in keyof P]: ReturnType<P[K]> };
+
+/**
+ * What stands for a key the file does not write: never parsed (the key is absent), and it would
+ * refuse any value if it were, so that a key wrongly thought absent cannot pass unchecked.
+ */
+const absent = once(() => z.never().optional());
+
+/** The shape of `parts`, built only for the keys `uses` says the file writes; {@link absent} for the others. */
+function shapeOf<P extends Parts>(parts: P, uses: (key: string) => boolean): ShapeOf<P> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const key of Object.keys(parts)) shape[key] = uses(key) ? parts[key]() : absent();
+  return shape as ShapeOf<P>;
+}
 
 /** Settings a host may override and `defaults` may set for every host. */
-const settingsShape = {
-  scrapeIntervalSeconds: seconds.optional(),
-  scrapeTimeoutSeconds: seconds.optional(),
-  retentionDays: integer(retentionDays.min, retentionDays.max, 'days').optional(),
-  retentionSizeGigabytes: integer(retentionSizeGigabytes.min, retentionSizeGigabytes.max, 'GiB').optional(),
-  ports: strict({ prometheus: port.optional(), nodeExporter: port.optional() }).optional(),
-  exporters: strict({
-    nodeExporter: exporterSchema.optional(),
-    cadvisor: exporterSchema.optional(),
-    // NVIDIA GPUs (the DCGM add-on): off unless a host has GPUs and the NVIDIA container toolkit.
-    dcgm: exporterSchema.optional(),
-    scaphandre: strict({
-      enabled: flag.optional(),
-      image: image.optional(),
-      // The floor (more than Scaphandre's 2 s refresh) is Scaphandre's (scaphandre.ts); the integer bound is Prometheus's.
-      scrapeIntervalSeconds: seconds.superRefine((value, ctx) => {
-        try {
-          assertScaphandreInterval('scaphandre', value);
-        } catch (error) {
-          if (!(error instanceof PeekStackValidationError)) throw error;
-          ctx.addIssue({ code: 'custom', message: error.allowed });
-        }
+const settingsParts = {
+  scrapeIntervalSeconds: () => seconds().optional(),
+  scrapeTimeoutSeconds: () => seconds().optional(),
+  retentionDays: () => integer(retentionDays.min, retentionDays.max, 'days').optional(),
+  retentionSizeGigabytes: () => integer(retentionSizeGigabytes.min, retentionSizeGigabytes.max, 'GiB').optional(),
+  ports: () => strict({ prometheus: port().optional(), nodeExporter: port().optional() }).optional(),
+  exporters: () =>
+    strict({
+      nodeExporter: exporterSchema().optional(),
+      cadvisor: exporterSchema().optional(),
+      // NVIDIA GPUs (the DCGM add-on): off unless a host has GPUs and the NVIDIA container toolkit.
+      dcgm: exporterSchema().optional(),
+      scaphandre: strict({
+        enabled: flag().optional(),
+        image: image().optional(),
+        // The floor (more than Scaphandre's 2 s refresh) is Scaphandre's (scaphandre.ts); the integer bound is Prometheus's.
+        scrapeIntervalSeconds: seconds()
+          .superRefine((value, ctx) => {
+            try {
+              assertScaphandreInterval('scaphandre', value);
+            } catch (error) {
+              if (!(error instanceof PeekStackValidationError)) throw error;
+              ctx.addIssue({ code: 'custom', message: error.allowed });
+            }
+          })
+          .optional(),
       }).optional(),
     }).optional(),
-  }).optional(),
-  images: strict({ prometheus: image.optional() }).optional(),
-  backend: backendSchema.optional(),
-  accounting: accountingSchema.optional(),
-  alertThresholds: alertThresholdsSchema.optional(),
+  images: () => strict({ prometheus: image().optional() }).optional(),
+  backend: () => backendSchema().optional(),
+  accounting: () => accountingSchema().optional(),
+  alertThresholds: () => alertThresholdsSchema().optional(),
 };
-
-const settingsSchema = strict(settingsShape);
-
-export const hostSchema = strict({
-  name: hostNameSchema,
-  docker: dockerSchema,
-  addresses: z.array(addressSchema, { error: 'a list of DNS names or IP addresses' }).min(1, {
-    error: 'at least one DNS name or IP address other machines reach the host at',
-  }),
-  ...settingsShape,
-});
 
 /** Kinds of fleet store: the hub's own VictoriaMetrics, or an existing one the collectors write to. */
 export const STORE_KINDS = ['embedded', 'victoriametrics-cluster', 'mimir', 'thanos'] as const;
@@ -202,52 +229,123 @@ const httpsUrl = (what: string) =>
   }, `${what}: an https:// URL`);
 
 /** A key that would put a credential in the fleet file: refused without echoing its value. */
-const noSecret = z.unknown().superRefine((_value, ctx) => {
-  ctx.addIssue({ code: 'custom', message: 'no credentials in the fleet file: the store password or token comes from a sensitive Terraform variable (TF_VAR_<stack>_fleet_store_password / _token, see README)', params: { found: 'a credential (not shown)' } });
-});
+const noSecret = () =>
+  z.unknown().superRefine((_value, ctx) => {
+    ctx.addIssue({ code: 'custom', message: 'no credentials in the fleet file: the store password or token comes from a sensitive Terraform variable (TF_VAR_<stack>_fleet_store_password / _token, see README)', params: { found: 'a credential (not shown)' } });
+  });
 
 /** `store:`: where every collector remote_writes and Grafana's fleet datasource reads. */
-const storeSchema = strict({
-  enabled: flag.optional(),
-  kind: z.enum(STORE_KINDS, { error: `one of ${STORE_KINDS.map((kind) => `"${kind}"`).join(', ')}` }).optional(),
-  host: z.string({ error: 'the name of the host that runs the hub (one of hosts[].name)' }).optional(),
-  port: port.optional(),
-  retentionDays: integer(1, 36_500, 'days').optional(),
-  backend: backendSchema.optional(),
-  url: httpsUrl('the write endpoint (vminsert, Mimir or Thanos Receive base URL)').optional(),
-  queryUrl: httpsUrl('the query endpoint (vmselect, Mimir or Thanos Query base URL)').optional(),
-  tenant: z.string({ error: 'a tenant id' }).regex(/^[A-Za-z0-9_.:-]{1,150}$/, { error: 'a tenant id: letters, digits, "_", ".", ":" or "-"' }).optional(),
-  caFile: text('a path to the PEM CA of the external store (relative to the fleet file)').optional(),
-  auth: z.enum(['basic', 'bearer', 'none'], { error: '"basic" (username + password variable), "bearer" (token variable) or "none"' }).optional(),
-  username: text('a user name').optional(),
-  password: noSecret.optional(),
-  token: noSecret.optional(),
-  bearerToken: noSecret.optional(),
-});
+const storeSchema = () =>
+  strict({
+    enabled: flag().optional(),
+    kind: z.enum(STORE_KINDS, { error: `one of ${STORE_KINDS.map((kind) => `"${kind}"`).join(', ')}` }).optional(),
+    host: z.string({ error: 'the name of the host that runs the hub (one of hosts[].name)' }).optional(),
+    port: port().optional(),
+    retentionDays: integer(1, 36_500, 'days').optional(),
+    backend: backendSchema().optional(),
+    url: httpsUrl('the write endpoint (vminsert, Mimir or Thanos Receive base URL)').optional(),
+    queryUrl: httpsUrl('the query endpoint (vmselect, Mimir or Thanos Query base URL)').optional(),
+    tenant: z.string({ error: 'a tenant id' }).regex(/^[A-Za-z0-9_.:-]{1,150}$/, { error: 'a tenant id: letters, digits, "_", ".", ":" or "-"' }).optional(),
+    caFile: text('a path to the PEM CA of the external store (relative to the fleet file)').optional(),
+    auth: z.enum(['basic', 'bearer', 'none'], { error: '"basic" (username + password variable), "bearer" (token variable) or "none"' }).optional(),
+    username: text('a user name').optional(),
+    password: noSecret().optional(),
+    token: noSecret().optional(),
+    bearerToken: noSecret().optional(),
+  });
 
-export const fleetFileSchema = strict({
-  hosts: z.array(hostSchema, { error: 'a list of hosts' }).min(1, { error: 'at least one host: an empty fleet deploys nothing' }),
-  defaults: settingsSchema.optional(),
-  interface: strict({
-    host: z.string({ error: 'the name of the host that runs Grafana (one of hosts[].name)' }),
-    port: port.optional(),
-    image: image.optional(),
-    backend: backendSchema.optional(),
-  }, 'a mapping naming the host that runs Grafana, e.g. "interface: { host: <a host name> }"'),
-  store: storeSchema.optional(),
-  alerting: alertingSchema.optional(),
-  credentials: strict({
-    source: z.enum(['generate', 'variables'], {
-      error: '"generate" (Terraform generates passwords) or "variables" (sensitive TF_VAR_* variables)',
-    }),
-  }).optional(),
-});
+/** The optional keys of `interface:`. */
+const interfaceParts = {
+  port: () => port().optional(),
+  image: () => image().optional(),
+  backend: () => backendSchema().optional(),
+};
+
+/** The optional top-level keys. */
+const fleetParts = {
+  store: () => storeSchema().optional(),
+  alerting: () => alertingSchema().optional(),
+  credentials: () =>
+    strict({
+      source: z.enum(['generate', 'variables'], {
+        error: '"generate" (Terraform generates passwords) or "variables" (sensitive TF_VAR_* variables)',
+      }),
+    }).optional(),
+};
+
+/** Which optional keys a fleet file writes, mapping by mapping. */
+interface KeysUsed {
+  /** Top-level keys. */
+  readonly fleet: (key: string) => boolean;
+  /** Keys of `defaults` and of any host. */
+  readonly settings: (key: string) => boolean;
+  /** Keys of `interface`. */
+  readonly interface: (key: string) => boolean;
+}
+
+/** The fleet file's schema, with the schemas of the keys `used` does not name left unbuilt. */
+function fleetFileSchemaUsing(used: KeysUsed) {
+  const settings = shapeOf(settingsParts, used.settings);
+  return strict({
+    hosts: z
+      .array(
+        strict({
+          name: hostNameSchema,
+          docker: dockerSchema(),
+          addresses: z.array(addressSchema(), { error: 'a list of DNS names or IP addresses' }).min(1, {
+            error: 'at least one DNS name or IP address other machines reach the host at',
+          }),
+          ...settings,
+        }),
+        { error: 'a list of hosts' },
+      )
+      .min(1, { error: 'at least one host: an empty fleet deploys nothing' }),
+    defaults: strict(settings).optional(),
+    interface: strict(
+      {
+        host: z.string({ error: 'the name of the host that runs Grafana (one of hosts[].name)' }),
+        ...shapeOf(interfaceParts, used.interface),
+      },
+      'a mapping naming the host that runs Grafana, e.g. "interface: { host: <a host name> }"',
+    ),
+    ...shapeOf(fleetParts, used.fleet),
+  });
+}
+
+const everyKey = () => true;
+
+/** The whole fleet file's schema (every key's schema built): for programs that check fleet files of their own. */
+export const fleetFileSchema = /* @__PURE__ */ fleetFileSchemaUsing({ fleet: everyKey, settings: everyKey, interface: everyKey });
+
+/** The own keys of `value` if it is a mapping. */
+const keysOf = (value: unknown): string[] => (value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : []);
+
+const schemasByKeysUsed = new RecentValues<string, ReturnType<typeof fleetFileSchemaUsing>>(16);
+
+/**
+ * The schema that checks `data` (a parsed fleet file) as {@link fleetFileSchema} does: the same
+ * schemas for every key `data` writes, and nothing built for the keys it does not write.
+ */
+export function fleetFileSchemaFor(data: unknown): typeof fleetFileSchema {
+  const settings = new Set(keysOf(keysOf(data).includes('defaults') ? (data as { defaults: unknown }).defaults : undefined));
+  const hosts = (data as { hosts?: unknown } | null)?.hosts;
+  if (Array.isArray(hosts)) for (const host of hosts) for (const key of keysOf(host)) settings.add(key);
+  const fleet = new Set(keysOf(data));
+  const ui = new Set(keysOf((data as { interface?: unknown } | null)?.interface));
+  const signature = JSON.stringify([[...fleet].sort(), [...settings].sort(), [...ui].sort()]);
+  let schema = schemasByKeysUsed.get(signature);
+  if (schema === undefined) {
+    schema = fleetFileSchemaUsing({ fleet: (key) => fleet.has(key), settings: (key) => settings.has(key), interface: (key) => ui.has(key) });
+    schemasByKeysUsed.set(signature, schema);
+  }
+  return schema;
+}
 
 /** The fleet file as written (before defaults). */
 export type FleetFile = z.infer<typeof fleetFileSchema>;
 /** One host as written. */
-export type HostEntry = z.infer<typeof hostSchema>;
+export type HostEntry = FleetFile['hosts'][number];
 /** `store:` as written. */
-export type StoreEntry = z.infer<typeof storeSchema>;
+export type StoreEntry = z.infer<ReturnType<typeof storeSchema>>;
 /** Settings shared by `defaults` and hosts, as written. */
-export type HostSettings = z.infer<typeof settingsSchema>;
+export type HostSettings = NonNullable<FleetFile['defaults']>;

@@ -1,8 +1,10 @@
 /**
  * Runs the compiled CLI (dist/stacks/cli.js) on many argument lists in one node process, the way
  * `node dist/stacks/cli.js ARGS` would, and writes what each run printed and returned as JSON to
- * the file named by the first argument. Everything that reaches stdout or stderr is captured:
- * writes, console output, and process warnings (a library warning would show up in `stderr`).
+ * the file named by the first argument. Everything that reaches stdout or stderr is captured: the
+ * CLI's output (through its io, which writes straight to the file descriptors outside tests),
+ * console output and other stream writes, and process warnings (a library warning would show up in
+ * `stderr`). Anything written past these lands on the batch's own output, which the tests require empty.
  * Spawning node once per case would take ~0.7 s each (cdktf's import); this takes one start-up.
  *
  * Usage: node cli-batch.cjs RESULT.json CLI.js RUNS.json   (RUNS: [{ "argv": [...] }, ...])
@@ -27,7 +29,7 @@ const results = runs.map(({ argv }) => {
   err = '';
   let code;
   try {
-    code = runCli(argv);
+    code = runCli(argv, { out: (text) => (out += text), err: (text) => (err += text) });
   } catch (error) {
     // runCli never throws; if it does, that is a finding, reported like node would.
     code = 'threw';
