@@ -39,9 +39,21 @@
   /** True when resolve() returns `s` as it is: no list, string or number token markers, not a map token value. */
   function plainString(s) {
     if (s === token_1.Token.STRING_MAP_TOKEN_VALUE || s === token_1.Token.ANY_MAP_TOKEN_VALUE) return false;
-    // Both token markers ("${TfToken[", "#{TfToken[") contain "TfToken["; an encoded number has an exponent ("e").
+    // Both token markers ("${TfToken[", "#{TfToken[") contain "TfToken["; see hasNumberTokens for numbers.
     if (s.includes('TfToken[')) return false;
-    return !s.includes('e') || !encoding_1.TokenString.forNumbers(s).test();
+    return !hasNumberTokens(s);
+  }
+
+  /**
+   * False when `s` holds no encoded number token, so that cdktf's number pass (which runs a regular
+   * expression over the whole string, a few % of a large synthesis) would give `s` back as it is. A
+   * number token is a double tagged in its top 16 bits (encoding.ts): about -1e289 or -4e298, which
+   * JavaScript writes with an exponent "e+2..". Without "e+" the pass may still match a number such
+   * as "1e5", but no such number is a token, and the pass then joins the same text back. A resolved
+   * string token may be no string at all: that goes to the pass as it is, as in cdktf.
+   */
+  function hasNumberTokens(s) {
+    return (typeof s !== 'string' || s.includes('e+')) && encoding_1.TokenString.forNumbers(s).test();
   }
 
   function fastResolve(obj, options) {
@@ -112,8 +124,8 @@
         const fragments = tokenStr.split(tokenMap.lookupToken.bind(tokenMap));
         str = options.resolver.resolveString(fragments, makeContext()[0]);
       }
-      const tokenNumberStr = encoding_1.TokenString.forNumbers(str);
-      if (tokenNumberStr.test()) {
+      if (hasNumberTokens(str)) {
+        const tokenNumberStr = encoding_1.TokenString.forNumbers(str);
         const fragments = tokenNumberStr.split((id) => {
           return token_map_1.TokenMap.instance().lookupNumberToken(parseFloat(id));
         });
