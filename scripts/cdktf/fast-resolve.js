@@ -47,13 +47,14 @@
   /**
    * False when `s` holds no encoded number token, so that cdktf's number pass (which runs a regular
    * expression over the whole string, a few % of a large synthesis) would give `s` back as it is. A
-   * number token is a double tagged in its top 16 bits (encoding.ts): about -1e289 or -4e298, which
-   * JavaScript writes with an exponent "e+2..". Without "e+" the pass may still match a number such
-   * as "1e5", but no such number is a token, and the pass then joins the same text back. A resolved
-   * string token may be no string at all: that goes to the pass as it is, as in cdktf.
+   * number token is a double tagged in its top 16 bits (encoding.ts): -9.7e288 to -1.9e289 for a
+   * list element, -4.2e298 to -8.4e298 for a number, which JavaScript writes with "e+28" or "e+29".
+   * Without "e+2" the pass may still match a number such as "1e5", but no such number is a token,
+   * and the pass then joins the same text back. ("e+" alone is common in base64: uploaded files.) A
+   * resolved string token may be no string at all: that goes to the pass as it is, as in cdktf.
    */
   function hasNumberTokens(s) {
-    return (typeof s !== 'string' || s.includes('e+')) && encoding_1.TokenString.forNumbers(s).test();
+    return (typeof s !== 'string' || s.includes('e+2')) && encoding_1.TokenString.forNumbers(s).test();
   }
 
   function fastResolve(obj, options) {
