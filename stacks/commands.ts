@@ -1,5 +1,5 @@
 import { statSync, writeSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FleetSpec } from '../src/config';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALERT_THRESHOLD_BOUNDS, AlertThresholds, thresholdAllowed, thresholdInRange } from '../alert-thresholds';
 import { ALERTMANAGER_DEFAULTS, PORT_BOUNDS } from '../defaults';
 import { ALERT_SEVERITIES } from '../render/alertmanager-config';

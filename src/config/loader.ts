@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Document, isScalar, LineCounter, Node, parseAllDocuments, parseDocument, visit } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue, escapeControl, listSome, quote } from '../errors';
 import { isSecretName, REDACTED } from '../secrets';
 import { checkFleet, PathProblem } from './checks';

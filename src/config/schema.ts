@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validateDockerEndpoint } from '../docker-endpoint';
 import { PeekStackValidationError } from '../errors';
 import { PORT_BOUNDS, PROMETHEUS_DEFAULTS } from '../defaults';
