@@ -1,5 +1,5 @@
 import { statSync, writeSync } from 'node:fs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FleetSpec } from '../src/config';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ALERT_THRESHOLD_BOUNDS, AlertThresholds, thresholdAllowed, thresholdInRange } from '../alert-thresholds';
 import { ALERTMANAGER_DEFAULTS, PORT_BOUNDS } from '../defaults';
 import { ALERT_SEVERITIES } from '../render/alertmanager-config';
@@ -9,21 +9,21 @@ import { ALERT_SEVERITIES } from '../render/alertmanager-config';
  * (`secretVariable`): the secret itself never appears in the file.
  */
 
-const strict = <T extends z.ZodRawShape>(shape: T, what = 'a mapping (key: value)') =>
+const strict = <T extends z.core.$ZodLooseShape>(shape: T, what = 'a mapping (key: value)') =>
   z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `one of the keys ${Object.keys(shape).join(', ')}` : what) });
-const text = (what: string) => z.string({ error: what }).min(1, { error: what });
+const text = (what: string) => z.string({ error: what }).check(z.minLength(1, { error: what }));
 const integer = (min: number, max: number, unit: string) => {
   const error = `an integer from ${min} to ${max} ${unit}`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+  return z.number({ error }).check(z.int({ error }), z.gte(min, { error }), z.lte(max, { error }));
 };
 
 /** A Terraform variable name the hub stack declares (sensitive); set it as TF_VAR_<name>. */
 export const SECRET_VARIABLE_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 const secretVariable = z
   .string({ error: 'the name of the sensitive Terraform variable holding the secret (set as TF_VAR_<name>), e.g. alerting_slack_url' })
-  .regex(SECRET_VARIABLE_PATTERN, { error: 'a Terraform variable name: lower-case letters, digits and "_", starting with a letter' });
-const receiverName = z.string({ error: 'a receiver name' }).regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, { error: 'a receiver name: letters, digits, "_" and "-"' });
-const email = z.string({ error: 'an email address' }).regex(/^[^\s@]+@[^\s@]+$/, { error: 'an email address' });
+  .check(z.regex(SECRET_VARIABLE_PATTERN, { error: 'a Terraform variable name: lower-case letters, digits and "_", starting with a letter' }));
+const receiverName = z.string({ error: 'a receiver name' }).check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, { error: 'a receiver name: letters, digits, "_" and "-"' }));
+const email = z.string({ error: 'an email address' }).check(z.regex(/^[^\s@]+@[^\s@]+$/, { error: 'an email address' }));
 
 /**
  * The `alerting:` section. Built only for a fleet file that has one (schema.ts builds the schemas of
@@ -36,19 +36,19 @@ export function alertingSchema() {
       strict({
         name: receiverName,
         type: z.literal('webhook'),
-        url: z.string({ error: 'an http(s) URL without credentials' }).regex(/^https?:\/\/[^/@\s]+(\/\S*)?$/, { error: 'an http(s) URL without credentials' }),
-        secretVariable: secretVariable.optional(),
+        url: z.string({ error: 'an http(s) URL without credentials' }).check(z.regex(/^https?:\/\/[^/@\s]+(\/\S*)?$/, { error: 'an http(s) URL without credentials' })),
+        secretVariable: z.optional(secretVariable),
       }),
       strict({
         name: receiverName,
         type: z.literal('email'),
         to: email,
         from: email,
-        smarthost: z.string({ error: 'host:port of the SMTP server' }).regex(/^[^\s:/]+:\d{1,5}$/, { error: 'host:port of the SMTP server' }),
-        username: text('the SMTP user name').optional(),
+        smarthost: z.string({ error: 'host:port of the SMTP server' }).check(z.regex(/^[^\s:/]+:\d{1,5}$/, { error: 'host:port of the SMTP server' })),
+        username: z.optional(text('the SMTP user name')),
         secretVariable,
       }),
-      strict({ name: receiverName, type: z.literal('slack'), channel: text('a Slack channel such as "#ops"').optional(), secretVariable }),
+      strict({ name: receiverName, type: z.literal('slack'), channel: z.optional(text('a Slack channel such as "#ops"')), secretVariable }),
       strict({ name: receiverName, type: z.literal('pagerduty'), secretVariable }),
     ],
     { error: 'a receiver with type webhook, email, slack or pagerduty' },
@@ -56,16 +56,16 @@ export function alertingSchema() {
 
   const { bounds } = ALERTMANAGER_DEFAULTS;
   return strict({
-    port: integer(PORT_BOUNDS.min, PORT_BOUNDS.max, '(a TCP port)').optional(),
-    image: text('an image reference such as "prom/alertmanager:v0.33.1"').optional(),
-    receivers: z.array(receiverSchema, { error: 'a list of receivers' }).min(1, { error: 'at least one receiver' }),
-    defaultReceiver: text('the name of a receiver').optional(),
-    routes: z
+    port: z.optional(integer(PORT_BOUNDS.min, PORT_BOUNDS.max, '(a TCP port)')),
+    image: z.optional(text('an image reference such as "prom/alertmanager:v0.33.1"')),
+    receivers: z.array(receiverSchema, { error: 'a list of receivers' }).check(z.minLength(1, { error: 'at least one receiver' })),
+    defaultReceiver: z.optional(text('the name of a receiver')),
+    routes: z.optional(z
       .array(strict({ severity: z.enum(ALERT_SEVERITIES, { error: `one of ${ALERT_SEVERITIES.join(', ')}` }), receiver: text('the name of a receiver') }), { error: 'a list of routes' })
-      .optional(),
-    groupWaitSeconds: integer(bounds.groupWaitSeconds.min, bounds.groupWaitSeconds.max, 'seconds').optional(),
-    groupIntervalSeconds: integer(bounds.groupIntervalSeconds.min, bounds.groupIntervalSeconds.max, 'seconds').optional(),
-    repeatIntervalMinutes: integer(bounds.repeatIntervalMinutes.min, bounds.repeatIntervalMinutes.max, 'minutes').optional(),
+      ),
+    groupWaitSeconds: z.optional(integer(bounds.groupWaitSeconds.min, bounds.groupWaitSeconds.max, 'seconds')),
+    groupIntervalSeconds: z.optional(integer(bounds.groupIntervalSeconds.min, bounds.groupIntervalSeconds.max, 'seconds')),
+    repeatIntervalMinutes: z.optional(integer(bounds.repeatIntervalMinutes.min, bounds.repeatIntervalMinutes.max, 'minutes')),
   });
 }
 
@@ -75,9 +75,9 @@ export const alertThresholdsSchema = () =>
     Object.fromEntries(
       (Object.keys(ALERT_THRESHOLD_BOUNDS) as (keyof AlertThresholds)[]).map((key) => [
         key,
-        z.number({ error: thresholdAllowed(key) }).refine((value) => thresholdInRange(key, value), { error: thresholdAllowed(key) }).optional(),
+        z.optional(z.number({ error: thresholdAllowed(key) }).check(z.refine((value) => thresholdInRange(key, value), { error: thresholdAllowed(key) }))),
       ]),
-    ) as { [K in keyof AlertThresholds]-?: z.ZodOptional<z.ZodNumber> },
+    ) as { [K in keyof AlertThresholds]-?: z.ZodMiniOptional<z.ZodMiniNumber> },
   );
 
 /** The `alerting:` section as written. */

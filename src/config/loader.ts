@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Document, isScalar, LineCounter, Node, parseAllDocuments, parseDocument, visit } from 'yaml';
-import * as z from 'zod';
+import type * as z from 'zod/mini';
 import { describeValue, escapeControl, listSome, quote } from '../errors';
 import { isSecretName, REDACTED } from '../secrets';
 import { checkFleet, PathProblem } from './checks';

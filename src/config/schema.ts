@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { validateDockerEndpoint } from '../docker-endpoint';
 import { PeekStackValidationError } from '../errors';
 import { PORT_BOUNDS, PROMETHEUS_DEFAULTS } from '../defaults';
@@ -17,7 +17,7 @@ import { RecentValues } from '../recent-values';
  */
 
 /** A strict object whose unknown-key error lists the keys it accepts. */
-function strict<T extends z.ZodRawShape>(shape: T, what = 'a mapping (key: value)') {
+function strict<T extends z.core.$ZodLooseShape>(shape: T, what = 'a mapping (key: value)') {
   const keys = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (issue) => (issue.code === 'unrecognized_keys' ? `${KEYS_PREFIX}${keys}` : what),
@@ -34,12 +34,12 @@ export function keysAllowedBy(message: string): string[] {
 /** An integer in [min, max], with one message for every way of missing it. */
 function integer(min: number, max: number, what: string) {
   const error = `an integer from ${min} to ${max}${what ? ` ${what}` : ''}`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+  return z.number({ error }).check(z.int({ error }), z.gte(min, { error }), z.lte(max, { error }));
 }
 
 /** A string checked by one of the constructs' assertions, so the file and the constructs agree. */
 function assertedString(assertion: (field: string, value: string) => unknown, typeError = 'a string') {
-  return z.string({ error: typeError }).superRefine((value, ctx) => {
+  return z.string({ error: typeError }).check(z.superRefine((value, ctx) => {
     try {
       assertion('fleet', value);
     } catch (error) {
@@ -47,10 +47,10 @@ function assertedString(assertion: (field: string, value: string) => unknown, ty
       // `found` as the assertion rendered it: it hides what must not be echoed (a password in a URL).
       ctx.addIssue({ code: 'custom', message: error.allowed, params: { found: error.received } });
     }
-  });
+  }));
 }
 
-const text = (what = 'a non-empty string') => z.string({ error: what }).min(1, { error: what });
+const text = (what = 'a non-empty string') => z.string({ error: what }).check(z.minLength(1, { error: what }));
 
 /**
  * The schemas of a fleet file are built on first use, and only those of the keys the file uses
@@ -69,7 +69,7 @@ const seconds = once(() => integer(intervalSeconds.min, intervalSeconds.max, 'se
 const image = once(() => assertedString(assertPinnedImage, 'an image reference such as "prom/prometheus:v3.5.3"'));
 
 /** Host name: what Collector accepts. */
-export const hostNameSchema = z.string({ error: HOST_NAME_ALLOWED }).regex(HOST_NAME_PATTERN, { error: HOST_NAME_ALLOWED });
+export const hostNameSchema = z.string({ error: HOST_NAME_ALLOWED }).check(z.regex(HOST_NAME_PATTERN, { error: HOST_NAME_ALLOWED }));
 
 const addressSchema = once(() => assertedString(assertAddress, 'a DNS name or an IP address'));
 
@@ -77,9 +77,9 @@ const addressSchema = once(() => assertedString(assertAddress, 'a DNS name or an
 const dockerSchema = once(() =>
   strict({
     host: text('a Docker endpoint: unix:///path, ssh://user@host[:port] or tcp://host:port'),
-    certPath: text('a directory with ca.pem, cert.pem and key.pem').optional(),
-    sshOpts: z.array(text('an ssh option'), { error: 'a list of ssh options' }).optional(),
-  }).superRefine((endpoint, ctx) => {
+    certPath: z.optional(text('a directory with ca.pem, cert.pem and key.pem')),
+    sshOpts: z.optional(z.array(text('an ssh option'), { error: 'a list of ssh options' })),
+  }).check(z.superRefine((endpoint, ctx) => {
     try {
       validateDockerEndpoint('docker', endpoint);
     } catch (error) {
@@ -87,7 +87,7 @@ const dockerSchema = once(() =>
       // The function names `docker.host`, `docker.certPath` or `docker.sshOpts`: keep the last part.
       ctx.addIssue({ code: 'custom', message: error.allowed, path: [error.field.split('.').pop() ?? 'host'] });
     }
-  }),
+  })),
 );
 
 const noCredentials = (what: string) => assertedString(assertNoCredentials, what);
@@ -99,22 +99,22 @@ const backendSchema = once(() =>
     [
       strict({
         type: z.literal('local'),
-        path: z
+        path: z.optional(z
           .string({ error: 'a relative path' })
-          .regex(/^[^/\\]/, { error: 'a relative path (from the stack directory under cdktf.out); an absolute one ties the state to one machine' })
-          .optional(),
+          .check(z.regex(/^[^/\\]/, { error: 'a relative path (from the stack directory under cdktf.out); an absolute one ties the state to one machine' })),
+        ),
       }),
       strict({
         type: z.literal('s3'),
         bucket: text('an S3 bucket name'),
-        key: text('an object key, "{stack}" is replaced by the stack name').optional(),
-        region: text('an AWS region').optional(),
-        endpoint: noCredentials('an S3 endpoint URL').optional(),
-        profile: text('an AWS profile name').optional(),
-        dynamodbTable: text('a DynamoDB table name').optional(),
-        useLockfile: flag().optional(),
-        encrypt: flag().optional(),
-      }).superRefine((backend, ctx) => {
+        key: z.optional(text('an object key, "{stack}" is replaced by the stack name')),
+        region: z.optional(text('an AWS region')),
+        endpoint: z.optional(noCredentials('an S3 endpoint URL')),
+        profile: z.optional(text('an AWS profile name')),
+        dynamodbTable: z.optional(text('a DynamoDB table name')),
+        useLockfile: z.optional(flag()),
+        encrypt: z.optional(flag()),
+      }).check(z.superRefine((backend, ctx) => {
         if (backend.useLockfile === false && backend.dynamodbTable === undefined) {
           ctx.addIssue({
             code: 'custom',
@@ -122,29 +122,29 @@ const backendSchema = once(() =>
             message: 'true, or a dynamodbTable: state shared in CI must be locked',
           });
         }
-      }),
+      })),
       strict({
         type: z.literal('pg'),
         connStr: noCredentials('a postgres:// connection string without a password (use PGPASSWORD)'),
-        schemaName: z.string().regex(/^[a-z_][a-z0-9_{}]*$/, { error: 'a schema name: lower-case letters, digits and "_"' }).optional(),
+        schemaName: z.optional(z.string().check(z.regex(/^[a-z_][a-z0-9_{}]*$/, { error: 'a schema name: lower-case letters, digits and "_"' }))),
       }),
       strict({
         type: z.literal('http'),
         address: noCredentials('a state URL without credentials (use TF_HTTP_USERNAME / TF_HTTP_PASSWORD)'),
         lockAddress: noCredentials('a lock URL without credentials: locking is required'),
-        unlockAddress: noCredentials('an unlock URL without credentials').optional(),
-        lockMethod: text('an HTTP method').optional(),
-        unlockMethod: text('an HTTP method').optional(),
+        unlockAddress: z.optional(noCredentials('an unlock URL without credentials')),
+        lockMethod: z.optional(text('an HTTP method')),
+        unlockMethod: z.optional(text('an HTTP method')),
       }),
     ],
     { error: 'a backend mapping with type local, s3, pg or http' },
   ),
 );
 
-const exporterSchema = once(() => strict({ enabled: flag().optional(), image: image().optional() }));
+const exporterSchema = once(() => strict({ enabled: z.optional(flag()), image: z.optional(image()) }));
 
 /** A number at least `min`, with the factor's own words (src/energy/factors.ts) as its message. */
-const factor = (min: number, error: string) => z.number({ error }).min(min, { error });
+const factor = (min: number, error: string) => z.number({ error }).check(z.gte(min, { error }));
 
 /**
  * Accounting factors (src/energy/factors.ts), key by key over `defaults`. A price and its currency
@@ -152,19 +152,19 @@ const factor = (min: number, error: string) => z.number({ error }).min(min, { er
  */
 const accountingSchema = () =>
   strict({
-    carbonIntensityGramsPerKwh: factor(0, FACTOR_LIMITS.carbonIntensityGramsPerKwh).optional(),
-    pricePerKwh: factor(0, FACTOR_LIMITS.pricePerKwh).optional(),
-    currency: z.string({ error: FACTOR_LIMITS.currency }).refine(isCurrencyCode, { error: FACTOR_LIMITS.currency }).optional(),
-    pue: factor(1, FACTOR_LIMITS.pue).optional(),
-  }).superRefine((accounting, ctx) => {
+    carbonIntensityGramsPerKwh: z.optional(factor(0, FACTOR_LIMITS.carbonIntensityGramsPerKwh)),
+    pricePerKwh: z.optional(factor(0, FACTOR_LIMITS.pricePerKwh)),
+    currency: z.optional(z.string({ error: FACTOR_LIMITS.currency }).check(z.refine(isCurrencyCode, { error: FACTOR_LIMITS.currency }))),
+    pue: z.optional(factor(1, FACTOR_LIMITS.pue)),
+  }).check(z.superRefine((accounting, ctx) => {
     if ((accounting.pricePerKwh === undefined) !== (accounting.currency === undefined)) {
       const missing = accounting.pricePerKwh === undefined ? 'pricePerKwh' : 'currency';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'pricePerKwh and currency set together (a price means nothing in another currency)' });
     }
-  });
+  }));
 
 /** The builders of a mapping's optional keys, by key: each returns the key's (optional) schema. */
-type Parts = Record<string, () => z.ZodType>;
+type Parts = Record<string, () => z.ZodMiniType>;
 /** The shape `parts` build when every key is used. */
 type ShapeOf<P extends Parts> = { [K in keyof P]: ReturnType<P[K]> };
 
@@ -172,48 +172,48 @@ type ShapeOf<P extends Parts> = { [K in keyof P]: ReturnType<P[K]> };
  * What stands for a key the file does not write: never parsed (the key is absent), and it would
  * refuse any value if it were, so that a key wrongly thought absent cannot pass unchecked.
  */
-const absent = once(() => z.never().optional());
+const absent = once(() => z.optional(z.never()));
 
 /** The shape of `parts`, built only for the keys `uses` says the file writes; {@link absent} for the others. */
 function shapeOf<P extends Parts>(parts: P, uses: (key: string) => boolean): ShapeOf<P> {
-  const shape: Record<string, z.ZodType> = {};
+  const shape: Record<string, z.ZodMiniType> = {};
   for (const key of Object.keys(parts)) shape[key] = uses(key) ? parts[key]() : absent();
   return shape as ShapeOf<P>;
 }
 
 /** Settings a host may override and `defaults` may set for every host. */
 const settingsParts = {
-  scrapeIntervalSeconds: () => seconds().optional(),
-  scrapeTimeoutSeconds: () => seconds().optional(),
-  retentionDays: () => integer(retentionDays.min, retentionDays.max, 'days').optional(),
-  retentionSizeGigabytes: () => integer(retentionSizeGigabytes.min, retentionSizeGigabytes.max, 'GiB').optional(),
-  ports: () => strict({ prometheus: port().optional(), nodeExporter: port().optional() }).optional(),
+  scrapeIntervalSeconds: () => z.optional(seconds()),
+  scrapeTimeoutSeconds: () => z.optional(seconds()),
+  retentionDays: () => z.optional(integer(retentionDays.min, retentionDays.max, 'days')),
+  retentionSizeGigabytes: () => z.optional(integer(retentionSizeGigabytes.min, retentionSizeGigabytes.max, 'GiB')),
+  ports: () => z.optional(strict({ prometheus: z.optional(port()), nodeExporter: z.optional(port()) })),
   exporters: () =>
-    strict({
-      nodeExporter: exporterSchema().optional(),
-      cadvisor: exporterSchema().optional(),
+    z.optional(strict({
+      nodeExporter: z.optional(exporterSchema()),
+      cadvisor: z.optional(exporterSchema()),
       // NVIDIA GPUs (the DCGM add-on): off unless a host has GPUs and the NVIDIA container toolkit.
-      dcgm: exporterSchema().optional(),
-      scaphandre: strict({
-        enabled: flag().optional(),
-        image: image().optional(),
-        // The floor (more than Scaphandre's 2 s refresh) is Scaphandre's (scaphandre.ts); the integer bound is Prometheus's.
-        scrapeIntervalSeconds: seconds()
-          .superRefine((value, ctx) => {
+      dcgm: z.optional(exporterSchema()),
+      scaphandre: z.optional(strict({
+        enabled: z.optional(flag()),
+        image: z.optional(image()),
+        // The floor (more than Scaphandre's 2 s refresh)) is Scaphandre's (scaphandre.ts); the integer bound is Prometheus's.
+        scrapeIntervalSeconds: z.optional(seconds()
+          .check(z.superRefine((value, ctx) => {
             try {
               assertScaphandreInterval('scaphandre', value);
             } catch (error) {
               if (!(error instanceof PeekStackValidationError)) throw error;
               ctx.addIssue({ code: 'custom', message: error.allowed });
             }
-          })
-          .optional(),
-      }).optional(),
-    }).optional(),
-  images: () => strict({ prometheus: image().optional() }).optional(),
-  backend: () => backendSchema().optional(),
-  accounting: () => accountingSchema().optional(),
-  alertThresholds: () => alertThresholdsSchema().optional(),
+          }))
+          ),
+      })),
+    })),
+  images: () => z.optional(strict({ prometheus: z.optional(image()) })),
+  backend: () => z.optional(backendSchema()),
+  accounting: () => z.optional(accountingSchema()),
+  alertThresholds: () => z.optional(alertThresholdsSchema()),
 };
 
 /** Kinds of fleet store: the hub's own VictoriaMetrics, or an existing one the collectors write to. */
@@ -230,47 +230,47 @@ const httpsUrl = (what: string) =>
 
 /** A key that would put a credential in the fleet file: refused without echoing its value. */
 const noSecret = () =>
-  z.unknown().superRefine((_value, ctx) => {
+  z.unknown().check(z.superRefine((_value, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'no credentials in the fleet file: the store password or token comes from a sensitive Terraform variable (TF_VAR_<stack>_fleet_store_password / _token, see README)', params: { found: 'a credential (not shown)' } });
-  });
+  }));
 
 /** `store:`: where every collector remote_writes and Grafana's fleet datasource reads. */
 const storeSchema = () =>
   strict({
-    enabled: flag().optional(),
-    kind: z.enum(STORE_KINDS, { error: `one of ${STORE_KINDS.map((kind) => `"${kind}"`).join(', ')}` }).optional(),
-    host: z.string({ error: 'the name of the host that runs the hub (one of hosts[].name)' }).optional(),
-    port: port().optional(),
-    retentionDays: integer(1, 36_500, 'days').optional(),
-    backend: backendSchema().optional(),
-    url: httpsUrl('the write endpoint (vminsert, Mimir or Thanos Receive base URL)').optional(),
-    queryUrl: httpsUrl('the query endpoint (vmselect, Mimir or Thanos Query base URL)').optional(),
-    tenant: z.string({ error: 'a tenant id' }).regex(/^[A-Za-z0-9_.:-]{1,150}$/, { error: 'a tenant id: letters, digits, "_", ".", ":" or "-"' }).optional(),
-    caFile: text('a path to the PEM CA of the external store (relative to the fleet file)').optional(),
-    auth: z.enum(['basic', 'bearer', 'none'], { error: '"basic" (username + password variable), "bearer" (token variable) or "none"' }).optional(),
-    username: text('a user name').optional(),
-    password: noSecret().optional(),
-    token: noSecret().optional(),
-    bearerToken: noSecret().optional(),
+    enabled: z.optional(flag()),
+    kind: z.optional(z.enum(STORE_KINDS, { error: `one of ${STORE_KINDS.map((kind) => `"${kind}"`).join(', ')}` })),
+    host: z.optional(z.string({ error: 'the name of the host that runs the hub (one of hosts[].name)' })),
+    port: z.optional(port()),
+    retentionDays: z.optional(integer(1, 36_500, 'days')),
+    backend: z.optional(backendSchema()),
+    url: z.optional(httpsUrl('the write endpoint (vminsert, Mimir or Thanos Receive base URL)')),
+    queryUrl: z.optional(httpsUrl('the query endpoint (vmselect, Mimir or Thanos Query base URL)')),
+    tenant: z.optional(z.string({ error: 'a tenant id' }).check(z.regex(/^[A-Za-z0-9_.:-]{1,150}$/, { error: 'a tenant id: letters, digits, "_", ".", ":" or "-"' }))),
+    caFile: z.optional(text('a path to the PEM CA of the external store (relative to the fleet file)')),
+    auth: z.optional(z.enum(['basic', 'bearer', 'none'], { error: '"basic" (username + password variable), "bearer" (token variable) or "none"' })),
+    username: z.optional(text('a user name')),
+    password: z.optional(noSecret()),
+    token: z.optional(noSecret()),
+    bearerToken: z.optional(noSecret()),
   });
 
 /** The optional keys of `interface:`. */
 const interfaceParts = {
-  port: () => port().optional(),
-  image: () => image().optional(),
-  backend: () => backendSchema().optional(),
+  port: () => z.optional(port()),
+  image: () => z.optional(image()),
+  backend: () => z.optional(backendSchema()),
 };
 
 /** The optional top-level keys. */
 const fleetParts = {
-  store: () => storeSchema().optional(),
-  alerting: () => alertingSchema().optional(),
+  store: () => z.optional(storeSchema()),
+  alerting: () => z.optional(alertingSchema()),
   credentials: () =>
-    strict({
+    z.optional(strict({
       source: z.enum(['generate', 'variables'], {
         error: '"generate" (Terraform generates passwords) or "variables" (sensitive TF_VAR_* variables)',
       }),
-    }).optional(),
+    })),
 };
 
 /** Which optional keys a fleet file writes, mapping by mapping. */
@@ -292,15 +292,15 @@ function fleetFileSchemaUsing(used: KeysUsed) {
         strict({
           name: hostNameSchema,
           docker: dockerSchema(),
-          addresses: z.array(addressSchema(), { error: 'a list of DNS names or IP addresses' }).min(1, {
+          addresses: z.array(addressSchema(), { error: 'a list of DNS names or IP addresses' }).check(z.minLength(1, {
             error: 'at least one DNS name or IP address other machines reach the host at',
-          }),
+          })),
           ...settings,
         }),
         { error: 'a list of hosts' },
       )
-      .min(1, { error: 'at least one host: an empty fleet deploys nothing' }),
-    defaults: strict(settings).optional(),
+      .check(z.minLength(1, { error: 'at least one host: an empty fleet deploys nothing' })),
+    defaults: z.optional(strict(settings)),
     interface: strict(
       {
         host: z.string({ error: 'the name of the host that runs Grafana (one of hosts[].name)' }),
