@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import Module from 'node:module';
-import { readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { App, DefaultTokenResolver, Fn, IResolveContext, Lazy, StringConcat, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { buildFleetApp } from '../stacks/app';
 import { loadFleetFile } from '../src/config';
+import { cdktfModuleFile, patchedCdktfModule } from './support/patched-cdktf';
 
 /**
  * The programs' bundles replace cdktf's resolve() with scripts/cdktf/fast-resolve.js (appended to
@@ -18,19 +17,10 @@ import { loadFleetFile } from '../src/config';
 type ResolveFn = (obj: unknown, options: { scope: unknown; prefix?: string[]; resolver: unknown; preparing: boolean; previousContext?: unknown }) => unknown;
 
 const ROOT = resolvePath(__dirname, '..');
-const cdktfResolveFile = require.resolve('cdktf/lib/tokens/private/resolve.js', { paths: [ROOT] });
+const cdktfResolveFile = cdktfModuleFile('cdktf/lib/tokens/private/resolve.js');
 const stock = (require(cdktfResolveFile) as { resolve: ResolveFn }).resolve;
-
-/** cdktf's module with the fast resolve appended, as the bundles have it (its requires are cdktf's own modules). */
-function patchedResolve(): ResolveFn {
-  const source = `${readFileSync(cdktfResolveFile, 'utf8')}\n${readFileSync(join(ROOT, 'scripts', 'cdktf', 'fast-resolve.js'), 'utf8')}`;
-  const module = new Module(cdktfResolveFile) as Module & { _compile(code: string, file: string): void; paths: string[] };
-  module.filename = cdktfResolveFile;
-  module.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(join(cdktfResolveFile, '..'));
-  module._compile(source, cdktfResolveFile);
-  return (module.exports as { resolve: ResolveFn }).resolve;
-}
-const fast = patchedResolve();
+/** cdktf's module with the fast resolve appended, as the bundles have it. */
+const fast = patchedCdktfModule<{ resolve: ResolveFn }>(cdktfResolveFile, 'fast-resolve.js').resolve;
 
 const app = new App({ outdir: join(ROOT, '.vitest-unused-outdir') });
 const stack = new TerraformStack(app, 'values');

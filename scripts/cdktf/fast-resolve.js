@@ -67,6 +67,14 @@
     return { scope: options.scope, prefix, resolver: options.resolver, preparing: options.preparing, previousContext };
   }
 
+  /**
+   * cdktf's containsMapToken(obj): a key holding a map token marker. Such a key holds "TfToken[", a
+   * cheap test that spares the regular expression (and an object made for it) on every other key.
+   */
+  function hasMapTokenKey(obj) {
+    return Object.keys(obj).some((key) => key.includes('TfToken[') && encoding_1.TokenString.forMapToken(key).test());
+  }
+
   function fastResolve(obj, options) {
     const prefix = options.prefix || [];
     const pathName = () => '/' + prefix.join('/');
@@ -168,10 +176,12 @@
       }
       return arr;
     }
-    if ((0, encoding_1.containsMapToken)(obj)) {
+    if (hasMapTokenKey(obj)) {
       return options.resolver.resolveMap(obj, makeContext()[0]);
     }
-    if ((0, encoding_1.unresolved)(obj)) {
+    // cdktf asks unresolved(obj), which for an object that is no array is containsMapToken(obj) (just
+    // answered: no) or Tokenization.isResolvable(obj).
+    if (token_1.Tokenization.isResolvable(obj)) {
       const [context, postProcessor] = makeContext();
       return options.resolver.resolveToken(obj, context, postProcessor);
     }
