@@ -60,9 +60,9 @@ export function alertingSchema() {
     image: z.optional(text('an image reference such as "prom/alertmanager:v0.33.1"')),
     receivers: z.array(receiverSchema, { error: 'a list of receivers' }).check(z.minLength(1, { error: 'at least one receiver' })),
     defaultReceiver: z.optional(text('the name of a receiver')),
-    routes: z.optional(z
-      .array(strict({ severity: z.enum(ALERT_SEVERITIES, { error: `one of ${ALERT_SEVERITIES.join(', ')}` }), receiver: text('the name of a receiver') }), { error: 'a list of routes' })
-      ),
+    routes: z.optional(
+      z.array(strict({ severity: z.enum(ALERT_SEVERITIES, { error: `one of ${ALERT_SEVERITIES.join(', ')}` }), receiver: text('the name of a receiver') }), { error: 'a list of routes' }),
+    ),
     groupWaitSeconds: z.optional(integer(bounds.groupWaitSeconds.min, bounds.groupWaitSeconds.max, 'seconds')),
     groupIntervalSeconds: z.optional(integer(bounds.groupIntervalSeconds.min, bounds.groupIntervalSeconds.max, 'seconds')),
     repeatIntervalMinutes: z.optional(integer(bounds.repeatIntervalMinutes.min, bounds.repeatIntervalMinutes.max, 'minutes')),

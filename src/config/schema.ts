@@ -99,9 +99,10 @@ const backendSchema = once(() =>
     [
       strict({
         type: z.literal('local'),
-        path: z.optional(z
-          .string({ error: 'a relative path' })
-          .check(z.regex(/^[^/\\]/, { error: 'a relative path (from the stack directory under cdktf.out); an absolute one ties the state to one machine' })),
+        path: z.optional(
+          z
+            .string({ error: 'a relative path' })
+            .check(z.regex(/^[^/\\]/, { error: 'a relative path (from the stack directory under cdktf.out); an absolute one ties the state to one machine' })),
         ),
       }),
       strict({
@@ -197,17 +198,19 @@ const settingsParts = {
       scaphandre: z.optional(strict({
         enabled: z.optional(flag()),
         image: z.optional(image()),
-        // The floor (more than Scaphandre's 2 s refresh)) is Scaphandre's (scaphandre.ts); the integer bound is Prometheus's.
-        scrapeIntervalSeconds: z.optional(seconds()
-          .check(z.superRefine((value, ctx) => {
-            try {
-              assertScaphandreInterval('scaphandre', value);
-            } catch (error) {
-              if (!(error instanceof PeekStackValidationError)) throw error;
-              ctx.addIssue({ code: 'custom', message: error.allowed });
-            }
-          }))
+        // The floor (more than Scaphandre's 2 s refresh) is Scaphandre's (scaphandre.ts); the integer bound is Prometheus's.
+        scrapeIntervalSeconds: z.optional(
+          seconds().check(
+            z.superRefine((value, ctx) => {
+              try {
+                assertScaphandreInterval('scaphandre', value);
+              } catch (error) {
+                if (!(error instanceof PeekStackValidationError)) throw error;
+                ctx.addIssue({ code: 'custom', message: error.allowed });
+              }
+            }),
           ),
+        ),
       })),
     })),
   images: () => z.optional(strict({ prometheus: z.optional(image()) })),
