@@ -23,7 +23,7 @@ export interface CollectorStackProps extends Omit<CollectorProps, 'provider'> {
   readonly docker?: DockerEndpoint;
   /**
    * Where the stack's state lives.
-   * @default - a local file with a relative path
+   * @default DEFAULT_STATE_BACKEND (a local file with a relative path)
    */
   readonly backend?: StateBackend;
   /**
@@ -50,7 +50,7 @@ export class CollectorStack extends TerraformStack {
     const provider = dockerProviderFor(this, 'docker', 'CollectorStack.docker', docker ?? LOCAL_DOCKER_ENDPOINT);
     new RandomProvider(this, 'random');
     new TlsProvider(this, 'tls');
-    applyStateBackend(this, id, backend ?? { type: 'local' });
+    applyStateBackend(this, id, backend);
     const password = secrets === 'variables' ? prometheusPasswordVariables(this, props.hostName) : collectorProps.prometheus?.password;
     this.collector = new Collector(this, COLLECTOR_ID, { ...collectorProps, prometheus: { ...collectorProps.prometheus, password }, provider });
 
@@ -79,7 +79,7 @@ export interface CollectorStackStandInProps {
   readonly hostName: string;
   /** The host's addresses, as the collector stack's. */
   readonly addresses: readonly string[];
-  /** As the collector stack's. @default - a local file with a relative path */
+  /** As the collector stack's. @default DEFAULT_STATE_BACKEND (a local file with a relative path) */
   readonly backend?: StateBackend;
   /** As the collector stack's. @default 'generate' */
   readonly secrets?: SecretSource;
@@ -108,7 +108,7 @@ export class CollectorStackStandIn extends TerraformStack {
   constructor(scope: Construct, id: string, props: CollectorStackStandInProps) {
     super(scope, id);
     this.stackName = id;
-    applyStateBackend(this, id, props.backend ?? { type: 'local' });
+    applyStateBackend(this, id, props.backend);
     const { like } = props;
     const password = props.secrets === 'variables' ? prometheusPasswordVariables(this, props.hostName) : undefined;
     // Where CollectorStack has its Collector: the CA and credentials at the same construct paths.

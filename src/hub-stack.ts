@@ -49,7 +49,7 @@ export interface HubStackProps {
   readonly docker?: DockerEndpoint;
   /**
    * Where the stack's state lives.
-   * @default - a local file with a relative path
+   * @default DEFAULT_STATE_BACKEND (a local file with a relative path)
    */
   readonly backend?: StateBackend;
   /**
@@ -108,7 +108,7 @@ export class HubStack extends TerraformStack {
     this.provider = dockerProviderFor(this, 'docker', 'HubStack.docker', props.docker ?? LOCAL_DOCKER_ENDPOINT);
     new RandomProvider(this, 'random');
     new TlsProvider(this, 'tls');
-    applyStateBackend(this, id, props.backend ?? { type: 'local' });
+    applyStateBackend(this, id, props.backend);
 
     this.network = new Network(this, 'network', { name: `${this.namePrefix}-hub`, driver: 'bridge', provider: this.provider });
     this.certificateAuthority = new CertificateAuthority(this, 'ca', { commonName: 'PeekStack hub CA' });

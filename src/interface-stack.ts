@@ -21,7 +21,7 @@ export interface InterfaceStackProps extends Omit<InterfaceProps, 'provider'> {
   readonly docker?: DockerEndpoint;
   /**
    * Where the stack's state lives.
-   * @default - a local file with a relative path
+   * @default DEFAULT_STATE_BACKEND (a local file with a relative path)
    */
   readonly backend?: StateBackend;
   /**
@@ -55,7 +55,7 @@ export class InterfaceStack extends TerraformStack {
     const provider = dockerProviderFor(this, 'docker', 'InterfaceStack.docker', docker ?? LOCAL_DOCKER_ENDPOINT);
     new RandomProvider(this, 'random');
     new TlsProvider(this, 'tls');
-    applyStateBackend(this, id, backend ?? { type: 'local' });
+    applyStateBackend(this, id, backend);
     const adminPassword = secrets === 'variables' ? sensitiveVariable(this, 'grafana_admin_password', 'Grafana admin password') : interfaceProps.grafana?.adminPassword;
     const names = addresses?.length ? addresses : (props.colocatedCollector?.addresses ?? ['localhost']);
     // A CA of the interface's own: users trust it (output below) instead of clicking through a warning.

@@ -1,11 +1,14 @@
 import { HttpBackend, LocalBackend, PgBackend, S3Backend, TerraformStack } from 'cdktf';
-import { assertNoCredentials, resolveStateBackend, StateBackend } from './state-backend';
+import { assertNoCredentials, DEFAULT_STATE_BACKEND, resolveStateBackend, StateBackend } from './state-backend';
 
 // Apart from state-backend.ts because it needs cdktf: the fleet-file checks resolve and compare
 // state locations without loading the framework.
 
-/** Applies `backend` to `stack`, with `{stack}` replaced by `stackName`. */
-export function applyStateBackend(stack: TerraformStack, stackName: string, backend: StateBackend): void {
+/**
+ * Applies `backend` to `stack`, with `{stack}` replaced by `stackName`.
+ * @param backend @default DEFAULT_STATE_BACKEND (a local file with a relative path)
+ */
+export function applyStateBackend(stack: TerraformStack, stackName: string, backend: StateBackend = DEFAULT_STATE_BACKEND): void {
   const resolved = resolveStateBackend(stackName, backend);
   switch (resolved.type) {
     case 'local':

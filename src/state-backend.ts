@@ -14,6 +14,12 @@ import { containsSecret, redactSecrets } from './secrets';
  */
 export type StateBackend = LocalStateBackend | S3StateBackend | PgStateBackend | HttpStateBackend;
 
+/**
+ * The backend of a stack that names none: a local file with a relative path, beside cdktf.json (see
+ * {@link LocalStateBackend}). Stacks and fleet files share this one default.
+ */
+export const DEFAULT_STATE_BACKEND: StateBackend = Object.freeze({ type: 'local' });
+
 /** The placeholder replaced by the stack name in backend options. */
 export const STACK_PLACEHOLDER = '{stack}';
 

@@ -1,7 +1,7 @@
 import { DockerEndpoint } from '../docker-endpoint';
 import { DEFAULT_IMAGES } from '../images';
 import { GRAFANA_DEFAULTS, NODE_EXPORTER_DEFAULTS, PROMETHEUS_DEFAULTS } from '../defaults';
-import { StateBackend } from '../state-backend';
+import { DEFAULT_STATE_BACKEND, StateBackend } from '../state-backend';
 import { AccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from '../energy/factors';
 import { FleetFile, HostSettings } from './schema';
 import { FLEET_STORE_DEFAULTS } from '../defaults';
@@ -17,7 +17,7 @@ export const FLEET_DEFAULTS = {
   retentionSizeGigabytes: PROMETHEUS_DEFAULTS.retentionSizeGigabytes,
   ports: { prometheus: PROMETHEUS_DEFAULTS.publishedPort, nodeExporter: NODE_EXPORTER_DEFAULTS.port },
   grafanaPort: GRAFANA_DEFAULTS.publishedPort,
-  backend: { type: 'local' } as StateBackend,
+  backend: DEFAULT_STATE_BACKEND,
   credentials: 'generate' as const,
 } as const;
 
