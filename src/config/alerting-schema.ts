@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { ALERT_THRESHOLD_BOUNDS, AlertThresholds, thresholdAllowed, thresholdInRange } from '../alert-thresholds';
 import { ALERTMANAGER_DEFAULTS, PORT_BOUNDS } from '../defaults';
 import { ALERT_SEVERITIES } from '../render/alertmanager-config';
+import { integer, strict, text } from './schema-builders';
 
 /**
  * The fleet file's `alerting:` section (Alertmanager on the hub, its receivers and routes) and the
@@ -9,27 +10,19 @@ import { ALERT_SEVERITIES } from '../render/alertmanager-config';
  * (`secretVariable`): the secret itself never appears in the file.
  */
 
-const strict = <T extends z.core.$ZodLooseShape>(shape: T, what = 'a mapping (key: value)') =>
-  z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? `one of the keys ${Object.keys(shape).join(', ')}` : what) });
-const text = (what: string) => z.string({ error: what }).check(z.minLength(1, { error: what }));
-const integer = (min: number, max: number, unit: string) => {
-  const error = `an integer from ${min} to ${max} ${unit}`;
-  return z.number({ error }).check(z.int({ error }), z.gte(min, { error }), z.lte(max, { error }));
-};
-
 /** A Terraform variable name the hub stack declares (sensitive); set it as TF_VAR_<name>. */
 export const SECRET_VARIABLE_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
-const secretVariable = z
-  .string({ error: 'the name of the sensitive Terraform variable holding the secret (set as TF_VAR_<name>), e.g. alerting_slack_url' })
-  .check(z.regex(SECRET_VARIABLE_PATTERN, { error: 'a Terraform variable name: lower-case letters, digits and "_", starting with a letter' }));
-const receiverName = z.string({ error: 'a receiver name' }).check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, { error: 'a receiver name: letters, digits, "_" and "-"' }));
-const email = z.string({ error: 'an email address' }).check(z.regex(/^[^\s@]+@[^\s@]+$/, { error: 'an email address' }));
 
 /**
  * The `alerting:` section. Built only for a fleet file that has one (schema.ts builds the schemas of
  * the keys a file writes): most have none.
  */
 export function alertingSchema() {
+  const secretVariable = z
+    .string({ error: 'the name of the sensitive Terraform variable holding the secret (set as TF_VAR_<name>), e.g. alerting_slack_url' })
+    .check(z.regex(SECRET_VARIABLE_PATTERN, { error: 'a Terraform variable name: lower-case letters, digits and "_", starting with a letter' }));
+  const receiverName = z.string({ error: 'a receiver name' }).check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, { error: 'a receiver name: letters, digits, "_" and "-"' }));
+  const email = z.string({ error: 'an email address' }).check(z.regex(/^[^\s@]+@[^\s@]+$/, { error: 'an email address' }));
   const receiverSchema = z.discriminatedUnion(
     'type',
     [

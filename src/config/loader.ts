@@ -10,7 +10,8 @@ import { secretProblems } from './secret-scan';
 import { controlCharacterProblem, extraDocumentProblem, structureProblems, syntaxProblem, YamlProblem } from './yaml-structure';
 import { checkFleetForConstructs } from './construct-checks';
 import { FleetConfigError, FleetProblem, formatPath } from './problems';
-import { fleetFileSchemaFor, keysAllowedBy } from './schema';
+import { fleetFileSchemaFor } from './schema';
+import { keysAllowedBy } from './schema-builders';
 import { closestKey } from './suggest';
 import { FleetSpec, toFleetSpec } from './spec';
 

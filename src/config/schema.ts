@@ -8,6 +8,7 @@ import { assertAddress, assertPinnedImage } from '../validate';
 import { FACTOR_LIMITS, isCurrencyCode } from '../energy/factors';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
 import { alertingSchema, alertThresholdsSchema } from './alerting-schema';
+import { integer, strict, text } from './schema-builders';
 import { RecentValues } from '../recent-values';
 
 /**
@@ -15,27 +16,6 @@ import { RecentValues } from '../recent-values';
  * silently fall back to a default). Each leaf carries its own "allowed" text, which becomes the
  * message's `allowed:` part; checks across fields live in checks.ts.
  */
-
-/** A strict object whose unknown-key error lists the keys it accepts. */
-function strict<T extends z.core.$ZodLooseShape>(shape: T, what = 'a mapping (key: value)') {
-  const keys = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `${KEYS_PREFIX}${keys}` : what),
-  });
-}
-
-const KEYS_PREFIX = 'one of the keys ';
-
-/** The keys a mapping accepts, read back from its unknown-key message (see {@link strict}). */
-export function keysAllowedBy(message: string): string[] {
-  return message.startsWith(KEYS_PREFIX) ? message.slice(KEYS_PREFIX.length).split(', ') : [];
-}
-
-/** An integer in [min, max], with one message for every way of missing it. */
-function integer(min: number, max: number, what: string) {
-  const error = `an integer from ${min} to ${max}${what ? ` ${what}` : ''}`;
-  return z.number({ error }).check(z.int({ error }), z.gte(min, { error }), z.lte(max, { error }));
-}
 
 /** A string checked by one of the constructs' assertions, so the file and the constructs agree. */
 function assertedString(assertion: (field: string, value: string) => unknown, typeError = 'a string') {
@@ -49,8 +29,6 @@ function assertedString(assertion: (field: string, value: string) => unknown, ty
     }
   }));
 }
-
-const text = (what = 'a non-empty string') => z.string({ error: what }).check(z.minLength(1, { error: what }));
 
 /**
  * The schemas of a fleet file are built on first use, and only those of the keys the file uses
@@ -330,7 +308,7 @@ const schemasByKeysUsed = new RecentValues<string, ReturnType<typeof fleetFileSc
  * schemas for every key `data` writes, and nothing built for the keys it does not write.
  */
 export function fleetFileSchemaFor(data: unknown): typeof fleetFileSchema {
-  const settings = new Set(keysOf(keysOf(data).includes('defaults') ? (data as { defaults: unknown }).defaults : undefined));
+  const settings = new Set(keysOf((data as { defaults?: unknown } | null)?.defaults));
   const hosts = (data as { hosts?: unknown } | null)?.hosts;
   if (Array.isArray(hosts)) for (const host of hosts) for (const key of keysOf(host)) settings.add(key);
   const fleet = new Set(keysOf(data));
