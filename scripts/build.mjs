@@ -104,8 +104,9 @@ function appendToCdktfModule(name, filter, patchFile, needs) {
 
 /**
  * cdktf's resolve() makes a context object, two closures and a copy of its options for every key
- * and array element of every stack it resolves: about 40 % of synthesizing a collector stack. The bundles that synthesize replace it with scripts/cdktf/fast-resolve.js, the
- * same walk without those allocations where no token is met (see that file). Checked against stock
+ * and array element of every stack it resolves: about 40 % of synthesizing a collector stack. The
+ * bundles that synthesize replace it with scripts/cdktf/fast-resolve.js, the same walk without
+ * those allocations where no token is met (see that file). Checked against stock
  * cdktf by test/cdktf-fast-resolve.test.ts and, byte for byte on whole fleets, test/synth-fleet.test.ts.
  * The build fails if cdktf's module is not the one that file was written for.
  */
@@ -116,8 +117,8 @@ const fastResolve = appendToCdktfModule('cdktf-fast-resolve', /[\\/]cdktf[\\/]li
 
 /**
  * cdktf converts every attribute name of every resource to snake case with three regular
- * expressions, each time: scripts/cdktf/snake-case-memo.js remembers the names it converted (1.5 %
- * of a 1000-host synthesis). Output byte for byte the same (test/synth-fleet.test.ts).
+ * expressions, each time: scripts/cdktf/snake-case-memo.js remembers the names it converted (about
+ * 1 % of a 1000-host synthesis). Output byte for byte the same (test/synth-fleet.test.ts).
  */
 export const SNAKE_CASE_MEMO_FILE = join(ROOT, 'scripts', 'cdktf', 'snake-case-memo.js');
 const snakeCaseMemo = appendToCdktfModule('cdktf-snake-case-memo', /[\\/]cdktf[\\/]lib[\\/]util\.js$/, SNAKE_CASE_MEMO_FILE, ['function snakeCase(str) {', 'newObject[snakeCase(key)] = value;']);

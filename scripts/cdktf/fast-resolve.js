@@ -6,8 +6,9 @@
 // Why: cdktf's resolve() makes a context object with two closures and a copy of the options for
 // every key and every array element it walks, token or not: that, and the garbage it leaves, was
 // about 40 % of synthesizing a collector stack (profiled, 100 and 1000 hosts, when cdktf still
-// resolved each stack three times; src/resolve-once.ts now resolves each element once). This resolve() does the same walk, in the same
-// order, calling the same resolvers with contexts made the same way, but makes a context only where
+// resolved each stack three times; src/resolve-once.ts now resolves each element once). This
+// resolve() does the same walk, in the same order, calling the same resolvers with contexts made
+// the same way, but makes a context only where
 // cdktf hands one to a token or a resolver:
 //   - a leaf that needs no resolution (a string without token markers, a number that is no token, a
 //     boolean, null, undefined) is taken as it is, without a call;
@@ -61,7 +62,7 @@
    * The options of a resolve one level down: cdktf's `{ ...options, prefix, previousContext }` with
    * the options resolve() reads (no other is read, and options reach no token or resolver). A literal
    * of one shape, not a spread: copying options objects of several shapes was the costliest line of
-   * a 1000-host synthesis (profiled, a tenth of the time spent resolving).
+   * a 1000-host synthesis (profiled: 450 ms of its main thread, 130 ms as a literal).
    */
   function optionsBelow(options, prefix, previousContext) {
     return { scope: options.scope, prefix, resolver: options.resolver, preparing: options.preparing, previousContext };
