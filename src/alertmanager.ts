@@ -4,7 +4,7 @@ import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { ServerCertificate } from './certificate-authority';
 import { BasicAuthCredentials } from './credentials';
 import { DockerService } from './docker-service';
-import { PeekStackValidationError } from './errors';
+import { listSome, PeekStackValidationError } from './errors';
 import { ALERTMANAGER_DEFAULTS } from './defaults';
 import { DEFAULT_IMAGES } from './images';
 import { assertHttpUrl } from './prometheus';
@@ -177,13 +177,13 @@ export class Alertmanager extends Construct {
     const duplicate = findDuplicate(names);
     if (duplicate) throw new PeekStackValidationError('Alertmanager.receivers', duplicate, 'receiver names used once each');
     this.defaultReceiver = props.defaultReceiver ?? names[0];
-    if (!names.includes(this.defaultReceiver)) throw new PeekStackValidationError('Alertmanager.defaultReceiver', this.defaultReceiver, `one of the receivers: ${names.join(', ')}`);
+    if (!names.includes(this.defaultReceiver)) throw new PeekStackValidationError('Alertmanager.defaultReceiver', this.defaultReceiver, `one of the receivers: ${listSome(names)}`);
     this.routes = [...(props.routes ?? [])];
     this.routes.forEach((route, index) => {
       if (!ALERT_SEVERITIES.includes(route.severity as AlertSeverity)) {
         throw new PeekStackValidationError(`Alertmanager.routes[${index}].severity`, route.severity, `one of ${ALERT_SEVERITIES.join(', ')}`);
       }
-      if (!names.includes(route.receiver)) throw new PeekStackValidationError(`Alertmanager.routes[${index}].receiver`, route.receiver, `one of the receivers: ${names.join(', ')}`);
+      if (!names.includes(route.receiver)) throw new PeekStackValidationError(`Alertmanager.routes[${index}].receiver`, route.receiver, `one of the receivers: ${listSome(names)}`);
     });
 
     this.command = [

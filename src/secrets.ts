@@ -54,9 +54,10 @@ function endOfRun(text: string, from: number, isEnd: (char: string) => boolean):
  * `text` with the password of every `scheme://user:password@` replaced by {@link REDACTED}: the
  * scheme is the longest run of scheme characters before "://" that starts with a letter, and the
  * password runs to the last "@" of its line (`value`) or of its word (`line`; at least one character).
- * Each character is read a bounded number of times.
+ * Each character is read a bounded number of times. Exported for the test that compares it with the
+ * backtracking expressions it replaced.
  */
-function redactUserinfo(text: string, scope: RedactScope): string {
+export function redactUserinfo(text: string, scope: RedactScope): string {
   let result = '';
   let copiedUpTo = 0;
   // The end of the current line or word, and the last "@" in it, found once per line or word.
@@ -105,16 +106,48 @@ const PARAMETER = {
   line: new RegExp(`((?:^|[\\s?&;#,])${NAME}\\s*=\\s*)(${QUOTED}|[^\\s&;#,"]+)`, 'g'),
 };
 
+// `user:password@host` written without a scheme (an SMTP smarthost, a store URL missing its
+// https://): only at the start of a value or word, and not an image digest (`name:tag@sha256:...`).
+// A start only after white space or a quote keeps each attempt within one word: linear time.
+const SCHEMELESS_USERINFO = /(^|[\s"'])([^\s/@:"']+:)([^\s/@"']+)(?=@(?!sha\d+:)[^\s@])/g;
+
+/**
+ * Secrets known by their shape wherever they stand, whatever the key: the part to hide follows a
+ * fixed prefix, so each is found in linear time.
+ */
+const KNOWN_SECRET_SHAPES: readonly RegExp[] = [
+  // Slack incoming webhooks and workflow triggers: the path is the credential.
+  /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[^\s"'<]+/gi,
+  // Slack API tokens (bot, user, app, refresh).
+  /(\b)xox[abeoprs]-[A-Za-z0-9-]+/g,
+  // PagerDuty's integration URL carries the integration key in its path.
+  /(events\.pagerduty\.com\/integration\/)[^\s/"'<]+/gi,
+  // Discord webhooks: id and token in the path.
+  /(discord(?:app)?\.com\/api\/webhooks\/)[^\s"'<]+/gi,
+  // A bearer token written out, as in an Authorization header.
+  /(\bBearer\s+)[A-Za-z0-9._~+/-]{8,}=*/g,
+];
+
+/** `text` with the credential part of each known secret shape replaced by {@link REDACTED}. */
+function redactKnownShapes(text: string): string {
+  let result = text.replace(SCHEMELESS_USERINFO, (_match, before: string, user: string, password: string) => (password === REDACTED ? _match : `${before}${user}${REDACTED}`));
+  for (const shape of KNOWN_SECRET_SHAPES) result = result.replace(shape, (match, prefix: string) => (match.slice(prefix.length) === REDACTED ? match : `${prefix}${REDACTED}`));
+  return result;
+}
+
 /** `text` with every secret it carries replaced by {@link REDACTED}. */
 export function redactSecrets(text: string, scope: RedactScope = 'line'): string {
   const parameter = (match: string, before: string, name: string, value: string) => (isSecretName(name) && value !== REDACTED ? `${before}${REDACTED}` : match);
-  const withoutUserinfo = redactUserinfo(text, scope);
+  const withoutUserinfo = redactKnownShapes(redactUserinfo(text, scope));
   if (scope === 'line') return withoutUserinfo.replace(PARAMETER.line, parameter);
   // A value may be a keyword string, a URL, or a path with a query: read it both ways.
   return withoutUserinfo.replace(PARAMETER.keyword, parameter).replace(PARAMETER.query, parameter);
 }
 
-/** Whether the input value `text` carries a secret (a password in a URL, a token in a query, `password=...`). */
+/**
+ * Whether the input value `text` carries a secret (a password in a URL, a token in a query,
+ * `password=...`, a Slack or PagerDuty webhook URL, a Slack token, a bearer token).
+ */
 export function containsSecret(text: string): boolean {
   return redactSecrets(text, 'value') !== text;
 }

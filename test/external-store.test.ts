@@ -7,10 +7,12 @@ import { parseFleet } from '../src/config';
 import { externalStoreEndpoints } from '../src/external-store';
 import { buildFleetApp } from '../stacks/app';
 import { VALID_FLEET } from './config/helpers';
+import { makeTlsFixture } from './support/tls-fixture';
 import { containerNamed, synthStack, testApp, uploadedFile } from './support/synth';
 
 const dir = mkdtempSync(join(tmpdir(), 'peekstack-external-'));
-const CA = '-----BEGIN CERTIFICATE-----\nMIIBexternalstoreca\n-----END CERTIFICATE-----\n';
+// The fleet file checks that the CA file is a PEM certificate that parses: a real one.
+const CA = makeTlsFixture(['store.example.net']).caPem;
 writeFileSync(join(dir, 'store-ca.pem'), CA);
 
 /** Builds the example fleet with `store` and returns web-1's prometheus.yml, its uploads, and Grafana's fleet datasource. */

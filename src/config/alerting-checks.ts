@@ -1,4 +1,4 @@
-import { describeValue } from '../errors';
+import { describeValue, listSome, quote } from '../errors';
 import { findPortClash } from '../settings-rules';
 import type { PathProblem } from './checks';
 import { FleetFile } from './schema';
@@ -10,17 +10,29 @@ export function checkAlerting(file: FleetFile, spec: FleetSpec): PathProblem[] {
   if (!alerting || !spec.alerting) return [];
   const problems: PathProblem[] = [];
   const names = alerting.receivers.map((receiver) => receiver.name);
-  const known = names.map((name) => `"${name}"`).join(', ');
+  const firstIndex = new Map<string, number>();
   names.forEach((name, index) => {
-    const first = names.indexOf(name);
-    if (first !== index) problems.push({ path: ['alerting', 'receivers', index, 'name'], found: describeValue(name), allowed: `a name no other receiver uses (receivers[${first}] is already "${name}")` });
+    const first = firstIndex.get(name);
+    if (first === undefined) firstIndex.set(name, index);
+    else problems.push({ path: ['alerting', 'receivers', index, 'name'], found: describeValue(name), allowed: `a name no other receiver uses (receivers[${first}] is already ${quote(name)})` });
   });
+  const known = `the name of a receiver: ${listSome([...firstIndex.keys()])}`;
   (alerting.routes ?? []).forEach((route, index) => {
-    if (!names.includes(route.receiver)) problems.push({ path: ['alerting', 'routes', index, 'receiver'], found: describeValue(route.receiver), allowed: `the name of a receiver: ${known}` });
+    if (!firstIndex.has(route.receiver)) problems.push({ path: ['alerting', 'routes', index, 'receiver'], found: describeValue(route.receiver), allowed: known });
   });
-  if (alerting.defaultReceiver !== undefined && !names.includes(alerting.defaultReceiver)) {
-    problems.push({ path: ['alerting', 'defaultReceiver'], found: describeValue(alerting.defaultReceiver), allowed: `the name of a receiver: ${known}` });
+  if (alerting.defaultReceiver !== undefined && !firstIndex.has(alerting.defaultReceiver)) {
+    problems.push({ path: ['alerting', 'defaultReceiver'], found: describeValue(alerting.defaultReceiver), allowed: known });
   }
+  alerting.receivers.forEach((receiver, index) => {
+    // A bearer token over plain HTTP is readable by anyone on the path: refused, with no opt-in.
+    if (receiver.type === 'webhook' && receiver.secretVariable !== undefined && /^http:/i.test(receiver.url)) {
+      problems.push({
+        path: ['alerting', 'receivers', index, 'url'],
+        found: `${describeValue(receiver.url)} with a token to send (secretVariable)`,
+        allowed: 'an https:// URL when the webhook sends a token (over http:// the token travels in clear), or no secretVariable',
+      });
+    }
+  });
   // The hub's host itself is checked with the store (store.host, else the interface's host).
   const host = spec.hosts.find((each) => each.name === spec.alerting!.host);
   if (host) {

@@ -167,7 +167,7 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
     if (owner !== undefined && owner !== stack.name) {
       problems.push({
         path: stack.path,
-        found: `the same state as stack "${owner}" (${location})`,
+        found: `the same state as stack "${owner}" (${describeValue(location)})`,
         allowed: 'a state location of its own per stack: put "{stack}" in the key, path, schema or address',
       });
     } else {

@@ -59,8 +59,15 @@ const NOT_SECRETS: readonly (readonly [parent: string, key: string])[] = [
   ['store', 'auth'],
 ];
 
+/**
+ * Keys that name where a secret is kept (a Terraform variable): a value there that is not such a name
+ * is often the secret itself, pasted in the wrong place, so it is never shown either.
+ */
+const SECRET_POINTERS: readonly string[] = ['secretVariable'];
+
 /** Whether a value at `path` may be a secret: it sits under a key named like one (`password`, `token`, `credentials`...). */
 function isSecretPath(path: readonly PropertyKey[]): boolean {
+  if (SECRET_POINTERS.includes(String(path[path.length - 1]))) return true;
   return path.some(
     (part, index) => typeof part === 'string' && isSecretName(part) && !NOT_SECRETS.some(([parent, key]) => key === part && path[index - 1] === parent),
   );

@@ -1,5 +1,5 @@
 import { describeValue } from '../errors';
-import { containsSecret } from '../secrets';
+import { containsSecret, REDACTED } from '../secrets';
 import { PathProblem } from './checks';
 
 /**
@@ -18,6 +18,15 @@ export interface SecretProblem extends PathProblem {
   readonly key?: string;
 }
 
+/** A key that holds a user name (`username`, `user`, `smtpUser`), where "name:secret" is a habit to refuse. */
+const USER_NAME_KEY = /(?:^|[a-z_-])(?:user(?:name)?|User(?:name)?)$/;
+
+/** Whether `value`, under a user-name key, carries a password after a ":" (`alice:hunter2`). */
+function carriesPasswordAfterUser(path: readonly (string | number)[], value: string): boolean {
+  const key = path[path.length - 1];
+  return typeof key === 'string' && USER_NAME_KEY.test(key) && value.includes(':');
+}
+
 /** The problems of `data` (the parsed fleet file), one per string that carries a secret. */
 export function secretProblems(data: unknown): SecretProblem[] {
   const problems: SecretProblem[] = [];
@@ -25,6 +34,7 @@ export function secretProblems(data: unknown): SecretProblem[] {
   const walk = (value: unknown, path: (string | number)[]) => {
     if (typeof value === 'string') {
       if (containsSecret(value)) problems.push({ path, found: describeValue(value), allowed: NO_SECRETS_ALLOWED });
+      else if (carriesPasswordAfterUser(path, value)) problems.push({ path, found: `a user name with ":" and more after it (${REDACTED}: a password appended to a user name)`, allowed: NO_SECRETS_ALLOWED });
       return;
     }
     if (value === null || typeof value !== 'object' || seen.has(value)) return;

@@ -1,6 +1,7 @@
-import { accessSync, constants } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { describeValue } from '../errors';
+import { describeValue, listSome } from '../errors';
 import type { PathProblem } from './checks';
 import { FleetFile } from './schema';
 import { FleetSpec } from './spec';
@@ -12,6 +13,66 @@ const EXTERNAL_ONLY = ['url', 'queryUrl', 'tenant', 'caFile', 'auth', 'username'
 /** The CA file of an external store, as the app reads it: relative to the fleet file. */
 export function storeCaPath(fleetFile: string, caFile: string): string {
   return resolve(dirname(fleetFile), caFile);
+}
+
+const CA_FILE_ALLOWED = 'a readable file of PEM CA certificates ("-----BEGIN CERTIFICATE-----"), relative to the fleet file';
+/** A CA bundle is a few certificates: anything larger is not one (and is not read whole). */
+const CA_FILE_MAX_BYTES = 1024 * 1024;
+const PEM_MARKER = /-----(BEGIN|END) ([A-Z0-9 ]+)-----/g;
+
+/** The PEM blocks of `text` (label and whole text), or undefined when a BEGIN has no matching END. */
+function pemBlocks(text: string): { label: string; pem: string }[] | undefined {
+  const blocks: { label: string; pem: string }[] = [];
+  let open: RegExpExecArray | undefined;
+  for (const marker of text.matchAll(PEM_MARKER)) {
+    if (marker[1] === 'BEGIN') {
+      if (open) return undefined;
+      open = marker;
+    } else {
+      if (!open || open[2] !== marker[2]) return undefined;
+      blocks.push({ label: open[2], pem: text.slice(open.index, marker.index + marker[0].length) });
+      open = undefined;
+    }
+  }
+  return open ? undefined : blocks;
+}
+
+/**
+ * What is wrong with the store's CA file at `path`, or undefined when it is a bundle of PEM
+ * certificates and nothing else: the file is uploaded into every collector, so a private key or any
+ * other readable file given by mistake must not travel there.
+ */
+export function caFileProblem(path: string): string | undefined {
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) return 'a directory';
+    if (!stat.isFile()) return 'not a regular file';
+    size = stat.size;
+  } catch {
+    return 'not readable';
+  }
+  if (size > CA_FILE_MAX_BYTES) return `${size} bytes, more than a CA bundle (${CA_FILE_MAX_BYTES} at most)`;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return 'not readable';
+  }
+  const blocks = pemBlocks(text);
+  if (!blocks) return 'a PEM block without its END line';
+  // Never show what else is in the file beyond its kind: it may be a key.
+  const other = blocks.find((block) => block.label !== 'CERTIFICATE');
+  if (other) return `holds a PEM block that is not a certificate (${other.label.includes('PRIVATE') ? 'a private key' : 'another kind'})`;
+  if (blocks.length === 0) return 'no PEM certificate in it';
+  for (const [index, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block.pem);
+    } catch {
+      return `certificate ${index + 1} of ${blocks.length} does not parse`;
+    }
+  }
+  return undefined;
 }
 
 /** Cross-field problems of `store:` (already structurally valid). */
@@ -45,11 +106,8 @@ export function checkStore(file: FleetFile, spec: FleetSpec): PathProblem[] {
     problems.push({ path: ['store', 'tenant'], found: describeValue(store.tenant), allowed: 'a VictoriaMetrics account id: an integer, or "accountID:projectID"' });
   }
   if (store.caFile !== undefined) {
-    try {
-      accessSync(storeCaPath(spec.file, store.caFile), constants.R_OK);
-    } catch {
-      problems.push({ path: ['store', 'caFile'], found: `${describeValue(store.caFile)} (not readable)`, allowed: 'a readable PEM file, relative to the fleet file' });
-    }
+    const wrong = caFileProblem(storeCaPath(spec.file, store.caFile));
+    if (wrong) problems.push({ path: ['store', 'caFile'], found: `${describeValue(store.caFile)} (${wrong})`, allowed: CA_FILE_ALLOWED });
   }
   if (kind === 'embedded' && spec.store.enabled) {
     const host = spec.hosts.find((candidate) => candidate.name === spec.store.host);
@@ -57,7 +115,7 @@ export function checkStore(file: FleetFile, spec: FleetSpec): PathProblem[] {
       problems.push({
         path: store.host === undefined ? ['store'] : ['store', 'host'],
         found: describeValue(spec.store.host),
-        allowed: `the name of a host in this fleet: ${spec.hosts.map((candidate) => `"${candidate.name}"`).join(', ')}`,
+        allowed: `the name of a host in this fleet: ${listSome(spec.hosts.map((candidate) => candidate.name))}`,
       });
     } else {
       const taken = [

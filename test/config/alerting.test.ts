@@ -64,7 +64,7 @@ describe('fleet file: alerting', () => {
   it.each([
     ['an unknown receiver kind', ALERTING.replace('type: pagerduty', 'type: sms'), /^alerting\.receivers\[0\]\.type$/, '"sms"', /a receiver with type webhook, email, slack or pagerduty/],
     ['a receiver without its secret variable', ALERTING.replace('      secretVariable: alerting_slack_url\n', ''), /^alerting\.receivers\[1\]\.secretVariable$/, 'nothing', /sensitive Terraform variable.*\(required\)/],
-    ['a secret variable that is not a variable name', ALERTING.replace('alerting_pd_key', 'https://events.pagerduty.com/KEY'), /^alerting\.receivers\[0\]\.secretVariable$/, '"https://events.pagerduty.com/KEY"', /a Terraform variable name/],
+    ['a secret variable that is not a variable name', ALERTING.replace('alerting_pd_key', 'https://events.pagerduty.com/KEY'), /^alerting\.receivers\[0\]\.secretVariable$/, 'a string (<redacted>: values under a secret-named key are never shown)', /a Terraform variable name/],
     ['a route to a receiver that does not exist', ALERTING.replace('receiver: chat }', 'receiver: pager }'), /^alerting\.routes\[1\]\.receiver$/, '"pager"', /the name of a receiver: "oncall", "chat", "mail", "hook"/],
     ['a default receiver that does not exist', ALERTING.replace('defaultReceiver: mail', 'defaultReceiver: nobody'), /^alerting\.defaultReceiver$/, '"nobody"', /the name of a receiver/],
     ['a severity nobody sets', ALERTING.replace('severity: warning', 'severity: urgent'), /^alerting\.routes\[1\]\.severity$/, '"urgent"', /one of critical, warning, info/],

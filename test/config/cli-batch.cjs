@@ -1,6 +1,6 @@
 /**
  * Runs the compiled CLI (dist/stacks/cli.js) on many argument lists in one node process, the way
- * `node dist/stacks/cli.js ARGS` would, and writes what each run printed and returned as JSON to
+ * `node dist/stacks/cli.js ARGS` would, and writes what each run printed and returned, and how long it took, as JSON to
  * the file named by the first argument. Everything that reaches stdout or stderr is captured: the
  * CLI's output (through its io, which writes straight to the file descriptors outside tests),
  * console output and other stream writes, and process warnings (a library warning would show up in
@@ -28,6 +28,7 @@ const results = runs.map(({ argv }) => {
   out = '';
   err = '';
   let code;
+  const start = performance.now();
   try {
     code = runCli(argv, { out: (text) => (out += text), err: (text) => (err += text) });
   } catch (error) {
@@ -35,7 +36,7 @@ const results = runs.map(({ argv }) => {
     code = 'threw';
     err += String(error && error.stack);
   }
-  return { argv, code, stdout: out, stderr: err };
+  return { argv, code, stdout: out, stderr: err, milliseconds: performance.now() - start };
 });
 process.stdout.write = realWrite.out;
 process.stderr.write = realWrite.err;
