@@ -32,7 +32,7 @@ describe('Alertmanager', () => {
 
   it('runs the pinned image with its web config, data on a named volume, gossip off, publishing only 9093', () => {
     expect(resourcesOf(synth, 'docker_image').map((i) => i.name)).toEqual([DEFAULT_IMAGES.alertmanager]);
-    expect(DEFAULT_IMAGES.alertmanager).toBe('prom/alertmanager:v0.33.1');
+    expect(DEFAULT_IMAGES.alertmanager).toBe('prom/alertmanager:v0.34.1');
     expect(container.command).toEqual([
       '--config.file=/etc/alertmanager/alertmanager.yml',
       '--web.config.file=/etc/alertmanager/web-config.yml',

@@ -30,7 +30,7 @@ describe('RegistryMirror', () => {
         `mirror.example:5000/${DEFAULT_IMAGES.prometheus}`,
         `mirror.example:5000/${DEFAULT_IMAGES.nodeExporter}`,
         // ghcr.io/google/cadvisor: the registry host is replaced, the path and tag kept.
-        'mirror.example:5000/google/cadvisor:v0.53.0',
+        'mirror.example:5000/google/cadvisor:v0.54.0',
         `mirror.example:5000/${DEFAULT_IMAGES.scaphandre}`,
         `mirror.example:5000/${DEFAULT_IMAGES.blackboxExporter}`,
       ].sort(),

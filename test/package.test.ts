@@ -78,10 +78,10 @@ export { url, InterfaceStack, renderPrometheusConfig, buildDashboards, parseFlee
     expect(() => execFileSync('node', [tsc, '-p', 'tsconfig.json'], { cwd: app, stdio: 'pipe', encoding: 'utf8' })).not.toThrow();
   });
 
-  it('runs the README\'s "Extending" example: the user\'s job, rules, remote_write and dashboard beside PeekStack\'s, images from the mirror, files that promtool 3.x accepts', () => {
-    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  it('runs the "Extending" example of docs/extending.md: the user\'s job, rules, remote_write and dashboard beside PeekStack\'s, images from the mirror, files that promtool 3.x accepts', () => {
+    const readme = readFileSync(join(REPO, 'docs', 'extending.md'), 'utf8');
     const example = /<!-- example: extending -->\n```ts\n([\s\S]+?)\n```/.exec(readme)?.[1];
-    expect(example, 'the README has the extending example').toBeDefined();
+    expect(example, 'docs/extending.md has the extending example').toBeDefined();
     const secrets = makeTestSecrets();
     // The example reads the central store's CA from a file, as a user would.
     writeFileSync(join(app, 'central-ca.pem'), secrets.caPem);
