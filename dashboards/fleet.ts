@@ -7,7 +7,8 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { HOST_LABEL, JOB } from '../src/labels';
 import { ENERGY_RECORDS } from '../src/energy/rules';
-import { buildDashboard, CO2E_UNIT, HOST, MICRO, MICROJOULES_PER_KWH, rankingPanel, statPanel, timeseriesPanel } from './shared';
+import { HOST_ENERGY_COVERAGE } from './power';
+import { buildDashboard, CO2E_UNIT, HOST, MICRO, rankingPanel, statPanel, timeseriesPanel } from './shared';
 
 /** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
 export const FLEET_DASHBOARD_UID = 'peekstack-fleet';
@@ -16,12 +17,14 @@ export const FLEET_DASHBOARD_UID = 'peekstack-fleet';
 const REPORTING = `count by (${HOST_LABEL}) (up{job="${JOB.prometheus}", ${HOST}})`;
 
 /**
- * Each host's energy over the range, kWh: its mean power times the range. On the fleet store the
- * collectors' per-evaluation records are not summed: the store deduplicates samples to one per
- * scrape interval, which can drop a record whose evaluation fell in the same slot as the previous
- * one. The mean ignores the scrape Scaphandre leaves out at a counter wrap, as the records do.
+ * Each host's energy over the range, kWh: the sum of its collector's per-evaluation energy records
+ * (src/energy/rules.ts), as on the power dashboard. Only measured time counts: a fleet younger than
+ * the range, or a host down for part of it, adds nothing for the time without records (mean power ×
+ * the range read 80× too much on a 4-minute-old fleet at a 6 h range). The store keeps every record:
+ * it deduplicates to one sample per `-dedup.minScrapeInterval`, the fleet's finest scrape interval,
+ * and a collector evaluates its rules at its own scrape interval, on a fixed grid (one per slot).
  */
-const HOST_ENERGY_KWH = `sum by (host) (avg_over_time(scaph_host_power_microwatts{${HOST}}[$__range])) * $__range_s / ${MICROJOULES_PER_KWH}`;
+const HOST_ENERGY_KWH = `sum by (host) (sum_over_time(${ENERGY_RECORDS.hostKwh}{${HOST}}[$__range]))`;
 
 /** Hosts the fleet file lists, one series each with its `host` label (PromQL has no literal label sets). */
 function fleetHosts(hostNames: readonly string[]): string {
@@ -50,7 +53,7 @@ export function fleetDashboard(hostNames: readonly string[]): dashboard.Dashboar
           statPanel({
             title: 'Fleet energy over the range',
             description:
-              'Energy of every selected host over the selected range, in kWh: Scaphandre host power integrated over the range, which stays right through RAPL counter wraps (the energy counter does not).',
+              'Energy of every selected host over the selected range, in kWh: Scaphandre host power integrated by each collector\'s energy records, which stay right through RAPL counter wraps (the energy counter does not). Only measured time counts: see "Energy measured: share of the range".',
             unit: units.KiloWattHour,
             instant: true,
             decimals: 3,
@@ -71,6 +74,15 @@ export function fleetDashboard(hostNames: readonly string[]): dashboard.Dashboar
             instant: true,
             decimals: 2,
             queries: [{ expr: `sum by (currency) (sum_over_time(${ENERGY_RECORDS.hostCost}{${HOST}}[$__range]))`, legend: '{{currency}}' }],
+          }),
+          statPanel({
+            title: 'Energy measured: share of the range',
+            description:
+              'Per host, the part of the selected range during which its power was measured: the energy, CO₂e and cost panels count only that time. Under 100 % for a host younger than the range, or down for part of it.',
+            unit: units.PercentUnit,
+            instant: true,
+            decimals: 1,
+            queries: [{ expr: HOST_ENERGY_COVERAGE, legend: '{{host}}' }],
           }),
           statPanel({
             title: 'Hosts reporting',
@@ -97,7 +109,7 @@ export function fleetDashboard(hostNames: readonly string[]): dashboard.Dashboar
         panels: [
           rankingPanel({
             title: 'Energy per host over the range',
-            description: 'Energy each host used over the selected range (Scaphandre host power integrated over the range), largest first, in kWh.',
+            description: 'Energy each host used over the selected range (Scaphandre host power integrated by its collector\'s energy records, measured time only), largest first, in kWh.',
             unit: units.KiloWattHour,
             decimals: 3,
             queries: [{ expr: `sort_desc(${HOST_ENERGY_KWH})`, legend: '{{host}}' }],
@@ -105,12 +117,12 @@ export function fleetDashboard(hostNames: readonly string[]): dashboard.Dashboar
           rankingPanel({
             title: 'Top containers by energy across the fleet',
             description:
-              'Energy Scaphandre attributes to the processes of each Docker container over the selected range (mean power times the range), the 10 largest across every host, in kWh.',
+              'Energy Scaphandre attributes to the processes of each Docker container over the selected range (the collectors\' per-container energy records, measured time only), the 10 largest across every host, in kWh.',
             unit: units.KiloWattHour,
             decimals: 4,
             queries: [
               {
-                expr: `sort_desc(topk(10, sum by (host, container_names) (avg_over_time(scaph_process_power_consumption_microwatts{${HOST}, container_scheduler="docker"}[$__range])) * $__range_s / ${MICROJOULES_PER_KWH}))`,
+                expr: `sort_desc(topk(10, sum by (host, container_names) (sum_over_time(${ENERGY_RECORDS.containerKwh}{${HOST}}[$__range]))))`,
                 legend: '{{host}} {{container_names}}',
               },
             ],

@@ -18,9 +18,28 @@ const RATE = '[$__rate_interval]';
 const STACK = `${CADVISOR_COMPONENT_LABEL}!=""`;
 const COMPONENT = CADVISOR_COMPONENT_LABEL;
 
+/**
+ * Power of the RAPL zones of `counter` per host, in watts (rate() of joules), right across a counter
+ * wrap. RAPL counters wrap at `max_energy_range_uj`, one zone at a time, and rate() takes a wrap for a
+ * reset to zero: it loses the wrapped zone's energy between its last reading before the wrap and the
+ * wrap, and stops its extrapolation where the fresh (small) counter would reach zero, so the points
+ * whose rate window holds a wrap dipped (−2 % to −10 % on average over 2 minutes, single points up to
+ * −38 %). A zone whose counter went backwards in the rate window, or between the window's first
+ * reading and the one before it (`offset $__interval`: at least one scrape interval back), takes its
+ * rate from the window before; when that window holds the wrap, the current window is clean.
+ */
+export function raplWatts(counter: string): string {
+  const c = `${counter}{${HOST}}`;
+  const wrapped = `resets(${c}${RATE}) > 0 or resets(${c}${RATE} offset $__interval) > 0`;
+  return `sum by (host) ((rate(${c}${RATE}) unless (${wrapped})) or (rate(${c}${RATE} offset $__rate_interval) unless resets(${c}${RATE} offset $__rate_interval) > 0) or rate(${c}${RATE}))`;
+}
+
 // RAPL counters in joules: rate() is joules per second, i.e. watts.
-const PACKAGE_W = `sum by (host) (rate(node_rapl_package_joules_total{${HOST}}${RATE}))`;
-const CORE_W = `sum by (host) (rate(node_rapl_core_joules_total{${HOST}}${RATE}))`;
+const PACKAGE_W = raplWatts('node_rapl_package_joules_total');
+const CORE_W = raplWatts('node_rapl_core_joules_total');
+
+/** Share of the range whose host power was measured (the energy records' coverage), per host. */
+export const HOST_ENERGY_COVERAGE = `sum by (host) (sum_over_time(${ENERGY_RECORDS.hostMeasuredSeconds}{${HOST}}[$__range])) / $__range_s`;
 
 /** Builds the power dashboard. */
 export function powerDashboard(): dashboard.Dashboard {
@@ -43,11 +62,20 @@ export function powerDashboard(): dashboard.Dashboard {
           statPanel({
             title: 'Host energy over the range',
             description:
-              'Energy the host used over the selected range (kWh): Scaphandre host power integrated by the energy recording rule, which stays right when a RAPL counter wraps (the energy counter of a multi-socket host does not).',
+              'Energy the host used over the selected range (kWh): Scaphandre host power integrated by the energy recording rule, which stays right when a RAPL counter wraps (the energy counter of a multi-socket host does not). Only measured time counts: see "Energy measured: share of the range".',
             unit: units.KiloWattHour,
             instant: true,
             decimals: 4,
             queries: [{ expr: `sum by (host) (sum_over_time(${ENERGY_RECORDS.hostKwh}{${HOST}}[$__range]))`, legend: '{{host}}' }],
+          }),
+          statPanel({
+            title: 'Energy measured: share of the range',
+            description:
+              'The part of the selected range during which host power was measured (the energy, CO₂e and cost panels count only that time): under 100 % when the collector is younger than the range, or was down for part of it.',
+            unit: units.PercentUnit,
+            instant: true,
+            decimals: 1,
+            queries: [{ expr: HOST_ENERGY_COVERAGE, legend: '{{host}}' }],
           }),
           statPanel({
             title: 'Host CO₂e over the range',
@@ -68,7 +96,7 @@ export function powerDashboard(): dashboard.Dashboard {
           statPanel({
             title: 'CPU package energy over the range',
             description:
-              'Energy of the CPU packages over the range from the node_exporter RAPL counters: increase() per zone, or, for a zone whose counter wrapped in the range, its rate integrated by the energy recording rule.',
+              'Energy of the CPU packages over the range from the node_exporter RAPL counters: increase() per zone, or, for a zone whose counter wrapped in the range or that was first read inside it, its rate integrated by the energy recording rule (only measured time counts).',
             unit: units.KiloWattHour,
             instant: true,
             decimals: 4,
@@ -88,7 +116,7 @@ export function powerDashboard(): dashboard.Dashboard {
           timeseriesPanel({
             title: 'Host and CPU package power',
             description:
-              'Host power from Scaphandre and CPU package power from the node_exporter RAPL counters. Two readings of overlapping RAPL counters: compare them, do not add them.',
+              'Host power from Scaphandre and CPU package power from the node_exporter RAPL counters (right across a counter wrap: a zone that wrapped in the rate window shows the window before). Two readings of overlapping RAPL counters: compare them, do not add them.',
             unit: units.Watt,
             width: 24,
             min: 0,

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { describeFailure, EXIT, loadFleetFile, UsageError } from '../src/config';
 import { EnergyQueryError, parseBaseUrl, type PrometheusConnection } from '../src/energy/client';
 import type { AccountingFactors } from '../src/energy/factors';
-import { queryEnergy, type EnergySelection } from '../src/energy/query';
+import { queryEnergy, type EnergySelection, unmeasuredRows } from '../src/energy/query';
 import { ENERGY_FORMATS, type EnergyFormat, formatCsv, formatJson, formatTable } from '../src/energy/report';
 import { renderEnergySvg } from '../src/energy/svg';
 import { resolveWindow, type TimeWindow } from '../src/energy/window';
@@ -54,7 +54,8 @@ Output:
                             else stacks/fleet.default.yaml)
   -h, --help                this help
 
-Exit codes: 0 ok (with --, COMMAND's status), 2 invalid input, 1 anything else.
+Exit codes: 0 ok (with --, COMMAND's status), 2 invalid input, 1 anything else (a host or
+container with no reading in the window included: its energy is unknown, the report says which).
 `;
 
 /** The connection the flags give, reading the files they name. */
@@ -219,6 +220,14 @@ export async function runEnergyCommand(args: readonly string[], io: CliIo, stder
       } catch (error) {
         throw new UsageError(`peekstack energy: --svg ${values.svg}: cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
       }
+    }
+    // A row without a measurement (0 % covered) printed as 0 J is not a result: say so, exit 1.
+    const unmeasured = unmeasuredRows(report);
+    if (unmeasured.length > 0) {
+      io.err(
+        `peekstack energy: no power reading covers the window for ${unmeasured.map((r) => (r.scope === 'host' ? r.host : `${r.host} container ${r.name}`)).join(', ')}: its energy is unknown, not 0 (its collector was down, or its data ends before the window). The other rows were measured.\n`,
+      );
+      return EXIT.failure;
     }
     return run ? run.code : EXIT.ok;
   } catch (error) {

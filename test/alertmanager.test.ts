@@ -85,7 +85,7 @@ describe('Collector alerting', () => {
     const rules = [...collector.prometheus.ruleGroups.values()].flat().flatMap((g) => g.rules);
     const expr = (name: string) => rules.find((r) => 'alert' in r && r.alert === name)!.expr;
     expect(expr('PeekStackHostPowerHigh')).toBe('host:scaph_host_power:watts > 120');
-    expect(expr('PeekStackDailyEnergyOverBudget')).toMatch(/\/ 3600000000000 > 2\.5$/);
+    expect(expr('PeekStackDailyEnergyOverBudget')).toMatch(/\[1d\]\)\) > 2\.5$/);
     expect(expr('PeekStackDiskNearlyFull')).toMatch(/> 90$/);
     expect(() => synthConstructs((scope) => new Collector(scope, 'c', { hostName: 'a', addresses: ['a.example'], alertThresholds: { powerWatts: -1 } }))).toThrow(
       /^Collector\.alertThresholds\.powerWatts: got -1; expected a number above 0/,

@@ -1,12 +1,10 @@
 import { buildPeekStackDashboard, POWER_DASHBOARD_UID } from '../../dashboards';
 import { promNumber } from '../alert-thresholds';
+import { ENERGY_RECORDS } from '../energy/rules';
 import { JOB } from '../labels';
 import { SCAPHANDRE_METRICS } from '../metric-catalog';
 import { alertRule } from './alert';
 import { ComponentDefinition } from './definition';
-
-/** Microjoules in a kilowatt-hour. */
-const MICROJOULES_PER_KWH = 3.6e12;
 
 /**
  * Scaphandre: host, socket, domain and per-process power from RAPL; the power dashboard; power
@@ -54,10 +52,14 @@ export const SCAPHANDRE_COMPONENT: ComponentDefinition = {
         }),
         alertRule({
           alert: 'PeekStackDailyEnergyOverBudget',
-          expr: `sum by (host) (increase(scaph_host_energy_microjoules{job="${JOB.scaphandre}"}[1d])) / ${MICROJOULES_PER_KWH} > ${promNumber(t.dailyEnergyKwh)}`,
+          // The energy records the panels read (src/energy/rules.ts): integrated power, right through a
+          // RAPL counter wrap, and only the time measured (no extrapolation on a host younger than a day).
+          // Not increase() of scaph_host_energy_microjoules: it is the sum of the sockets' counters,
+          // which drops when one socket wraps, and increase() counts the other sockets again (+477 %).
+          expr: `sum by (host) (sum_over_time(${ENERGY_RECORDS.hostKwh}[1d])) > ${promNumber(t.dailyEnergyKwh)}`,
           severity: 'warning',
           summary: 'Host {{ $labels.host }} used {{ $value | humanize }} kWh in 24 h',
-          description: `Host {{ $labels.host }} used {{ $value | humanize }} kWh over the last 24 h, above its ${promNumber(t.dailyEnergyKwh)} kWh daily budget.`,
+          description: `Host {{ $labels.host }} used {{ $value | humanize }} kWh over the last 24 h (measured during {{ with printf "sum(sum_over_time(${ENERGY_RECORDS.hostMeasuredSeconds}{host=%q}[1d])) / 3600" $labels.host | query }}{{ . | first | value | printf "%.1f" }}{{ end }} h of them), above its ${promNumber(t.dailyEnergyKwh)} kWh daily budget.`,
           runbook: 'See "Host energy over the range" on the power dashboard for when it was spent; move batch work or raise the budget.',
         }),
       ],

@@ -38,6 +38,15 @@ export interface EnergyRow extends EnergyAccount {
   readonly points: readonly PowerSample[];
 }
 
+/**
+ * Rows that measured nothing: no sample of the row stands for any part of the window (the host was
+ * down, or its data ends before the window), or a number that is not one. Their 0 J is not a
+ * measurement: a report holding one must not pass for a measured one (`peekstack energy` exits 1).
+ */
+export function unmeasuredRows(report: EnergyReport): EnergyRow[] {
+  return report.rows.filter((r) => !(r.coverage > 0) || ![r.joules, r.meanWatts, r.peakWatts, r.kwh, r.gramsCo2e, r.cost].every(Number.isFinite));
+}
+
 /** A whole report. */
 export interface EnergyReport {
   readonly window: TimeWindow;
@@ -89,7 +98,15 @@ export function containerPowerSelector(selection: EnergySelection = {}): string 
   return `scaph_process_power_consumption_microwatts{${matchers.join(', ')}}`;
 }
 
-const toSamples = (series: RawSeries): PowerSample[] => series.values.map(([t, v]) => ({ t, watts: Number(v) / 1e6 }));
+/**
+ * A series' samples as watts. NaN samples are left out: they are Prometheus's staleness markers
+ * (the scrape Scaphandre leaves out at a counter wrap, a target gone), which a collector's own API
+ * never returns in a range vector but the fleet store (VictoriaMetrics) does. They are no reading:
+ * the next sample covers their interval, as on the collector (taken as watts they made the whole
+ * host NaN).
+ */
+const toSamples = (series: RawSeries): PowerSample[] =>
+  series.values.map(([t, v]) => ({ t, watts: Number(v) / 1e6 })).filter((s) => Number.isFinite(s.watts));
 
 /** Hosts with host power in the window. */
 async function hostsIn(connection: PrometheusConnection, window: TimeWindow, selection: EnergySelection): Promise<string[]> {

@@ -208,7 +208,7 @@ describe('dashboards through the store', () => {
       { dashboardUid: fleet.uid, panelTitle: 'Hosts not reporting', reason: 'both hosts report: the panel lists none' },
     ];
     const checks = await checkDashboardQueries([fleet], values, run);
-    expect(checks.length).toBe(10); // with the fleet CO₂e and cost panels (energy accounting)
+    expect(checks.length).toBe(11); // with the fleet CO₂e and cost panels (energy accounting) and the energy coverage panel
     expect(failedQueries(checks), describeChecks(failedQueries(checks))).toEqual([]);
     expect(queriesWithoutData(checks, [fleet.uid], allowed), describeChecks(checks)).toEqual([]);
     expect(staleAllowances(checks, allowed)).toEqual([]);
@@ -297,8 +297,9 @@ describe('energy read through the store', () => {
     const kwh = Object.fromEntries(seriesOf(outcome).map((series) => [series.metric.host, Number(series.value![1])]));
     expect(Object.keys(kwh)).toEqual(['host-a', 'host-b']); // ranked: the 50 W host first
     for (const host of HOSTS) {
-      // The panel is mean power × the range (wrap-safe, see dashboards/fleet.ts): the truth is the
-      // simulation's energy over the whole window; the readings must cover nearly all of it.
+      // The panel sums the collector's energy records (wrap-safe, measured time only, see
+      // dashboards/fleet.ts): the truth is the simulation's energy over the whole window; the
+      // readings must cover nearly all of it.
       const selector = `scaph_host_energy_microjoules{host="${host.name}"}`;
       const times = await sampleTimes((e, o) => store.query(e, o), selector, end - windowSeconds - 30, end);
       // The store holds exactly the readings the collector took (timestamps and values): any
