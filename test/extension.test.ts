@@ -11,9 +11,9 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import * as sdk from '@grafana/grafana-foundation-sdk/dashboard';
 import { parse } from 'yaml';
-import { Collector } from '../src/collector';
-import { Interface } from '../src/interface';
-import { buildDashboard as buildSpecDashboard, HOST, timeseriesPanel } from '../dashboards/shared';
+import { Collector } from '../src/collector/collector';
+import { Interface } from '../src/interface/interface';
+import { buildDashboard as buildSpecDashboard, HOST, timeseriesPanel } from '../src/dashboards/shared';
 import { containerNamed, uploadedFile } from './support/synth';
 
 function stackWithProviders(app: App, id: string): TerraformStack {

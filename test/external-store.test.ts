@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseFleet } from '../src/config';
-import { externalStoreEndpoints } from '../src/external-store';
-import { buildFleetApp } from '../stacks/app';
+import { externalStoreEndpoints } from '../src/core/external-store';
+import { buildFleetApp } from '../src/fleet/fleet';
 import { VALID_FLEET } from './config/helpers';
 import { containerNamed, synthStack, testApp, uploadedFile } from './support/synth';
 

@@ -1,5 +1,5 @@
-import { describeValue } from '../errors';
-import { findPortClash } from '../settings-rules';
+import { describeValue } from '../core/errors';
+import { findPortClash } from '../core/settings-rules';
 import type { PathProblem } from './checks';
 import { FleetFile } from './schema';
 import { FleetSpec } from './spec';

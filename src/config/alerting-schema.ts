@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { ALERT_THRESHOLD_BOUNDS, AlertThresholds, thresholdAllowed, thresholdInRange } from '../alert-thresholds';
-import { ALERTMANAGER_DEFAULTS, PORT_BOUNDS } from '../defaults';
+import { ALERT_THRESHOLD_BOUNDS, AlertThresholds, thresholdAllowed, thresholdInRange } from '../core/alert-thresholds';
+import { ALERTMANAGER_DEFAULTS, PORT_BOUNDS } from '../core/defaults';
 import { ALERT_SEVERITIES } from '../render/alertmanager-config';
 import { integer, strict, text } from './schema-builders';
 

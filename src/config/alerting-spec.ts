@@ -1,6 +1,6 @@
-import { AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from '../alert-thresholds';
-import { ALERTMANAGER_DEFAULTS } from '../defaults';
-import { DEFAULT_IMAGES } from '../images';
+import { AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from '../core/alert-thresholds';
+import { ALERTMANAGER_DEFAULTS } from '../core/defaults';
+import { DEFAULT_IMAGES } from '../core/images';
 import { AlertmanagerConfigInput } from '../render/alertmanager-config';
 import { AlertingEntry, ReceiverEntry } from './alerting-schema';
 

@@ -1,7 +1,7 @@
-import { describeValue, listSome } from '../errors';
-import { findPortClash, scrapeTimeoutProblem } from '../settings-rules';
-import { SCAPHANDRE_FLOOR_REASON, SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from '../scaphandre-floor';
-import { resolveStateBackend, stateLocation } from '../state-backend';
+import { describeValue, listSome } from '../core/errors';
+import { findPortClash, scrapeTimeoutProblem } from '../core/settings-rules';
+import { SCAPHANDRE_FLOOR_REASON, SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from '../components/scaphandre/floor';
+import { resolveStateBackend, stateLocation } from '../core/state-backend';
 import { FleetFile } from './schema';
 import { FleetSpec, hubStackOf } from './spec';
 import { checkStore } from './store-checks';

@@ -1,4 +1,4 @@
-import { quote, safeText } from '../errors';
+import { quote, safeText } from '../core/errors';
 
 /**
  * What is wrong with a fleet file, one entry per problem, each locatable in the file: the CLI prints

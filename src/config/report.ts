@@ -1,4 +1,4 @@
-import { escapeControl, PeekStackValidationError, safeText } from '../errors';
+import { escapeControl, PeekStackValidationError, safeText } from '../core/errors';
 import { FleetConfigError, formatProblem } from './problems';
 
 /** Exit codes of the app and the CLI. */

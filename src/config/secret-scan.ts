@@ -1,5 +1,5 @@
-import { describeValue } from '../errors';
-import { containsSecret } from '../secrets';
+import { describeValue } from '../core/errors';
+import { containsSecret } from '../core/secrets';
 import { PathProblem } from './checks';
 
 /**

@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { describeValue } from '../errors';
+import { describeValue } from '../core/errors';
 import type { PathProblem } from './checks';
 import { FleetFile } from './schema';
 import { FleetSpec } from './spec';

@@ -1,5 +1,5 @@
-import { RuleGroup } from '../rule-group';
-import { RecentValues } from '../recent-values';
+import { RuleGroup } from '../core/rule-group';
+import { RecentValues } from '../core/recent-values';
 import { plainJsonKey, toYaml } from './yaml';
 
 /** A rendered rule file. */

@@ -15,11 +15,11 @@ import { join, resolve } from 'node:path';
  *
  * Both `validate` and `synth --out` run through the compiled CLI, all cases in one node process
  * (cli-batch.cjs; spawning one per case would cost ~0.7 s each); a few cases are also spawned as
- * `node dist/stacks/cli.js` to show the batch prints exactly what the real command prints.
+ * `node dist/src/cli/cli.js` to show the batch prints exactly what the real command prints.
  */
 
 const ROOT = resolve(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'stacks', 'cli.js');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'cli.js');
 const BATCH = join(__dirname, 'cli-batch.cjs');
 const CORPUS = join(__dirname, 'corpus');
 
@@ -117,7 +117,7 @@ describe('bad fleet files (test/config/corpus)', () => {
     expect(readdirSync(outParent)).toEqual([]);
   });
 
-  it('the batch prints what the real command prints (a sample spawned as node dist/stacks/cli.js)', () => {
+  it('the batch prints what the real command prints (a sample spawned as node dist/src/cli/cli.js)', () => {
     const sample = ['yaml-collection-key-list', 'yaml-recursive-alias', 'secret-pg-keyword', 'yaml-utf16-bom', 'address-with-port'];
     for (const name of sample) {
       const c = cases.find((candidate) => candidate.file.endsWith(`/${name}.yaml`))!;
