@@ -14,7 +14,7 @@ export * from './fleet/hub-stack';
 // Constructs
 export * from './collector/collector';
 export * from './interface/interface';
-export * from './collector/prometheus';
+export * from './components/prometheus/prometheus';
 export * from './components/node-exporter/node-exporter';
 export * from './components/cadvisor/cadvisor';
 export * from './components/scaphandre/scaphandre';

@@ -7,7 +7,7 @@ import { GeneratedCredentials, SuppliedPassword } from '../constructs/credential
 import { PeekStackValidationError } from '../core/errors';
 import { NodeExporter, NodeExporterProps } from '../components/node-exporter/node-exporter';
 import { DOCKER_HOST_GATEWAY_NAME } from '../constructs/docker-service';
-import { AlertmanagerEndpoint, Prometheus, PROMETHEUS_CONTAINER_PORT, PrometheusProps } from './prometheus';
+import { AlertmanagerEndpoint, Prometheus, PROMETHEUS_CONTAINER_PORT, PrometheusProps } from '../components/prometheus/prometheus';
 import { AlertThresholds, resolveAlertThresholds } from '../core/alert-thresholds';
 import { BlackboxExporter, BlackboxExporterProps } from '../components/blackbox/blackbox-exporter';
 import { ALERTMANAGER_PROBE, BLACKBOX_COMPONENT, HOST_PROBE, PROBED_HOST_LABEL } from '../components/blackbox/definition';

@@ -7,7 +7,7 @@ import { DockerService } from '../constructs/docker-service';
 import { PeekStackValidationError } from '../core/errors';
 import { ALERTMANAGER_DEFAULTS } from '../core/defaults';
 import { DEFAULT_IMAGES } from '../core/images';
-import { assertHttpUrl } from '../collector/prometheus';
+import { assertHttpUrl } from '../components/prometheus/prometheus';
 import { AlertSeverity, ALERT_SEVERITIES, ReceiverConfig, renderAlertmanagerConfig, SeverityRoute } from '../render/alertmanager-config';
 import { servedTlsFiles } from '../constructs/served-tls';
 import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertVolumeName, findDuplicate } from '../core/validate';

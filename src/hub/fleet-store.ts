@@ -8,7 +8,7 @@ import { DOCKER_HOST_GATEWAY_NAME, DockerService } from '../constructs/docker-se
 import type { GrafanaDatasource } from '../interface/grafana';
 import { DEFAULT_IMAGES } from '../core/images';
 import { urlHost } from '../core/names';
-import type { RemoteWriteEndpoint } from '../collector/prometheus';
+import type { RemoteWriteEndpoint } from '../components/prometheus/prometheus';
 import { RemoteWriteQueue } from '../render/prometheus-config';
 import { renderVmauthConfig, VMAUTH_READ_PATHS, VMAUTH_WRITE_PATHS } from '../render/vmauth-config';
 import { assertAddress, assertIntegerInRange, assertNonEmpty, assertPinnedImage, assertPort, assertVolumeName } from '../core/validate';

@@ -10,7 +10,7 @@ import { PeekStackValidationError } from '../core/errors';
 import { renderDashboardProvider, renderDatasources, PrometheusDatasourceInput } from '../render/grafana-provisioning';
 import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertUserName, assertVolumeName, findDuplicate } from '../core/validate';
 import { DashboardDefinition, toDashboardDefinition } from '../dashboards';
-import { assertHttpUrl } from '../collector/prometheus';
+import { assertHttpUrl } from '../components/prometheus/prometheus';
 import { findPortClash } from '../core/settings-rules';
 import { GRAFANA_DEFAULTS } from '../core/defaults';
 import { assertSecretToken } from '../constructs/secret-token';

@@ -5,7 +5,7 @@ import { catalogProblems, dashboardExpressions, MetricCatalogIndex } from '../co
 import { MonitoringComponent } from '../components/component';
 import { BasicAuthCredentials } from '../constructs/credentials';
 import { NodeExporter } from '../components/node-exporter/node-exporter';
-import { Prometheus } from '../collector/prometheus';
+import { Prometheus } from '../components/prometheus/prometheus';
 import { Grafana, GrafanaPrometheusSource, GrafanaProps } from './grafana';
 import { DOCKER_HOST_GATEWAY_NAME } from '../constructs/docker-service';
 import { fleetDatasource, FleetReadTarget } from '../hub/fleet-store';

@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Alertmanager, ALERTMANAGER_PATHS, AlertReceiver } from '../../src/hub/alertmanager';
 import { CertificateAuthority } from '../../src/constructs/certificate-authority';
 import { GeneratedCredentials } from '../../src/constructs/credentials';
-import { PROMETHEUS_PATHS } from '../../src/collector/prometheus';
+import { PROMETHEUS_PATHS } from '../../src/components/prometheus/prometheus';
 import { toYaml } from '../../src/render/yaml';
 import { materializeUploads } from '../support/deployed-files';
 import { containerNamed, synthConstructs } from '../support/synth';

@@ -17,7 +17,7 @@ import { parse } from 'yaml';
 import { buildDashboards, buildFleetDashboard, POWER_DASHBOARD_UID, SYSTEM_DASHBOARD_UID } from '../../src/dashboards';
 import { builtinValuesFor, substituteVariables } from '../../src/core/dashboard-queries';
 import { fleetRemoteWrite } from '../../src/hub/fleet-store';
-import { PROMETHEUS_PATHS } from '../../src/collector/prometheus';
+import { PROMETHEUS_PATHS } from '../../src/components/prometheus/prometheus';
 import { makeTestSecrets } from '../support/test-secrets';
 import { checkDashboardQueries, describeChecks, failedQueries, NO_DATA_HERE, type NoDataAllowance, queriesWithoutData, type QueryRunner, staleAllowances } from './dashboard-check';
 import { buildFleetStore, type StoreHarness, startFleetStore, STORE_HOST_NAME, type StoreSecrets, withStorePasswords } from './fleet-store-harness';

@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import { Collector } from '../../src/collector/collector';
 import { GRAFANA_PATHS } from '../../src/interface/grafana';
 import { Interface } from '../../src/interface/interface';
-import { PROMETHEUS_CONTAINER_PORT } from '../../src/collector/prometheus';
+import { PROMETHEUS_CONTAINER_PORT } from '../../src/components/prometheus/prometheus';
 import { materializeUploads } from '../support/deployed-files';
 import { containerNamed, synthConstructs } from '../support/synth';
 import { makeTlsFixture } from '../support/tls-fixture';

@@ -30,7 +30,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import type { Construct } from 'constructs';
 import { Collector } from '../../src/collector/collector';
-import { PROMETHEUS_PATHS } from '../../src/collector/prometheus';
+import { PROMETHEUS_PATHS } from '../../src/components/prometheus/prometheus';
 import { materializeUploads } from '../support/deployed-files';
 import { containerNamed, synthConstructs } from '../support/synth';
 import { makeTestSecrets, type TestSecrets } from '../support/test-secrets';

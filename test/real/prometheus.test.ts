@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROMETHEUS_PATHS } from '../../src/collector/prometheus';
+import { PROMETHEUS_PATHS } from '../../src/components/prometheus/prometheus';
 import { type Harness, HARNESS_JOBS, startHarness } from './harness';
 import { httpsGet, plainHttpGet, scalarValue, seriesOf } from './prometheus-api';
 import { NODE_EXPORTER_DISABLED_COLLECTORS } from '../../src/components/node-exporter/node-exporter';

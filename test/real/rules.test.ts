@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROMETHEUS_PATHS } from '../../src/collector/prometheus';
+import { PROMETHEUS_PATHS } from '../../src/components/prometheus/prometheus';
 import { ENERGY_RECORDS, ENERGY_RULE_GROUP } from '../../src/components/energy/definition';
 import { renderPeekStackRules } from '../../src/components';
 import { promtool } from '../support/promtool';

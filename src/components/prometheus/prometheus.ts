@@ -2,21 +2,21 @@ import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Token } from 'cdktf';
-import { JOB } from '../core/labels';
-import { DOCKER_HOST_GATEWAY_ENTRY, DockerService } from '../constructs/docker-service';
-import { DEFAULT_IMAGES } from '../core/images';
-import { ServerCertificate } from '../constructs/certificate-authority';
-import { BasicAuthCredentials } from '../constructs/credentials';
-import { PeekStackValidationError } from '../core/errors';
-import { AlertmanagerConfig, OutgoingAuth, RemoteWriteConfig, RemoteWriteQueue, renderHttpClientConfig, renderPrometheusConfig, ScrapeJob, ScrapeTls } from '../render/prometheus-config';
-import { renderRuleFile, RULE_FILE_HEADER } from '../render/rules';
-import { servedTlsFiles } from '../constructs/served-tls';
-import { assertRuleGroup, RuleGroup } from '../core/rule-group';
-import { ScrapeTarget } from '../core/scrape-target';
-import { PROMETHEUS_DEFAULTS } from '../core/defaults';
-import { scrapeTimeoutProblem } from '../core/settings-rules';
-import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertVolumeName } from '../core/validate';
-import { assertSecretToken } from '../constructs/secret-token';
+import { JOB } from '../../core/labels';
+import { DOCKER_HOST_GATEWAY_ENTRY, DockerService } from '../../constructs/docker-service';
+import { DEFAULT_IMAGES } from '../../core/images';
+import { ServerCertificate } from '../../constructs/certificate-authority';
+import { BasicAuthCredentials } from '../../constructs/credentials';
+import { PeekStackValidationError } from '../../core/errors';
+import { AlertmanagerConfig, OutgoingAuth, RemoteWriteConfig, RemoteWriteQueue, renderHttpClientConfig, renderPrometheusConfig, ScrapeJob, ScrapeTls } from '../../render/prometheus-config';
+import { renderRuleFile, RULE_FILE_HEADER } from '../../render/rules';
+import { servedTlsFiles } from '../../constructs/served-tls';
+import { assertRuleGroup, RuleGroup } from '../../core/rule-group';
+import { ScrapeTarget } from '../../core/scrape-target';
+import { PROMETHEUS_DEFAULTS } from '../../core/defaults';
+import { scrapeTimeoutProblem } from '../../core/settings-rules';
+import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertVolumeName } from '../../core/validate';
+import { assertSecretToken } from '../../constructs/secret-token';
 
 /** Where Prometheus finds each file PeekStack uploads into its container. */
 export const PROMETHEUS_PATHS = {
