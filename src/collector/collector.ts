@@ -1,37 +1,25 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Network } from '@cdktf/provider-docker/lib/network';
-import { Cadvisor, CadvisorProps } from '../components/cadvisor/cadvisor';
+import { Container } from '@cdktf/provider-docker/lib/container';
 import { CertificateAuthority, ServerCertificate } from '../constructs/certificate-authority';
 import { GeneratedCredentials, SuppliedPassword } from '../constructs/credentials';
 import { PeekStackValidationError } from '../core/errors';
-import { NodeExporter, NodeExporterProps } from '../components/node-exporter/node-exporter';
-import { DOCKER_HOST_GATEWAY_NAME } from '../constructs/docker-service';
-import { AlertmanagerEndpoint, Prometheus, PROMETHEUS_CONTAINER_PORT, PrometheusProps } from '../components/prometheus/prometheus';
+import { DOCKER_HOST_GATEWAY_NAME, DockerService } from '../constructs/docker-service';
+import { AlertmanagerEndpoint, Prometheus, PrometheusProps, RemoteWriteEndpoint } from '../components/prometheus/prometheus';
 import { AlertThresholds, resolveAlertThresholds } from '../core/alert-thresholds';
-import { BlackboxExporter, BlackboxExporterProps } from '../components/blackbox/blackbox-exporter';
-import { ALERTMANAGER_PROBE, BLACKBOX_COMPONENT, HOST_PROBE, PROBED_HOST_LABEL } from '../components/blackbox/definition';
-import { Scaphandre, ScaphandreProps } from '../components/scaphandre/scaphandre';
+import { alertmanagerProbes, hostProbe, type BlackboxExporter } from '../components/blackbox/blackbox-exporter';
+import type { Cadvisor } from '../components/cadvisor/cadvisor';
+import type { NodeExporter } from '../components/node-exporter/node-exporter';
+import type { Scaphandre } from '../components/scaphandre/scaphandre';
 import { ScrapeTarget } from '../core/scrape-target';
-import { Container } from '@cdktf/provider-docker/lib/container';
 import { MonitoringComponent } from '../components/component';
-import { CADVISOR_COMPONENT, ComponentDefinition, componentOf, NODE_EXPORTER_COMPONENT, PROMETHEUS_COMPONENT, ruleGroupsOf, SCAPHANDRE_COMPONENT } from '../components';
-import { DockerService } from '../constructs/docker-service';
+import { CollectorComponent, ComponentHost, HostProbe } from '../components/collector-component';
+import { BuiltinComponentOptions, COLLECTOR_COMPONENTS } from '../components/registry';
 import { catalogProblems, MetricCatalogIndex, ruleExpressions } from '../core/catalog-check';
-import { PEEKSTACK_RULE_FILE } from '../render/rules';
 import { assertAddress, assertMatches } from '../core/validate';
 import { type AccountingFactors, assertAccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from '../components/energy/factors';
-import { energyAccountingComponent } from '../components/energy/definition';
-import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN, urlHost } from '../core/names';
-
-/** What a collector can be told about each exporter: the exporter's own props minus what the collector wires. */
-type ExporterOptions<P> = P & {
-  /**
-   * Deploy this exporter.
-   * @default true
-   */
-  readonly enabled?: boolean;
-};
+import { COMPONENT_NAME_ALLOWED, COMPONENT_NAME_PATTERN, HOST_NAME_ALLOWED, HOST_NAME_PATTERN, urlHost } from '../core/names';
 
 /** Prometheus settings a collector user may change. */
 export type CollectorPrometheusOptions = Omit<
@@ -56,7 +44,7 @@ export type CollectorPrometheusOptions = Omit<
 };
 
 /** Props of {@link Collector}. */
-export interface CollectorProps {
+export interface CollectorProps extends BuiltinComponentOptions {
   /** The host's name in the fleet: the `host` label on every series, and part of resource names. */
   readonly hostName: string;
   /**
@@ -71,18 +59,6 @@ export interface CollectorProps {
   readonly namePrefix?: string;
   /** @default - defaults of {@link Prometheus} */
   readonly prometheus?: CollectorPrometheusOptions;
-  /** @default - defaults of {@link NodeExporter} */
-  readonly nodeExporter?: ExporterOptions<Omit<NodeExporterProps, 'certificate' | 'caCertificatePem' | 'credentials' | 'provider' | 'containerName'>>;
-  /** @default - defaults of {@link Cadvisor} */
-  readonly cadvisor?: ExporterOptions<Omit<CadvisorProps, 'networkName' | 'provider' | 'containerName'>>;
-  /** @default - defaults of {@link Scaphandre} */
-  readonly scaphandre?: ExporterOptions<Omit<ScaphandreProps, 'networkName' | 'provider' | 'containerName'>>;
-  /**
-   * blackbox_exporter probing this collector's HTTPS endpoints (certificate expiry, auth still on),
-   * the Alertmanagers ({@link Collector.addAlertmanager}) and other hosts ({@link Collector.addHostProbe}).
-   * @default - defaults of {@link BlackboxExporter}
-   */
-  readonly blackbox?: ExporterOptions<Omit<BlackboxExporterProps, 'networkName' | 'provider' | 'containerName'>>;
   /**
    * Thresholds written into this host's alerting rules.
    * @default DEFAULT_ALERT_THRESHOLDS
@@ -96,8 +72,30 @@ export interface CollectorProps {
    * @default DEFAULT_ACCOUNTING_FACTORS (placeholders: set your site's values)
    */
   readonly accounting?: AccountingFactors;
+  /**
+   * Where Prometheus remote_writes every sample (the fleet store).
+   * @default - nowhere
+   */
+  readonly remoteWrite?: readonly RemoteWriteEndpoint[];
+  /**
+   * Alertmanager sets Prometheus sends its alerts to; with the blackbox exporter, each target is
+   * probed over verified HTTPS (unreachable, certificate expiry).
+   * @default - none
+   */
+  readonly alertmanagers?: readonly AlertmanagerEndpoint[];
+  /**
+   * Other hosts to probe (TCP connect to their published Prometheus port): when one stops
+   * answering, `PeekStackHostDown` fires with its `host` label. Needs the blackbox exporter.
+   * @default - none
+   */
+  readonly hostProbes?: readonly HostProbe[];
+  /**
+   * More components to attach, after the built-in ones, through the same path
+   * ({@link Collector.add}).
+   * @default - none
+   */
+  readonly components?: readonly CollectorComponent[];
 }
-
 
 /**
  * Adds to `collector` (a {@link Collector}, or a stand-in of one: CollectorStackStandIn) its CA and
@@ -124,15 +122,19 @@ export function prometheusUrlOf(addresses: readonly string[], publishedPort: num
 }
 
 /**
- * One host's monitoring: node_exporter, cAdvisor and Scaphandre feeding a Prometheus, all on a
- * private Docker network. Only Prometheus's HTTPS port is published; node_exporter, which must live
- * in the host's network namespace, serves TLS with basic auth itself.
+ * One host's monitoring: a Prometheus on a private Docker network and the components it scrapes,
+ * attached one by one through {@link Collector.add} (PeekStack's from the registry, then the
+ * props' `components`): node_exporter, cAdvisor, Scaphandre, blackbox_exporter, Prometheus's own
+ * rules, energy accounting, DCGM where enabled. Only Prometheus's HTTPS port is published;
+ * node_exporter, which must live in the host's network namespace, serves TLS with basic auth itself.
  */
-export class Collector extends Construct {
+export class Collector extends Construct implements ComponentHost {
   public readonly hostName: string;
   public readonly addresses: readonly string[];
   public readonly namePrefix: string;
   public readonly network: Network;
+  /** The host's Docker provider (undefined: the stack's default). */
+  public readonly provider?: DockerProvider;
   /** The CA generated for this collector; it signs node_exporter's certificate, and Prometheus's unless one is supplied. */
   public readonly certificateAuthority: CertificateAuthority;
   /** PEM of the CA clients (Grafana) must trust for Prometheus's HTTPS port. */
@@ -140,17 +142,18 @@ export class Collector extends Construct {
   /** Basic-auth credentials of Prometheus's API and UI. */
   public readonly credentials: GeneratedCredentials;
   public readonly prometheus: Prometheus;
-  public readonly nodeExporter?: NodeExporter;
-  public readonly cadvisor?: Cadvisor;
-  public readonly scaphandre?: Scaphandre;
-  public readonly blackbox?: BlackboxExporter;
   /** The thresholds in this host's alerting rules, defaults applied. */
   public readonly alertThresholds: Required<AlertThresholds>;
   /** `https://<first address>:<published port>`: where Grafana and users reach this Prometheus. */
   public readonly prometheusUrl: string;
   /** The accounting factors the energy rules use. */
   public readonly accounting: AccountingFactors;
+  /** The Alertmanager sets this Prometheus sends to. */
+  public readonly alertmanagers: readonly AlertmanagerEndpoint[];
+  /** The other hosts this collector probes. */
+  public readonly hostProbes: readonly HostProbe[];
   private readonly componentList: MonitoringComponent[] = [];
+  private readonly constructs = new Map<string, IConstruct>();
 
   constructor(scope: Construct, id: string, props: CollectorProps) {
     super(scope, id);
@@ -163,12 +166,14 @@ export class Collector extends Construct {
       assertAddress(`Collector.addresses[${index}]`, address),
     );
     this.addresses = [...props.addresses];
-    const provider = props.provider;
+    this.provider = props.provider;
     this.alertThresholds = resolveAlertThresholds('Collector.alertThresholds', props.alertThresholds);
-    const name = (component: string) => `${this.namePrefix}-${component}`;
+    this.accounting = assertAccountingFactors('Collector.accounting', props.accounting ?? DEFAULT_ACCOUNTING_FACTORS);
+    this.alertmanagers = [...(props.alertmanagers ?? [])];
+    this.hostProbes = [...(props.hostProbes ?? [])];
     const { username, password, certificate, ...prometheusOptions } = props.prometheus ?? {};
 
-    this.network = new Network(this, 'network', { name: name('collector'), driver: 'bridge', provider });
+    this.network = new Network(this, 'network', { name: this.resourceName('collector'), driver: 'bridge', provider: this.provider });
     ({ certificateAuthority: this.certificateAuthority, credentials: this.credentials } = addCollectorIdentity(this, this.hostName, { username, password }));
 
     const serving =
@@ -188,99 +193,106 @@ export class Collector extends Construct {
     this.prometheus = new Prometheus(this, 'prometheus', {
       ...prometheusOptions,
       hostName: this.hostName,
-      containerName: name('prometheus'),
-      dataVolumeName: prometheusOptions.dataVolumeName ?? name('prometheus-data'),
+      containerName: this.resourceName('prometheus'),
+      dataVolumeName: prometheusOptions.dataVolumeName ?? this.resourceName('prometheus-data'),
       networkName: this.network.name,
       certificate: serving,
       caCertificatePem: serving.caCertificatePem,
       credentials: this.credentials,
-      provider,
+      provider: this.provider,
+      remoteWrite: [...(prometheusOptions.remoteWrite ?? []), ...(props.remoteWrite ?? [])],
+      alertmanagers: [...(prometheusOptions.alertmanagers ?? []), ...this.alertmanagers],
     });
 
-    if (props.nodeExporter?.enabled ?? true) {
-      const nodeCredentials = new GeneratedCredentials(this, 'node-exporter-credentials', { field: 'Collector.nodeExporter', username: 'prometheus' });
-      this.nodeExporter = new NodeExporter(this, 'node-exporter', {
-        ...props.nodeExporter,
-        containerName: name('node-exporter'),
-        certificate: this.certificateAuthority.issueServerCertificate('node-exporter-cert', `${this.hostName} node_exporter`, [DOCKER_HOST_GATEWAY_NAME]),
-        caCertificatePem: this.certificateAuthority.certificatePem,
-        credentials: nodeCredentials,
-        provider,
-      });
-      this.addBuiltinComponent(this.withThresholds(this.nodeExporter.component, NODE_EXPORTER_COMPONENT));
+    if (this.hostProbes.length > 0 && props.blackbox?.enabled === false) {
+      throw new PeekStackValidationError('Collector.hostProbes', this.hostProbes.map((probe) => probe.hostName).join(', '), 'a collector with the blackbox exporter enabled');
     }
-    if (props.cadvisor?.enabled ?? true) {
-      this.cadvisor = new Cadvisor(this, 'cadvisor', { ...props.cadvisor, containerName: name('cadvisor'), networkName: this.network.name, provider });
-      this.addBuiltinComponent(this.withThresholds(this.cadvisor.component, CADVISOR_COMPONENT));
+    for (const component of COLLECTOR_COMPONENTS) {
+      const attached = component(props);
+      if (attached) this.add(attached);
     }
-    if (props.scaphandre?.enabled ?? true) {
-      this.scaphandre = new Scaphandre(this, 'scaphandre', { ...props.scaphandre, containerName: name('scaphandre'), networkName: this.network.name, provider });
-      this.addBuiltinComponent(this.withThresholds(this.scaphandre.component, SCAPHANDRE_COMPONENT));
-    }
-    if (props.blackbox?.enabled ?? true) {
-      const { enabled: _enabled, ...blackboxProps } = props.blackbox ?? {};
-      this.blackbox = new BlackboxExporter(this, 'blackbox', { ...blackboxProps, containerName: name('blackbox'), networkName: this.network.name, provider });
-      // Its probes are jobs of their own (one module each); the component brings the rules and catalog.
-      this.addBuiltinComponent(componentOf(BLACKBOX_COMPONENT, undefined, this.alertThresholds));
-      this.blackbox.onProbeAdded((target) => this.prometheus.addScrapeTarget(target));
-      // Its own endpoints: verified TLS, 401 without credentials, certificate expiry.
-      this.blackbox.addProbe({
-        name: 'prometheus',
-        kind: 'https',
-        target: `https://${this.prometheus.containerName}:${PROMETHEUS_CONTAINER_PORT}/-/healthy`,
-        caCertificatePem: serving.caCertificatePem,
-        serverName: 'localhost',
-      });
-      if (this.nodeExporter) {
-        this.blackbox.addProbe({
-          name: 'node-exporter',
-          kind: 'https',
-          target: `https://${DOCKER_HOST_GATEWAY_NAME}:${this.nodeExporter.port}/metrics`,
-          caCertificatePem: this.certificateAuthority.certificatePem,
-          serverName: DOCKER_HOST_GATEWAY_NAME,
-        });
-      }
-    }
-    // Prometheus scrapes itself (its own construct adds that job): the component brings its rules and metrics.
-    this.addBuiltinComponent({ name: PROMETHEUS_COMPONENT.name, ruleGroups: ruleGroupsOf(PROMETHEUS_COMPONENT, this.alertThresholds), metrics: PROMETHEUS_COMPONENT.metrics });
-
-    // Energy accounting through the public component API, from the sources this collector has.
-    this.accounting = assertAccountingFactors('Collector.accounting', props.accounting ?? DEFAULT_ACCOUNTING_FACTORS);
-    const intervalOf = (job: string | undefined) => this.prometheus.scrapeJobs.find((j) => j.jobName === job)?.scrapeIntervalSeconds;
-    this.addComponent(
-      energyAccountingComponent({
-        evaluationIntervalSeconds: this.prometheus.evaluationIntervalSeconds,
-        scaphandreScrapeIntervalSeconds: intervalOf(this.scaphandre?.scrapeTarget.jobName),
-        nodeScrapeIntervalSeconds: intervalOf(this.nodeExporter?.scrapeTarget.jobName),
-        factors: this.accounting,
-      }),
-    );
+    for (const component of props.components ?? []) this.add(component);
 
     // At synthesis, when every component and rule group is in: each rule reads only metrics that exist.
     this.node.addValidation({ validate: () => this.catalogProblems() });
     this.prometheusUrl = prometheusUrlOf(this.addresses, this.prometheus.publishedPort);
   }
 
-  /** The components wired in: PeekStack's exporters, Prometheus itself, and those added. */
+  /** `<namePrefix>-<component>`: the name of a container (volume, network) of this collector. */
+  public resourceName(component: string): string {
+    return `${this.namePrefix}-${component}`;
+  }
+
+  /** The components attached: PeekStack's, Prometheus itself, and those added. */
   public get components(): readonly MonitoringComponent[] {
     return this.componentList;
   }
 
+  /** The construct a component built when attached (by component name), if any. */
+  public constructOf(componentName: string): IConstruct | undefined {
+    return this.constructs.get(componentName);
+  }
+
+  /** node_exporter, unless disabled. */
+  public get nodeExporter(): NodeExporter | undefined {
+    return this.constructOf('node-exporter') as NodeExporter | undefined;
+  }
+
+  /** cAdvisor, unless disabled. */
+  public get cadvisor(): Cadvisor | undefined {
+    return this.constructOf('cadvisor') as Cadvisor | undefined;
+  }
+
+  /** Scaphandre, unless disabled. */
+  public get scaphandre(): Scaphandre | undefined {
+    return this.constructOf('scaphandre') as Scaphandre | undefined;
+  }
+
+  /** blackbox_exporter, unless disabled. */
+  public get blackbox(): BlackboxExporter | undefined {
+    return this.constructOf('blackbox') as BlackboxExporter | undefined;
+  }
+
   /**
-   * Wires a component in: Prometheus scrapes its target and loads its rule groups (into
-   * `<name>.rules.yml`, beside PeekStack's), its metrics join the catalog the rules and dashboards
-   * are checked against, and the interface provisions its dashboards. `container`, the exporter's own
-   * container, joins the collector's private network, where Prometheus reaches it by name.
+   * Attaches a component (aws-cdk's `bind()`): calls `component.bind(this)`, which builds what it
+   * deploys in this collector; Prometheus scrapes its target and loads its rule groups (into its
+   * rule file, `<name>.rules.yml` unless it says otherwise), its metrics join the catalog the rules
+   * and dashboards are checked against, the interface provisions its dashboards, and its container
+   * joins the collector's private network. PeekStack's own components are attached this way.
    * @throws PeekStackValidationError for a component name already present, or a scrape job or rule group already loaded
    */
-  public addComponent(component: MonitoringComponent, container?: Container | DockerService): void {
-    this.wire(component, `${component.name}.rules.yml`, 'Collector.addComponent(component)');
+  public add(component: CollectorComponent): void {
+    this.attach(component, 'Collector.add(component)');
+  }
+
+  private attach(component: CollectorComponent, field: string): void {
+    assertMatches(`${field}.name`, component.name, COMPONENT_NAME_PATTERN, COMPONENT_NAME_ALLOWED);
+    if (this.componentList.some((existing) => existing.name === component.name)) {
+      throw new PeekStackValidationError(`${field}.name`, component.name, 'a component name not already in this collector');
+    }
+    const { container, ruleFileName, construct, ...bound } = component.bind(this);
+    if (bound.scrapeTarget) this.prometheus.addScrapeTarget(bound.scrapeTarget);
+    for (const group of bound.ruleGroups ?? []) this.prometheus.addRuleGroup(group, { fileName: ruleFileName ?? `${component.name}.rules.yml` });
+    this.componentList.push({ name: component.name, ...bound });
+    if (construct) this.constructs.set(component.name, construct);
     if (container) this.joinNetwork(container);
   }
 
   /**
-   * Scrapes one more exporter (a component with only a scrape target); `container`, the exporter's
-   * own, joins the collector's private network so Prometheus reaches it by its container name.
+   * Attaches a component given as data (see {@link add}): its scrape target, rule groups (into
+   * `<name>.rules.yml`, beside PeekStack's), dashboards and catalog; `container`, the exporter's
+   * own, joins the collector's private network.
+   * @throws PeekStackValidationError for a component name already present, or a scrape job or rule group already loaded
+   */
+  public addComponent(component: MonitoringComponent, container?: Container | DockerService): void {
+    const { name, ...bound } = component;
+    this.attach({ name, bind: () => ({ ...bound, container }) }, 'Collector.addComponent(component)');
+  }
+
+  /**
+   * Scrapes one more exporter (a component with only a scrape target, named as its job: Prometheus's
+   * job-name characters, `my_app` included); `container`, the exporter's own, joins the collector's
+   * private network so Prometheus reaches it by its container name.
    * @throws PeekStackValidationError for a job name already scraped
    */
   public addScrapeTarget(target: ScrapeTarget, container?: Container | DockerService): void {
@@ -288,39 +300,27 @@ export class Collector extends Construct {
   }
 
   /**
-   * Sends this Prometheus's alerts to an Alertmanager set (see {@link Prometheus.addAlertmanager}) and,
-   * with the blackbox exporter, probes each of its targets over verified HTTPS: Alertmanager
-   * unreachable and its certificate's expiry become alerts of this host.
+   * Sends this Prometheus's alerts to one more Alertmanager set (see {@link Prometheus.addAlertmanager})
+   * and, with the blackbox exporter, probes each of its targets over verified HTTPS. A fleet gives
+   * them at construction instead ({@link CollectorProps.alertmanagers}).
    */
   public addAlertmanager(endpoint: AlertmanagerEndpoint): void {
     this.prometheus.addAlertmanager(endpoint);
-    if (!this.blackbox || (endpoint.scheme ?? 'https') !== 'https') return;
-    endpoint.targets.forEach((target, index) =>
-      this.blackbox!.addProbe({
-        name: endpoint.targets.length === 1 ? `${ALERTMANAGER_PROBE}-${endpoint.name}` : `${ALERTMANAGER_PROBE}-${endpoint.name}-${index}`,
-        group: ALERTMANAGER_PROBE,
-        kind: 'https',
-        target: `https://${target}${(endpoint.pathPrefix ?? '/').replace(/\/$/, '')}/-/healthy`,
-        caCertificatePem: endpoint.caCertificatePem,
-        serverName: endpoint.serverName,
-      }),
-    );
+    (this.alertmanagers as AlertmanagerEndpoint[]).push(endpoint);
+    for (const probe of this.blackbox ? alertmanagerProbes(endpoint) : []) this.blackbox!.addProbe(probe);
   }
 
   /**
-   * Probes another host's published Prometheus port (TCP connect) from this collector: when it stops
+   * Probes one more host's published Prometheus port (TCP connect) from this collector: when it stops
    * answering, `PeekStackHostDown` fires with that host's `host` label and silences its other alerts.
+   * A fleet gives them at construction instead ({@link CollectorProps.hostProbes}).
    * @throws PeekStackValidationError without the blackbox exporter
    */
   public addHostProbe(hostName: string, address: string): void {
     if (!this.blackbox) throw new PeekStackValidationError('Collector.addHostProbe', hostName, 'a collector with the blackbox exporter enabled');
     assertMatches('Collector.addHostProbe(hostName)', hostName, HOST_NAME_PATTERN, HOST_NAME_ALLOWED);
-    this.blackbox.addProbe({ name: `${HOST_PROBE}-${hostName}`, group: HOST_PROBE, kind: 'tcp', target: address, labels: { [PROBED_HOST_LABEL]: hostName } });
-  }
-
-  /** A built-in exporter's component with its alerts built from this host's thresholds. */
-  private withThresholds(component: MonitoringComponent, definition: ComponentDefinition): MonitoringComponent {
-    return { ...component, ruleGroups: ruleGroupsOf(definition, this.alertThresholds) };
+    (this.hostProbes as HostProbe[]).push({ hostName, address });
+    this.blackbox.addProbe(hostProbe({ hostName, address }));
   }
 
   /** Every rule that reads a metric no component produces, or uses it against its type. */
@@ -330,20 +330,6 @@ export class Collector extends Construct {
     for (const component of this.componentList) catalog.add(component.metrics ?? []);
     catalog.addRecordingRules(groups);
     return catalogProblems(ruleExpressions(groups), catalog).map((problem) => `collector "${this.hostName}": ${problem}`);
-  }
-
-  private addBuiltinComponent(component: MonitoringComponent): void {
-    this.wire(component, PEEKSTACK_RULE_FILE, 'Collector');
-  }
-
-  private wire(component: MonitoringComponent, ruleFile: string, field: string): void {
-    assertMatches(`${field}.name`, component.name, HOST_NAME_PATTERN, HOST_NAME_ALLOWED);
-    if (this.componentList.some((existing) => existing.name === component.name)) {
-      throw new PeekStackValidationError(`${field}.name`, component.name, 'a component name not already in this collector');
-    }
-    if (component.scrapeTarget) this.prometheus.addScrapeTarget(component.scrapeTarget);
-    for (const group of component.ruleGroups ?? []) this.prometheus.addRuleGroup(group, { fileName: ruleFile });
-    this.componentList.push(component);
   }
 
   /** Puts a user's container on the collector's private network, keeping the networks it has. */

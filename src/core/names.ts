@@ -45,3 +45,12 @@ const IPV4 = new RegExp(`^${IPV4_PART}(?:\\.${IPV4_PART}){3}$`);
 export function variablePrefix(stackName: string): string {
   return stackName.replace(/-/g, '_');
 }
+
+/**
+ * A component's name in a collector: Prometheus's job-name characters as PeekStack takes them
+ * (a component may be named by its scrape job, `my_app` included), also its rule file's name.
+ */
+export const COMPONENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+/** How {@link COMPONENT_NAME_PATTERN} reads in an error message. */
+export const COMPONENT_NAME_ALLOWED = 'letters, digits, "_" and "-", starting with a letter or digit, at most 63 characters';

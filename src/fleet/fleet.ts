@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { CollectorStack, CollectorStackStandIn } from './collector-stack';
-import { DcgmExporter } from '../components/dcgm/dcgm';
 import { FleetSpec, HostSpec } from '../config';
 import { hubStackOf } from '../config/spec';
 import { HubStack } from './hub-stack';
@@ -41,8 +40,8 @@ function collectorStackFor(scope: Construct, host: HostSpec, credentials: FleetS
     scaphandre: host.exporters.scaphandre,
     accounting: host.accounting,
     alertThresholds: host.alertThresholds,
+    dcgm: host.exporters.dcgm,
   });
-  if (host.exporters.dcgm.enabled) new DcgmExporter(stack, 'dcgm', { collector: stack.collector, image: host.exporters.dcgm.image });
   return stack;
 }
 

@@ -1,6 +1,10 @@
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { BLACKBOX_COMPONENT, BLACKBOX_JOB_PREFIX } from './definition';
+import { ALERTMANAGER_PROBE, BLACKBOX_COMPONENT, BLACKBOX_JOB_PREFIX, HOST_PROBE, PROBED_HOST_LABEL } from './definition';
+import { componentOf } from '..';
+import { PEEKSTACK_RULE_FILE } from '../../render/rules';
+import type { CollectorComponent, ComponentToggle, HostProbe } from '../collector-component';
+import { AlertmanagerEndpoint, PROMETHEUS_CONTAINER_PORT } from '../prometheus/prometheus';
 import { DOCKER_HOST_GATEWAY_ENTRY, DockerService } from '../../constructs/docker-service';
 import { PeekStackValidationError } from '../../core/errors';
 import { DEFAULT_IMAGES } from '../../core/images';
@@ -164,5 +168,61 @@ function moduleOf(p: Probe): BlackboxModule {
     caFile: p.caCertificatePem ? BLACKBOX_PATHS.ca(p.name) : undefined,
     serverName: p.serverName,
     expectStatus: p.expectStatus,
+  };
+}
+
+/** The HTTPS probes of an Alertmanager set: one per target, each verifying the set's CA, grouped as `alertmanager`. */
+export function alertmanagerProbes(endpoint: AlertmanagerEndpoint): Probe[] {
+  if ((endpoint.scheme ?? 'https') !== 'https') return [];
+  return endpoint.targets.map((target, index) => ({
+    name: endpoint.targets.length === 1 ? `${ALERTMANAGER_PROBE}-${endpoint.name}` : `${ALERTMANAGER_PROBE}-${endpoint.name}-${index}`,
+    group: ALERTMANAGER_PROBE,
+    kind: 'https',
+    target: `https://${target}${(endpoint.pathPrefix ?? '/').replace(/\/$/, '')}/-/healthy`,
+    caCertificatePem: endpoint.caCertificatePem,
+    serverName: endpoint.serverName,
+  }));
+}
+
+/** The TCP probe of another host's published Prometheus port (`PeekStackHostDown` carries that host's `host` label). */
+export function hostProbe(probe: HostProbe): Probe {
+  return { name: `${HOST_PROBE}-${probe.hostName}`, group: HOST_PROBE, kind: 'tcp', target: probe.address, labels: { [PROBED_HOST_LABEL]: probe.hostName } };
+}
+
+/** What a collector is told about its blackbox_exporter: its props minus what the collector gives it. */
+export type BlackboxOptions = ComponentToggle & Omit<BlackboxExporterProps, 'networkName' | 'provider' | 'containerName'>;
+
+/**
+ * blackbox_exporter as a collector attaches it: each probe a scrape job of the collector's
+ * Prometheus; probes of that Prometheus and of every TLS endpoint of the components attached before
+ * it (verified certificate, 401 without credentials), of the collector's Alertmanagers and of the
+ * other hosts it watches; the host's thresholds in its alerts.
+ */
+export function blackboxComponent(options: BlackboxOptions = {}): CollectorComponent | undefined {
+  if (options.enabled === false) return undefined;
+  const { enabled: _enabled, ...props } = options;
+  return {
+    name: BLACKBOX_COMPONENT.name,
+    bind: (collector) => {
+      const blackbox = new BlackboxExporter(collector, 'blackbox', { ...props, containerName: collector.resourceName('blackbox'), networkName: collector.network.name, provider: collector.provider });
+      blackbox.onProbeAdded((target) => collector.prometheus.addScrapeTarget(target));
+      blackbox.addProbe({
+        name: 'prometheus',
+        kind: 'https',
+        target: `https://${collector.prometheus.containerName}:${PROMETHEUS_CONTAINER_PORT}/-/healthy`,
+        caCertificatePem: collector.caCertificatePem,
+        serverName: 'localhost',
+      });
+      for (const component of collector.components) {
+        const target = component.scrapeTarget;
+        if (!target?.tls) continue;
+        blackbox.addProbe({ name: component.name, kind: 'https', target: `https://${target.address}${target.metricsPath ?? '/metrics'}`, caCertificatePem: target.tls.caCertificatePem, serverName: target.tls.serverName });
+      }
+      for (const endpoint of collector.alertmanagers) for (const probe of alertmanagerProbes(endpoint)) blackbox.addProbe(probe);
+      for (const probe of collector.hostProbes) blackbox.addProbe(hostProbe(probe));
+      // Its probes are jobs of their own (one module each); the component brings the rules and catalog.
+      const { name: _name, ...bound } = componentOf(BLACKBOX_COMPONENT, undefined, collector.alertThresholds);
+      return { ...bound, ruleFileName: PEEKSTACK_RULE_FILE, construct: blackbox };
+    },
   };
 }

@@ -4,6 +4,9 @@ import { COMPONENT_LABEL, DockerService } from '../../constructs/docker-service'
 import { DEFAULT_IMAGES } from '../../core/images';
 import { MonitoringComponent } from '../component';
 import { componentOf, CADVISOR_COMPONENT } from '..';
+import { PEEKSTACK_RULE_FILE } from '../../render/rules';
+import type { CollectorComponent, ComponentToggle } from '../collector-component';
+import { AlertThresholds, resolveAlertThresholds } from '../../core/alert-thresholds';
 import { GO_RUNTIME_METRICS, ScrapeTarget } from '../../core/scrape-target';
 import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage } from '../../core/validate';
 
@@ -50,6 +53,11 @@ export interface CadvisorProps {
   readonly containerLabels?: readonly string[];
   /** Docker provider. @default - the stack's default */
   readonly provider?: DockerProvider;
+  /**
+   * Thresholds written into its alerts.
+   * @default DEFAULT_ALERT_THRESHOLDS
+   */
+  readonly alertThresholds?: AlertThresholds;
 }
 
 /** Port cAdvisor serves /metrics on inside the private network. */
@@ -132,6 +140,22 @@ export class Cadvisor extends Construct {
       dropMetrics: GO_RUNTIME_METRICS,
       fallbackScrapeProtocol: 'PrometheusText0.0.4',
     };
-    this.component = componentOf(CADVISOR_COMPONENT, this.scrapeTarget);
+    this.component = componentOf(CADVISOR_COMPONENT, this.scrapeTarget, resolveAlertThresholds('Cadvisor.alertThresholds', props.alertThresholds));
   }
+}
+
+/** What a collector is told about its cAdvisor: its props minus what the collector gives it. */
+export type CadvisorOptions = ComponentToggle & Omit<CadvisorProps, 'networkName' | 'provider' | 'containerName'>;
+
+/** cAdvisor as a collector attaches it: on the collector's network, the host's thresholds in its alerts. */
+export function cadvisorComponent(options: CadvisorOptions = {}): CollectorComponent | undefined {
+  if (options.enabled === false) return undefined;
+  const { enabled: _enabled, ...props } = options;
+  return {
+    name: CADVISOR_COMPONENT.name,
+    bind: (collector) => {
+      const cadvisor = new Cadvisor(collector, 'cadvisor', { ...props, containerName: collector.resourceName('cadvisor'), networkName: collector.network.name, provider: collector.provider, alertThresholds: collector.alertThresholds });
+      return { ...cadvisor.component, ruleFileName: PEEKSTACK_RULE_FILE, construct: cadvisor };
+    },
+  };
 }

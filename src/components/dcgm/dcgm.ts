@@ -1,7 +1,8 @@
 /**
  * GPU power, the first add-on: NVIDIA's DCGM exporter, written only against PeekStack's public
- * API (DockerService, Collector#addComponent, the dashboard helpers, the catalog types), as a user
- * would write their own. Nothing in the core knows about it.
+ * API (DockerService, the component attachment of collector-component.ts, the dashboard helpers, the
+ * catalog types), as a user would write their own. A collector attaches it from the registry when its
+ * options say `dcgm: { enabled: true }`.
  *
  * GPU energy is apart from RAPL energy: RAPL's package and DRAM zones cover the CPU sockets and
  * memory, not the GPUs' boards, so the two are shown side by side and never summed into "host".
@@ -11,8 +12,8 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import type { DashboardDefinition } from '../../dashboards';
 import { toDashboardDefinition } from '../../dashboards';
 import { buildDashboard, HOST, statPanel, timeseriesPanel } from '../../dashboards/shared';
-import { Collector } from '../../collector/collector';
 import { MonitoringComponent } from '../component';
+import type { CollectorComponent, ComponentHost } from '../collector-component';
 import { DockerService } from '../../constructs/docker-service';
 import { DEFAULT_IMAGES } from '../../core/images';
 import { CatalogMetric } from '../../core/metric-catalog';
@@ -118,8 +119,12 @@ export function gpuPowerDashboard(): DashboardDefinition {
 
 /** Props of {@link DcgmExporter}. */
 export interface DcgmExporterProps {
-  /** The collector to add the exporter to; its container joins the collector's private network. */
-  readonly collector: Collector;
+  /**
+   * The collector to add the exporter to (with `addComponent`); its container joins the collector's
+   * private network. Not given when the collector itself attaches it ({@link dcgmComponent}).
+   * @default - added to no collector
+   */
+  readonly collector?: ComponentHost & { addComponent(component: MonitoringComponent, container?: DockerService): void };
   /**
    * Pinned image.
    * @default DCGM_EXPORTER_IMAGE
@@ -127,7 +132,7 @@ export interface DcgmExporterProps {
   readonly image?: string;
   /**
    * Container name, also its name on the private network.
-   * @default '<collector name prefix>-dcgm-exporter'
+   * @default '<collector name prefix>-dcgm-exporter', or 'peekstack-dcgm-exporter' without a collector
    */
   readonly containerName?: string;
   /** Docker provider. @default - the stack's default */
@@ -149,7 +154,7 @@ export class DcgmExporter extends Construct {
   constructor(scope: Construct, id: string, props: DcgmExporterProps) {
     super(scope, id);
     this.image = assertPinnedImage('DcgmExporter.image', props.image ?? DCGM_EXPORTER_IMAGE);
-    this.containerName = props.containerName ?? `${props.collector.namePrefix}-dcgm-exporter`;
+    this.containerName = props.containerName ?? props.collector?.resourceName('dcgm-exporter') ?? 'peekstack-dcgm-exporter';
     this.service = new DockerService(this, 'service', {
       image: this.image,
       containerName: this.containerName,
@@ -171,6 +176,30 @@ export class DcgmExporter extends Construct {
       fallbackScrapeProtocol: 'PrometheusText0.0.4',
     };
     this.component = { name: 'dcgm-exporter', scrapeTarget, dashboards: [gpuPowerDashboard()], metrics: DCGM_METRICS };
-    props.collector.addComponent(this.component, this.service);
+    props.collector?.addComponent(this.component, this.service);
   }
+}
+
+/** What a collector is told about DCGM: off unless enabled (only hosts with NVIDIA GPUs have it). */
+export interface DcgmOptions {
+  /**
+   * Deploy the DCGM exporter.
+   * @default false
+   */
+  readonly enabled?: boolean;
+  /** @default DCGM_EXPORTER_IMAGE */
+  readonly image?: string;
+}
+
+/** The DCGM exporter as a collector attaches it (only with `enabled: true`). */
+export function dcgmComponent(options: DcgmOptions = {}): CollectorComponent | undefined {
+  if (!options.enabled) return undefined;
+  return {
+    name: 'dcgm-exporter',
+    bind: (collector) => {
+      const exporter = new DcgmExporter(collector, 'dcgm', { image: options.image, containerName: collector.resourceName('dcgm-exporter'), provider: collector.provider });
+      const { name: _name, ...bound } = exporter.component;
+      return { ...bound, container: exporter.service, construct: exporter };
+    },
+  };
 }

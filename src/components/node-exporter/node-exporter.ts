@@ -10,6 +10,10 @@ import { BasicAuthCredentials } from '../../constructs/credentials';
 import { servedTlsFiles } from '../../constructs/served-tls';
 import { GO_RUNTIME_METRICS, ScrapeTarget } from '../../core/scrape-target';
 import { assertNonEmpty, assertPinnedImage, assertPort } from '../../core/validate';
+import { GeneratedCredentials } from '../../constructs/credentials';
+import { PEEKSTACK_RULE_FILE } from '../../render/rules';
+import type { CollectorComponent, ComponentToggle } from '../collector-component';
+import { AlertThresholds, resolveAlertThresholds } from '../../core/alert-thresholds';
 
 /** Default collectors switched off: nothing to read in a container on a typical bare-metal host, or not wanted. */
 export const NODE_EXPORTER_DISABLED_COLLECTORS: readonly string[] = [
@@ -68,6 +72,11 @@ export interface NodeExporterProps {
   readonly disabledCollectors?: readonly string[];
   /** Docker provider. @default - the stack's default */
   readonly provider?: DockerProvider;
+  /**
+   * Thresholds written into its alerts.
+   * @default DEFAULT_ALERT_THRESHOLDS
+   */
+  readonly alertThresholds?: AlertThresholds;
 }
 
 const CONFIG_DIR = '/etc/node_exporter';
@@ -154,6 +163,34 @@ export class NodeExporter extends Construct {
       dropMetrics: GO_RUNTIME_METRICS,
       fallbackScrapeProtocol: 'PrometheusText0.0.4',
     };
-    this.component = componentOf(NODE_EXPORTER_COMPONENT, this.scrapeTarget);
+    this.component = componentOf(NODE_EXPORTER_COMPONENT, this.scrapeTarget, resolveAlertThresholds('NodeExporter.alertThresholds', props.alertThresholds));
   }
+}
+
+/** What a collector is told about its node_exporter: the exporter's props minus what the collector gives it. */
+export type NodeExporterOptions = ComponentToggle & Omit<NodeExporterProps, 'certificate' | 'caCertificatePem' | 'credentials' | 'provider' | 'containerName'>;
+
+/**
+ * node_exporter as a collector attaches it: its own basic-auth user, a certificate from the
+ * collector's CA, the host's thresholds in its alerts.
+ */
+export function nodeExporterComponent(options: NodeExporterOptions = {}): CollectorComponent | undefined {
+  if (options.enabled === false) return undefined;
+  const { enabled: _enabled, ...props } = options;
+  return {
+    name: NODE_EXPORTER_COMPONENT.name,
+    bind: (collector) => {
+      const credentials = new GeneratedCredentials(collector, 'node-exporter-credentials', { field: 'Collector.nodeExporter', username: 'prometheus' });
+      const exporter = new NodeExporter(collector, 'node-exporter', {
+        ...props,
+        containerName: collector.resourceName('node-exporter'),
+        certificate: collector.certificateAuthority.issueServerCertificate('node-exporter-cert', `${collector.hostName} node_exporter`, [DOCKER_HOST_GATEWAY_NAME]),
+        caCertificatePem: collector.certificateAuthority.certificatePem,
+        credentials,
+        provider: collector.provider,
+        alertThresholds: collector.alertThresholds,
+      });
+      return { ...exporter.component, ruleFileName: PEEKSTACK_RULE_FILE, construct: exporter };
+    },
+  };
 }

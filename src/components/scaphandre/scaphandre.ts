@@ -4,6 +4,9 @@ import { DockerService } from '../../constructs/docker-service';
 import { DEFAULT_IMAGES } from '../../core/images';
 import { MonitoringComponent } from '../component';
 import { componentOf, SCAPHANDRE_COMPONENT } from '..';
+import { PEEKSTACK_RULE_FILE } from '../../render/rules';
+import type { CollectorComponent, ComponentToggle } from '../collector-component';
+import { AlertThresholds, resolveAlertThresholds } from '../../core/alert-thresholds';
 import { assertScaphandreInterval, SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from './floor';
 import { ScrapeTarget } from '../../core/scrape-target';
 import { assertNonEmpty, assertPinnedImage } from '../../core/validate';
@@ -46,6 +49,11 @@ export interface ScaphandreProps {
   readonly scrapeIntervalSeconds?: number;
   /** Docker provider. @default - the stack's default */
   readonly provider?: DockerProvider;
+  /**
+   * Thresholds written into its alerts.
+   * @default DEFAULT_ALERT_THRESHOLDS
+   */
+  readonly alertThresholds?: AlertThresholds;
 }
 
 /**
@@ -114,6 +122,22 @@ export class Scaphandre extends Construct {
       dropMetrics: SCAPHANDRE_DROPPED_METRICS,
       fallbackScrapeProtocol: 'PrometheusText0.0.4',
     };
-    this.component = componentOf(SCAPHANDRE_COMPONENT, this.scrapeTarget);
+    this.component = componentOf(SCAPHANDRE_COMPONENT, this.scrapeTarget, resolveAlertThresholds('Scaphandre.alertThresholds', props.alertThresholds));
   }
+}
+
+/** What a collector is told about its Scaphandre: its props minus what the collector gives it. */
+export type ScaphandreOptions = ComponentToggle & Omit<ScaphandreProps, 'networkName' | 'provider' | 'containerName'>;
+
+/** Scaphandre as a collector attaches it: on the collector's network, the host's thresholds in its alerts. */
+export function scaphandreComponent(options: ScaphandreOptions = {}): CollectorComponent | undefined {
+  if (options.enabled === false) return undefined;
+  const { enabled: _enabled, ...props } = options;
+  return {
+    name: SCAPHANDRE_COMPONENT.name,
+    bind: (collector) => {
+      const scaphandre = new Scaphandre(collector, 'scaphandre', { ...props, containerName: collector.resourceName('scaphandre'), networkName: collector.network.name, provider: collector.provider, alertThresholds: collector.alertThresholds });
+      return { ...scaphandre.component, ruleFileName: PEEKSTACK_RULE_FILE, construct: scaphandre };
+    },
+  };
 }
