@@ -6,6 +6,9 @@
  * files and checks PeekStack uses can be reused and tested on their own.
  */
 
+// The fleet: hub, collectors and interface built in one pass from the typed fleet file
+export { Fleet, FleetStacks } from './fleet/fleet';
+
 // Stacks
 export * from './fleet/collector-stack';
 export * from './fleet/interface-stack';
@@ -31,6 +34,16 @@ export * from './constructs/hardening';
 
 // Add-ons, written against the public API only
 export * from './components/dcgm/dcgm';
+
+// Components: how they attach to a collector (yours as PeekStack's), and PeekStack's registry
+export * from './components/collector-component';
+export * from './components/registry';
+export { nodeExporterComponent, NodeExporterOptions } from './components/node-exporter/node-exporter';
+export { cadvisorComponent, CadvisorOptions } from './components/cadvisor/cadvisor';
+export { scaphandreComponent, ScaphandreOptions } from './components/scaphandre/scaphandre';
+export { blackboxComponent, BlackboxOptions, alertmanagerProbes, hostProbe } from './components/blackbox/blackbox-exporter';
+export { prometheusSelfScrapeComponent } from './components/prometheus/self-scrape';
+export { energyComponent } from './components/energy/energy';
 
 // Building blocks
 export * from './core/docker-endpoint';

@@ -1,10 +1,11 @@
 import { TerraformVariable } from 'cdktf';
 import { AlertReceiver } from '../hub/alertmanager';
-import { CollectorStack } from './collector-stack';
+import type { AlertmanagerEndpoint } from '../components/prometheus/prometheus';
+import type { HostProbe } from '../components/collector-component';
 import { FleetSpec } from '../config';
 import { ReceiverEntry } from '../config/alerting-schema';
 import { DOCKER_HOST_GATEWAY_NAME } from '../constructs/docker-service';
-import { HubStack } from './hub-stack';
+import { HubAlertmanagerOptions, HubStack } from './hub-stack';
 import { urlHost } from '../core/names';
 import { suppliedPasswordVariables } from '../constructs/secret-variables';
 
@@ -30,16 +31,10 @@ function receiverOf(hub: HubStack, entry: ReceiverEntry): AlertReceiver {
   }
 }
 
-/**
- * Runs Alertmanager in the hub with the fleet file's receivers and routes, and points every
- * collector's Prometheus at it (HTTPS verified against the hub's CA, basic auth; the CA and password
- * cross stacks as references). The collector on the hub's host (else the first) probes every other
- * host's Prometheus port, so a whole host down fires `PeekStackHostDown` and silences its alerts.
- */
-export function connectAlerting(fleet: FleetSpec, hub: HubStack | undefined, collectors: readonly CollectorStack[]): void {
-  const alerting = fleet.alerting;
-  if (!alerting || !hub) return;
-  const alertmanager = hub.addAlertmanager({
+/** The hub's Alertmanager as the fleet file's `alerting:` section sets it up: receivers' secrets are variables of the hub. */
+export function hubAlertmanagerOptions(fleet: FleetSpec, hub: HubStack): HubAlertmanagerOptions {
+  const alerting = fleet.alerting!;
+  return {
     image: alerting.image,
     publishedPort: alerting.port,
     receivers: alerting.receivers.map((entry) => receiverOf(hub, entry)),
@@ -50,24 +45,25 @@ export function connectAlerting(fleet: FleetSpec, hub: HubStack | undefined, col
     repeatIntervalMinutes: alerting.repeatIntervalMinutes,
     // With `credentials: variables`, the password Prometheus sends comes from hub_alertmanager_password(_bcrypt).
     password: fleet.credentials === 'variables' ? suppliedPasswordVariables(hub, 'alertmanager', 'Alertmanager password') : undefined,
-  });
+  };
+}
+
+/**
+ * What the collector of `hostName` is told about alerting, at construction: the hub's Alertmanager
+ * to send to (HTTPS verified against the hub's CA, basic auth; the CA and password cross stacks as
+ * references), and, on the prober (the collector on the hub's host, else the first), every other
+ * host's Prometheus port to probe, so a whole host down fires `PeekStackHostDown`.
+ */
+export function collectorAlertingOf(fleet: FleetSpec, hub: HubStack | undefined, hostName: string): { alertmanagers: AlertmanagerEndpoint[]; hostProbes: HostProbe[] } {
+  if (!fleet.alerting || !hub?.alertmanager) return { alertmanagers: [], hostProbes: [] };
   const user = hub.alertmanagerUser!;
-  for (const stack of collectors) {
-    // A collector on the hub's own host reaches the published port through the Docker host gateway.
-    const host = stack.collector.hostName === hub.hostName ? DOCKER_HOST_GATEWAY_NAME : urlHost(hub.addresses[0]);
-    stack.collector.addAlertmanager({
-      name: 'hub',
-      targets: [`${host}:${alertmanager.publishedPort}`],
-      caCertificatePem: hub.caCertificatePem,
-      basicAuth: { username: user.username, password: user.password },
-    });
-  }
-  // Chosen and filled from the fleet, not from `collectors`: a synthesis of part of the fleet
-  // (stacks/app.ts buildFleetPart) must give the prober's stack byte for byte as the whole fleet does.
-  const proberName = fleet.hosts.some((host) => host.name === hub.hostName) ? hub.hostName : fleet.hosts[0].name;
-  const prober = collectors.find((stack) => stack.collector.hostName === proberName);
-  if (!prober?.collector.blackbox) return;
-  for (const target of fleet.hosts) {
-    if (target.name !== proberName) prober.collector.addHostProbe(target.name, `${urlHost(target.addresses[0])}:${target.ports.prometheus}`);
-  }
+  // A collector on the hub's own host reaches the published port through the Docker host gateway.
+  const host = hostName === hub.hostName ? DOCKER_HOST_GATEWAY_NAME : urlHost(hub.addresses[0]);
+  const alertmanagers = [{ name: 'hub', targets: [`${host}:${hub.alertmanager.publishedPort}`], caCertificatePem: hub.caCertificatePem, basicAuth: { username: user.username, password: user.password } }];
+  const proberName = fleet.hosts.some((candidate) => candidate.name === hub.hostName) ? hub.hostName : fleet.hosts[0].name;
+  const hostProbes =
+    hostName === proberName
+      ? fleet.hosts.filter((target) => target.name !== proberName).map((target) => ({ hostName: target.name, address: `${urlHost(target.addresses[0])}:${target.ports.prometheus}` }))
+      : [];
+  return { alertmanagers, hostProbes };
 }

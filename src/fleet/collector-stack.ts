@@ -1,3 +1,4 @@
+import type { RemoteWriteEndpoint } from '../components/prometheus/prometheus';
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
@@ -15,7 +16,7 @@ import { SecretSource, suppliedPasswordVariables } from '../constructs/secret-va
 const COLLECTOR_ID = 'collector';
 
 /** Props of {@link CollectorStack}. */
-export interface CollectorStackProps extends Omit<CollectorProps, 'provider'> {
+export interface CollectorStackProps extends Omit<CollectorProps, 'provider' | 'remoteWrite'> {
   /**
    * The host's Docker engine.
    * @default LOCAL_DOCKER_ENDPOINT (the local socket)
@@ -32,6 +33,12 @@ export interface CollectorStackProps extends Omit<CollectorProps, 'provider'> {
    * @default 'generate'
    */
   readonly secrets?: SecretSource;
+  /**
+   * Where Prometheus remote_writes (see {@link CollectorProps.remoteWrite}), or a function of this
+   * stack giving it (for credentials that are variables of this stack).
+   * @default - nowhere
+   */
+  readonly remoteWrite?: readonly RemoteWriteEndpoint[] | ((stack: TerraformStack) => readonly RemoteWriteEndpoint[]);
 }
 
 /**
@@ -46,13 +53,18 @@ export class CollectorStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id);
     this.stackName = id;
-    const { docker, backend, secrets, ...collectorProps } = props;
+    const { docker, backend, secrets, remoteWrite, ...collectorProps } = props;
     const provider = dockerProviderFor(this, 'docker', 'CollectorStack.docker', docker ?? LOCAL_DOCKER_ENDPOINT);
     new RandomProvider(this, 'random');
     new TlsProvider(this, 'tls');
     applyStateBackend(this, id, backend);
     const password = secrets === 'variables' ? prometheusPasswordVariables(this, props.hostName) : collectorProps.prometheus?.password;
-    this.collector = new Collector(this, COLLECTOR_ID, { ...collectorProps, prometheus: { ...collectorProps.prometheus, password }, provider });
+    this.collector = new Collector(this, COLLECTOR_ID, {
+      ...collectorProps,
+      prometheus: { ...collectorProps.prometheus, password },
+      provider,
+      remoteWrite: typeof remoteWrite === 'function' ? remoteWrite(this) : remoteWrite,
+    });
 
     new TerraformOutput(this, 'prometheus_url', { value: this.collector.prometheusUrl, description: 'HTTPS URL of the Prometheus API and UI' });
     new TerraformOutput(this, 'prometheus_username', { value: this.collector.credentials.username, description: 'Basic-auth user of Prometheus' });

@@ -1,15 +1,18 @@
 import { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
-import { CollectorStack } from './collector-stack';
+import { TerraformStack } from 'cdktf';
+import { hubAlertmanagerOptions } from './alerting-wiring';
 import { FleetSpec, hubStackOf } from '../config';
 import { storeCaPath } from '../config/store-checks';
 import { externalStoreEndpoints, ExternalStoreKind } from '../core/external-store';
-import { fleetRemoteWrite, FleetReadTarget, FleetWriteTarget } from '../hub/fleet-store';
+import { FleetReadTarget, FleetWriteTarget } from '../hub/fleet-store';
 import { HubStack } from './hub-stack';
-import { InterfaceStack } from './interface-stack';
 import { sensitiveVariable } from '../constructs/secret-variables';
 
-/** The hub stack of a fleet with the embedded store, built first: collectors and the interface read it. */
+/**
+ * The hub stack of a fleet with the embedded store or alerting, built first: collectors and the
+ * interface read it. Its Alertmanager (with the fleet's receivers) is built with it.
+ */
 export function hubStackFor(app: Construct, fleet: FleetSpec): HubStack | undefined {
   const name = hubStackOf(fleet);
   if (!name) return undefined;
@@ -28,6 +31,7 @@ export function hubStackFor(app: Construct, fleet: FleetSpec): HubStack | undefi
       // once, and no job's own samples are thinned (a coarser interval would drop some of them).
       dedupMinScrapeIntervalSeconds: Math.min(...fleet.hosts.flatMap((candidate) => [candidate.scrapeIntervalSeconds, candidate.exporters.scaphandre.scrapeIntervalSeconds ?? candidate.scrapeIntervalSeconds])),
     },
+    alertmanager: fleet.alerting ? (hub) => hubAlertmanagerOptions(fleet, hub) : undefined,
   });
 }
 
@@ -49,31 +53,38 @@ function externalAuth(stack: Construct, fleet: FleetSpec, username: string | und
 }
 
 /**
- * Wires every collector to the fleet store (remote_write) and the interface to it (the fleet
- * datasource and dashboard): the hub's embedded store, or the external one of the fleet file.
+ * Where a fleet's collectors write and its interface reads: the hub's embedded store, or the
+ * external one of the fleet file; none with `store: { enabled: false }`. Known before any collector
+ * or interface is built, and given to them at construction.
  */
-export function connectFleetStore(fleet: FleetSpec, hub: HubStack | undefined, collectors: readonly CollectorStack[], interfaceStack?: InterfaceStack): void {
-  if (!fleet.store.enabled) return;
-  let write: (stack: CollectorStack) => FleetWriteTarget;
-  // Only when the interface is built (a synthesis of some collectors alone builds none: stacks/app.ts).
-  let read: (ui: InterfaceStack) => FleetReadTarget;
+export interface FleetStoreTargets {
+  /** The remote_write of the collector of `hostName`, in that collector's `stack` (its own variables). */
+  readonly write: (stack: TerraformStack, hostName: string) => FleetWriteTarget;
+  /** Grafana's fleet datasource, in the interface's `stack`. */
+  readonly read: (stack: TerraformStack) => FleetReadTarget;
+}
+
+/** The fleet store targets of `fleet` (whose hub, when it has one, is `hub`). */
+export function fleetStoreTargetsOf(fleet: FleetSpec, hub: HubStack | undefined): FleetStoreTargets | undefined {
+  if (!fleet.store.enabled) return undefined;
   if (hub?.fleetStore) {
     const store = hub.fleetStore;
-    // A container on the hub's own host reaches the store through the Docker host gateway.
-    write = (stack) => store.writeTarget(stack.collector.hostName === hub.hostName);
-    read = () => ({ ...store.readTarget(fleet.interface.host === hub.hostName), scrapeIntervalSeconds: coarsestInterval(fleet) });
-  } else {
-    const endpoints = externalStoreEndpoints({ kind: fleet.store.kind as ExternalStoreKind, url: fleet.store.url!, queryUrl: fleet.store.queryUrl, tenant: fleet.store.tenant });
-    const caCertificatePem = fleet.store.caFile ? readFileSync(storeCaPath(fleet.file, fleet.store.caFile), 'utf8') : undefined;
-    write = (stack) => ({ url: endpoints.writeUrl, caCertificatePem, headers: endpoints.writeHeaders, ...externalAuth(stack, fleet, fleet.store.username, `host "${stack.collector.hostName}"`) });
-    read = (ui) => ({
+    return {
+      // A container on the hub's own host reaches the store through the Docker host gateway.
+      write: (_stack, hostName) => store.writeTarget(hostName === hub.hostName),
+      read: () => ({ ...store.readTarget(fleet.interface.host === hub.hostName), scrapeIntervalSeconds: coarsestInterval(fleet) }),
+    };
+  }
+  const endpoints = externalStoreEndpoints({ kind: fleet.store.kind as ExternalStoreKind, url: fleet.store.url!, queryUrl: fleet.store.queryUrl, tenant: fleet.store.tenant });
+  const caCertificatePem = fleet.store.caFile ? readFileSync(storeCaPath(fleet.file, fleet.store.caFile), 'utf8') : undefined;
+  return {
+    write: (stack, hostName) => ({ url: endpoints.writeUrl, caCertificatePem, headers: endpoints.writeHeaders, ...externalAuth(stack, fleet, fleet.store.username, `host "${hostName}"`) }),
+    read: (stack) => ({
       url: endpoints.queryUrl,
       caCertificatePem,
       httpHeaders: endpoints.queryHeaders,
-      ...externalAuth(ui, fleet, fleet.store.username, 'Grafana'),
+      ...externalAuth(stack, fleet, fleet.store.username, 'Grafana'),
       scrapeIntervalSeconds: coarsestInterval(fleet),
-    });
-  }
-  for (const stack of collectors) stack.collector.prometheus.addRemoteWrite(fleetRemoteWrite(write(stack)));
-  if (interfaceStack) interfaceStack.interface.addFleetStore(read(interfaceStack));
+    }),
+  };
 }

@@ -6,8 +6,9 @@ import { hubStackOf } from '../config/spec';
 import { HubStack } from './hub-stack';
 import { CollectorView, prometheusSourceOf, publishedPortsOf } from '../interface/interface';
 import { InterfaceStack } from './interface-stack';
-import { connectFleetStore, hubStackFor } from './fleet-store-wiring';
-import { connectAlerting } from './alerting-wiring';
+import { fleetStoreTargetsOf, FleetStoreTargets, hubStackFor } from './fleet-store-wiring';
+import { collectorAlertingOf } from './alerting-wiring';
+import { fleetRemoteWrite } from '../hub/fleet-store';
 
 /** The stacks of a fleet, by role. */
 export interface FleetStacks {
@@ -19,8 +20,12 @@ export interface FleetStacks {
   readonly interface: InterfaceStack;
 }
 
-/** One host's CollectorStack, settings mapped from the fleet file. */
-function collectorStackFor(scope: Construct, host: HostSpec, credentials: FleetSpec['credentials']): CollectorStack {
+/**
+ * One host's CollectorStack, settings mapped from the fleet file, with where it writes and sends
+ * alerts (from `hub` and `store`) known at construction.
+ */
+function collectorStackFor(scope: Construct, fleet: FleetSpec, host: HostSpec, hub: HubStack | undefined, store: FleetStoreTargets | undefined): CollectorStack {
+  const credentials = fleet.credentials;
   const stack = new CollectorStack(scope, host.stackName, {
     hostName: host.name,
     addresses: host.addresses,
@@ -41,12 +46,14 @@ function collectorStackFor(scope: Construct, host: HostSpec, credentials: FleetS
     accounting: host.accounting,
     alertThresholds: host.alertThresholds,
     dcgm: host.exporters.dcgm,
+    remoteWrite: store ? (collectorStack) => [fleetRemoteWrite(store.write(collectorStack, host.name))] : undefined,
+    ...collectorAlertingOf(fleet, hub, host.name),
   });
   return stack;
 }
 
 /** The fleet's InterfaceStack, reading `collectors` (every host's, in fleet order, whole or stand-ins). */
-function interfaceStackFor(scope: Construct, fleet: FleetSpec, collectors: readonly { readonly collector: CollectorView }[]): InterfaceStack {
+function interfaceStackFor(scope: Construct, fleet: FleetSpec, collectors: readonly { readonly collector: CollectorView }[], store: FleetStoreTargets | undefined): InterfaceStack {
   const interfaceHost = fleet.hosts.find((host) => host.name === fleet.interface.host);
   const colocated = collectors.find((stack) => stack.collector.hostName === fleet.interface.host)?.collector;
   return new InterfaceStack(scope, fleet.interface.stackName, {
@@ -57,22 +64,47 @@ function interfaceStackFor(scope: Construct, fleet: FleetSpec, collectors: reado
     addresses: interfaceHost?.addresses,
     secrets: fleet.credentials,
     grafana: { image: fleet.interface.image, publishedPort: fleet.interface.port },
+    fleetStore: store?.read,
   });
 }
 
 /**
- * Adds a fleet's stacks to `app`: the {@link HubStack} (fleet store) every collector remote_writes to,
- * one {@link CollectorStack} per host and one {@link InterfaceStack}
- * whose Grafana has every host's Prometheus as a datasource (cdktf turns the references into
- * outputs and remote-state reads, so the interface stack is applied after the collectors).
+ * A whole fleet, from the typed fleet the fleet file parses into ({@link FleetSpec}, the same
+ * vocabulary), built in one pass: the {@link HubStack} (fleet store, Alertmanager with the fleet's
+ * receivers) first, then one {@link CollectorStack} per host (each told at construction where it
+ * remote_writes, where it sends alerts and which hosts it probes), then one {@link InterfaceStack}
+ * whose Grafana has every host's Prometheus and the fleet store as datasources. Nothing is changed
+ * after it is built; cdktf turns the references into outputs and remote-state reads, so the stacks
+ * are applied hub, collectors, interface.
+ *
+ * A cdktf App's stacks are its direct children: the fleet's stacks are added to `scope` (the App),
+ * beside this construct, named as the fleet file names them (`hub`, `collector-<host>`, `interface`).
  */
+export class Fleet extends Construct implements FleetStacks {
+  public readonly hub?: HubStack;
+  public readonly collectors: readonly CollectorStack[];
+  public readonly interface: InterfaceStack;
+  /** The typed fleet it was built from. */
+  public readonly spec: FleetSpec;
+
+  constructor(scope: Construct, id: string, fleet: FleetSpec) {
+    super(scope, id);
+    this.spec = fleet;
+    this.hub = hubStackFor(scope, fleet);
+    const store = fleetStoreTargetsOf(fleet, this.hub);
+    this.collectors = fleet.hosts.map((host) => collectorStackFor(scope, fleet, host, this.hub, store));
+    this.interface = interfaceStackFor(scope, fleet, this.collectors, store);
+  }
+
+  /** The stacks in apply order: the hub (if any), the collectors, the interface. */
+  public get stacks(): TerraformStack[] {
+    return [...(this.hub ? [this.hub] : []), ...this.collectors, this.interface];
+  }
+}
+
+/** Adds a fleet's stacks to `app` (a {@link Fleet} named `fleet`). */
 export function buildFleetApp(app: Construct, fleet: FleetSpec): FleetStacks {
-  const hub = hubStackFor(app, fleet);
-  const collectors = fleet.hosts.map((host) => collectorStackFor(app, host, fleet.credentials));
-  const interfaceStack = interfaceStackFor(app, fleet, collectors);
-  connectFleetStore(fleet, hub, collectors, interfaceStack);
-  connectAlerting(fleet, hub, collectors);
-  return { hub, collectors, interface: interfaceStack };
+  return new Fleet(app, 'fleet', fleet);
 }
 
 /** The stacks of one synthesis of part of a fleet. */
@@ -104,21 +136,19 @@ export function buildFleetPart(app: Construct, fleet: FleetSpec, selected: reado
   const wanted = new Set(selected);
   const hubName = hubStackOf(fleet);
   if (hubName !== undefined && wanted.has(hubName)) {
-    const stacks = buildFleetApp(app, fleet);
-    const all: TerraformStack[] = [stacks.hub!, ...stacks.collectors, stacks.interface];
+    const all = new Fleet(app, 'fleet', fleet).stacks;
     return { synthesized: all.filter((stack) => wanted.has(stack.node.id)), readers: all.filter((stack) => !wanted.has(stack.node.id)) };
   }
   const hub = hubStackFor(app, fleet);
+  const store = fleetStoreTargetsOf(fleet, hub);
   // The collectors written, whole; the interface reads every other host's through a stand-in.
   const standIns = standInsLike(fleet);
   const stacks = fleet.hosts.flatMap((host) => {
-    if (wanted.has(host.stackName)) return [collectorStackFor(app, host, fleet.credentials)];
+    if (wanted.has(host.stackName)) return [collectorStackFor(app, fleet, host, hub, store)];
     return wanted.has(fleet.interface.stackName) ? [standIns(app, host)] : [];
   });
   const written = stacks.filter((stack): stack is CollectorStack => stack instanceof CollectorStack);
-  const interfaceStack = wanted.has(fleet.interface.stackName) ? interfaceStackFor(app, fleet, stacks) : undefined;
-  connectFleetStore(fleet, hub, written, interfaceStack);
-  connectAlerting(fleet, hub, written);
+  const interfaceStack = wanted.has(fleet.interface.stackName) ? interfaceStackFor(app, fleet, stacks, store) : undefined;
   if (interfaceStack) return { synthesized: [...written, interfaceStack], readers: [] };
   return { synthesized: written, readers: written.length > 0 ? [interfaceReadsOf(app, fleet, written)] : [] };
 }
@@ -136,7 +166,8 @@ function standInsLike(fleet: FleetSpec): (scope: Construct, host: HostSpec) => C
     const settings = JSON.stringify({ ...host, name: undefined, stackName: undefined, addresses: undefined, docker: undefined, backend: undefined });
     let like = collectorsBySettings.get(settings);
     if (!like) {
-      like = collectorStackFor(models, host, fleet.credentials);
+      // What the interface reads of a collector does not depend on where it writes or sends alerts.
+      like = collectorStackFor(models, fleet, host, undefined, undefined);
       collectorsBySettings.set(settings, like);
     }
     return new CollectorStackStandIn(scope, host.stackName, { hostName: host.name, addresses: host.addresses, backend: host.backend, secrets: fleet.credentials, like: like.collector });
@@ -176,15 +207,13 @@ export function crossStackReadsOf(stack: TerraformStack): string[] {
 /**
  * Adds to `app` the hub stack alone, with the cross-stack outputs of `reads`: what every other stack
  * reads from it, gathered by {@link crossStackReadsOf} from the parts that prepared them. The hub's
- * own content depends on the fleet only (the wiring reads from it, never writes to it), and its
+ * own content depends on the fleet only (the other stacks read from it, never write to it), and its
  * outputs are the only trace its readers leave in it (cdktf writes them in sorted order), so it comes
  * out byte for byte as in a synthesis of the whole fleet, without building a single collector.
  */
 export function buildHubPart(app: Construct, fleet: FleetSpec, reads: Iterable<string>): FleetPart {
   const hub = hubStackFor(app, fleet);
   if (!hub) throw new Error('this fleet has no hub stack');
-  connectFleetStore(fleet, hub, []);
-  connectAlerting(fleet, hub, []);
   for (const identifier of reads) hub.registerOutgoingCrossStackReference(identifier);
   return { synthesized: [hub], readers: [] };
 }

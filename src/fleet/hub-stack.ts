@@ -69,6 +69,14 @@ export interface HubStackProps {
    * @default 'peekstack'
    */
   readonly namePrefix?: string;
+  /**
+   * Run Alertmanager on the hub: HTTPS with a certificate of the hub's CA, basic auth with a
+   * generated (or supplied) password; outputs its URL, user and (sensitive) password. Collectors
+   * send to it (`CollectorProps.alertmanagers`), reading the CA and password across stacks. A
+   * function of the hub gives options whose secrets are variables the hub declares.
+   * @default - no Alertmanager
+   */
+  readonly alertmanager?: HubAlertmanagerOptions | ((hub: HubStack) => HubAlertmanagerOptions);
 }
 
 /**
@@ -92,8 +100,10 @@ export class HubStack extends TerraformStack {
   public readonly caCertificatePem: string;
   /** The fleet store, unless `fleetStore: false`. */
   public readonly fleetStore?: FleetStore;
-  private alertmanagerService?: Alertmanager;
-  private alertmanagerCredentials?: GeneratedCredentials;
+  /** The Alertmanager, when the props ask for one. */
+  public readonly alertmanager?: Alertmanager;
+  /** Credentials the collectors send alerts with, beside {@link HubStack.alertmanager}. */
+  public readonly alertmanagerUser?: GeneratedCredentials;
 
   constructor(scope: Construct, id: string, props: HubStackProps) {
     super(scope, id);
@@ -135,40 +145,22 @@ export class HubStack extends TerraformStack {
       new TerraformOutput(this, 'fleet_store_reader_username', { value: store.reader.username });
       new TerraformOutput(this, 'fleet_store_reader_password', { value: store.reader.password, sensitive: true, description: 'query-only password' });
     }
-  }
 
-  /** The Alertmanager, once {@link HubStack.addAlertmanager} was called. */
-  public get alertmanager(): Alertmanager | undefined {
-    return this.alertmanagerService;
-  }
-
-  /** Credentials the collectors send alerts with, once {@link HubStack.addAlertmanager} was called. */
-  public get alertmanagerUser(): GeneratedCredentials | undefined {
-    return this.alertmanagerCredentials;
-  }
-
-  /**
-   * Runs Alertmanager on the hub: HTTPS with a certificate of the hub's CA, basic auth with a
-   * generated (or supplied) password; outputs its URL, user and (sensitive) password. Collectors
-   * send to it with {@link Collector.addAlertmanager}, reading the CA and password across stacks.
-   * @throws PeekStackValidationError when called twice
-   */
-  public addAlertmanager(options: HubAlertmanagerOptions): Alertmanager {
-    if (this.alertmanagerService) throw new PeekStackValidationError('HubStack.addAlertmanager', 'a second Alertmanager', 'one Alertmanager per hub (see the README for an HA pair)');
-    const { username, password, ...props } = options;
-    this.alertmanagerCredentials = new GeneratedCredentials(this, 'alertmanager-credentials', { field: 'HubStack.alertmanager', username: username ?? 'prometheus', supplied: password });
-    this.alertmanagerService = new Alertmanager(this, 'alertmanager', {
-      ...props,
-      containerName: `${this.namePrefix}-alertmanager`,
-      dataVolumeName: `${this.namePrefix}-alertmanager-data`,
-      certificate: this.issueServerCertificate('alertmanager-cert', 'PeekStack Alertmanager'),
-      credentials: this.alertmanagerCredentials,
-      provider: this.provider,
-    });
-    new TerraformOutput(this, 'alertmanager_url', { value: `https://${urlHost(this.addresses[0])}:${this.alertmanagerService.publishedPort}`, description: 'HTTPS URL of Alertmanager (UI and API, basic auth)' });
-    new TerraformOutput(this, 'alertmanager_username', { value: this.alertmanagerCredentials.username });
-    new TerraformOutput(this, 'alertmanager_password', { value: this.alertmanagerCredentials.password, sensitive: true, description: 'Alertmanager password (read with: terraform output -raw alertmanager_password)' });
-    return this.alertmanagerService;
+    if (props.alertmanager) {
+      const { username, password, ...options } = typeof props.alertmanager === 'function' ? props.alertmanager(this) : props.alertmanager;
+      this.alertmanagerUser = new GeneratedCredentials(this, 'alertmanager-credentials', { field: 'HubStack.alertmanager', username: username ?? 'prometheus', supplied: password });
+      this.alertmanager = new Alertmanager(this, 'alertmanager', {
+        ...options,
+        containerName: `${this.namePrefix}-alertmanager`,
+        dataVolumeName: `${this.namePrefix}-alertmanager-data`,
+        certificate: this.issueServerCertificate('alertmanager-cert', 'PeekStack Alertmanager'),
+        credentials: this.alertmanagerUser,
+        provider: this.provider,
+      });
+      new TerraformOutput(this, 'alertmanager_url', { value: `https://${urlHost(this.addresses[0])}:${this.alertmanager.publishedPort}`, description: 'HTTPS URL of Alertmanager (UI and API, basic auth)' });
+      new TerraformOutput(this, 'alertmanager_username', { value: this.alertmanagerUser.username });
+      new TerraformOutput(this, 'alertmanager_password', { value: this.alertmanagerUser.password, sensitive: true, description: 'Alertmanager password (read with: terraform output -raw alertmanager_password)' });
+    }
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { FleetReadTarget } from '../hub/fleet-store';
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
@@ -13,7 +14,7 @@ import { applyStateBackend } from '../constructs/state-backend-apply';
 import { SecretSource, sensitiveVariable } from '../constructs/secret-variables';
 
 /** Props of {@link InterfaceStack}. */
-export interface InterfaceStackProps extends Omit<InterfaceProps, 'provider'> {
+export interface InterfaceStackProps extends Omit<InterfaceProps, 'provider' | 'fleetStore'> {
   /**
    * The interface host's Docker engine.
    * @default LOCAL_DOCKER_ENDPOINT
@@ -36,6 +37,12 @@ export interface InterfaceStackProps extends Omit<InterfaceProps, 'provider'> {
    * @default 'generate'
    */
   readonly secrets?: SecretSource;
+  /**
+   * The fleet store Grafana reads (see {@link InterfaceProps.fleetStore}), or a function of this
+   * stack giving it (for credentials that are variables of this stack).
+   * @default - no fleet store
+   */
+  readonly fleetStore?: FleetReadTarget | ((stack: TerraformStack) => FleetReadTarget);
 }
 
 /**
@@ -51,7 +58,7 @@ export class InterfaceStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: InterfaceStackProps) {
     super(scope, id);
-    const { docker, backend, addresses, secrets, ...interfaceProps } = props;
+    const { docker, backend, addresses, secrets, fleetStore, ...interfaceProps } = props;
     const provider = dockerProviderFor(this, 'docker', 'InterfaceStack.docker', docker ?? LOCAL_DOCKER_ENDPOINT);
     new RandomProvider(this, 'random');
     new TlsProvider(this, 'tls');
@@ -65,6 +72,7 @@ export class InterfaceStack extends TerraformStack {
       ...interfaceProps,
       grafana: { certificate, ...interfaceProps.grafana, adminPassword },
       provider,
+      fleetStore: typeof fleetStore === 'function' ? fleetStore(this) : fleetStore,
     });
     this.grafana = this.interface.grafana;
 

@@ -53,6 +53,11 @@ export interface InterfaceProps {
   readonly grafana?: InterfaceGrafanaOptions;
   /** Docker provider. @default - the stack's default */
   readonly provider?: DockerProvider;
+  /**
+   * The fleet store to read: Grafana's default datasource (`PeekStack fleet`) and the fleet dashboard.
+   * @default - no fleet store
+   */
+  readonly fleetStore?: FleetReadTarget;
 }
 
 /**
@@ -98,12 +103,14 @@ export class Interface extends Construct {
       provider: props.provider,
     });
     this.collectors = props.collectors;
+    if (props.fleetStore) this.addFleetStore(props.fleetStore);
     this.node.addValidation({ validate: () => this.catalogProblems() });
   }
 
   /**
    * Shows the fleet store: the "PeekStack fleet" datasource (Grafana's default, so every dashboard
-   * opens on the whole fleet; the per-host datasources stay) and the Fleet dashboard.
+   * opens on the whole fleet; the per-host datasources stay) and the Fleet dashboard. A fleet gives
+   * it at construction instead ({@link InterfaceProps.fleetStore}).
    * @throws PeekStackValidationError when a datasource with the fleet's name or uid exists already
    */
   public addFleetStore(target: FleetReadTarget): void {
