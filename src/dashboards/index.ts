@@ -6,7 +6,7 @@
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { CONTAINERS_DASHBOARD_UID, containersDashboard } from '../components/cadvisor/dashboard';
-import { FLEET_DASHBOARD_UID, fleetDashboard } from './fleet';
+import { FLEET_DASHBOARD_UID, fleetDashboard } from '../interface/fleet-dashboard';
 import { POWER_DASHBOARD_UID, powerDashboard } from '../components/scaphandre/dashboard';
 import { SYSTEM_DASHBOARD_UID, systemDashboard } from '../components/node-exporter/dashboard';
 import { PeekStackValidationError } from '../core/errors';

@@ -7,7 +7,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { HOST_LABEL, JOB } from '../core/labels';
 import { ENERGY_RECORDS } from '../components/energy/definition';
-import { buildDashboard, CO2E_UNIT, HOST, MICRO, MICROJOULES_PER_KWH, rankingPanel, statPanel, timeseriesPanel } from './shared';
+import { buildDashboard, CO2E_UNIT, HOST, MICRO, MICROJOULES_PER_KWH, rankingPanel, statPanel, timeseriesPanel } from '../dashboards/shared';
 
 /** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
 export const FLEET_DASHBOARD_UID = 'peekstack-fleet';
