@@ -79,7 +79,9 @@ export * from './render/blackbox-config';
 export * from './config';
 
 // Dashboards as code: PeekStack's, and the helpers to build yours the same way
-export { buildPeekStackDashboard, buildDashboards, buildFleetDashboard, toDashboardDefinition, DashboardDefinition } from './dashboards';
+export { buildPeekStackDashboard, buildDashboards, CONTAINERS_DASHBOARD_UID, POWER_DASHBOARD_UID, SYSTEM_DASHBOARD_UID } from './components/dashboards';
+export { FLEET_DASHBOARD_UID } from './interface/fleet-dashboard';
+export { toDashboardDefinition, DashboardDefinition } from './dashboards/definition';
 export * from './dashboards/shared';
 
 // Energy accounting: factors (with their sources), the energy rules and their component, and the

@@ -1,4 +1,4 @@
-import type { DashboardDefinition } from '../dashboards';
+import type { DashboardDefinition } from '../dashboards/definition';
 import { CatalogMetric } from '../core/metric-catalog';
 import { RuleGroup } from '../core/rule-group';
 import { ScrapeTarget } from '../core/scrape-target';

@@ -1,4 +1,4 @@
-import type { DashboardDefinition } from '../dashboards';
+import type { DashboardDefinition } from '../dashboards/definition';
 import { AlertThresholds } from '../core/alert-thresholds';
 import { CatalogMetric } from '../core/metric-catalog';
 import { RuleGroup } from '../core/rule-group';

@@ -1,6 +1,6 @@
 import { describeValue } from '../core/errors';
 import { findPortClash } from '../core/settings-rules';
-import type { PathProblem } from './checks';
+import type { PathProblem } from './problems';
 import { FleetFile } from './schema';
 import { FleetSpec } from './spec';
 

@@ -8,6 +8,7 @@ import { checkStore } from './store-checks';
 import { TERRAFORM_IDENTIFIER } from './stack-names';
 import { checkAlerting } from './alerting-checks';
 import { closestKey } from './suggest';
+import type { PathProblem } from './problems';
 
 /** `; did you mean "web-1"?` when `written` is a likely typo of one of `names`. */
 function didYouMean(written: string, names: readonly string[]): string {
@@ -21,12 +22,7 @@ function didYouMean(written: string, names: readonly string[]): string {
  * own, else `defaults`, else the host entry when a built-in default is involved).
  */
 
-/** A problem before it is located in the file. */
-export interface PathProblem {
-  readonly path: readonly (string | number)[];
-  readonly found: string;
-  readonly allowed: string;
-}
+export type { PathProblem } from './problems';
 
 type Path = (string | number)[];
 

@@ -57,3 +57,10 @@ export class FleetConfigError extends Error {
     this.problems = sorted;
   }
 }
+
+/** A problem before it is located in the file. */
+export interface PathProblem {
+  readonly path: readonly (string | number)[];
+  readonly found: string;
+  readonly allowed: string;
+}

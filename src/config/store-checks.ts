@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describeValue } from '../core/errors';
-import type { PathProblem } from './checks';
+import type { PathProblem } from './problems';
 import { FleetFile } from './schema';
 import { FleetSpec } from './spec';
 

@@ -1,4 +1,4 @@
-import type { DashboardDefinition } from '../dashboards';
+import type { DashboardDefinition } from '../dashboards/definition';
 import { dashboardQueries, dashboardVariables, substituteVariables } from './dashboard-queries';
 import { CatalogMetric, METRIC_CATALOG } from './metric-catalog';
 import { SelectorUse, selectorUses } from './promql';

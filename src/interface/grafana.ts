@@ -9,7 +9,7 @@ import { ServerCertificate } from '../constructs/certificate-authority';
 import { PeekStackValidationError } from '../core/errors';
 import { renderDashboardProvider, renderDatasources, PrometheusDatasourceInput } from '../render/grafana-provisioning';
 import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertUserName, assertVolumeName, findDuplicate } from '../core/validate';
-import { DashboardDefinition, toDashboardDefinition } from '../dashboards';
+import { DashboardDefinition, toDashboardDefinition } from '../dashboards/definition';
 import { assertHttpUrl } from '../components/prometheus/prometheus';
 import { findPortClash } from '../core/settings-rules';
 import { GRAFANA_DEFAULTS } from '../core/defaults';

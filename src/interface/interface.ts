@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { buildFleetDashboard, type DashboardDefinition } from '../dashboards';
+import { toDashboardDefinition, type DashboardDefinition } from '../dashboards/definition';
+import { fleetDashboard } from './fleet-dashboard';
 import { catalogProblems, dashboardExpressions, MetricCatalogIndex } from '../core/catalog-check';
 import { MonitoringComponent } from '../components/component';
 import { BasicAuthCredentials } from '../constructs/credentials';
@@ -82,6 +83,11 @@ export function publishedPortsOf(collector: CollectorView): { port: number; owne
     { port: collector.prometheus.publishedPort, owner: `collector "${collector.hostName}" Prometheus` },
     ...(collector.nodeExporter ? [{ port: collector.nodeExporter.port, owner: `collector "${collector.hostName}" node_exporter` }] : []),
   ];
+}
+
+/** The fleet dashboard for a fleet of `hostNames` (it lists them to tell which do not report). */
+export function buildFleetDashboard(hostNames: readonly string[]): DashboardDefinition {
+  return toDashboardDefinition(fleetDashboard(hostNames));
 }
 
 /**

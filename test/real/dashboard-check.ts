@@ -5,7 +5,7 @@
  * breaks a query on purpose, so the check that guards the dashboards is itself shown to bite.
  */
 import type { DashboardDefinition } from '../../src/dashboards';
-import { POWER_DASHBOARD_UID, SYSTEM_DASHBOARD_UID } from '../../src/dashboards';
+import { POWER_DASHBOARD_UID, SYSTEM_DASHBOARD_UID } from '../../src/components/dashboards';
 import { dashboardQueries, substituteVariables } from '../../src/core/dashboard-queries';
 import type { QueryOutcome } from './prometheus-api';
 import { seriesOf } from './prometheus-api';

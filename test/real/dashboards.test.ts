@@ -6,7 +6,8 @@
  * the reason this machine cannot feed them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDashboards, type DashboardDefinition } from '../../src/dashboards';
+import { buildDashboards } from '../../src/components/dashboards';
+import type { DashboardDefinition } from '../../src/dashboards';
 import { CONTAINERS_DASHBOARD_UID } from '../../src/components/cadvisor/dashboard';
 import { POWER_DASHBOARD_UID } from '../../src/components/scaphandre/dashboard';
 import { SYSTEM_DASHBOARD_UID } from '../../src/components/node-exporter/dashboard';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDashboards, POWER_DASHBOARD_UID } from '../../src/dashboards';
+import { buildDashboards, POWER_DASHBOARD_UID } from '../../src/components/dashboards';
 import { builtinValuesFor } from '../../src/core/dashboard-queries';
 import { panelExpr } from './dashboard-check';
 import { energy, energyConnectionArgs } from './energy-cli';

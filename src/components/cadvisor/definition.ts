@@ -1,4 +1,5 @@
-import { buildPeekStackDashboard, CONTAINERS_DASHBOARD_UID } from '../../dashboards';
+import { toDashboardDefinition } from '../../dashboards/definition';
+import { containersDashboard } from './dashboard';
 import { JOB } from '../../core/labels';
 import { CADVISOR_METRICS } from '../../core/metric-catalog';
 import { alertRule } from '../alert';
@@ -33,6 +34,6 @@ export const CADVISOR_COMPONENT: ComponentDefinition = {
       ],
     },
   ],
-  dashboards: () => [buildPeekStackDashboard(CONTAINERS_DASHBOARD_UID)],
+  dashboards: () => [toDashboardDefinition(containersDashboard())],
   metrics: CADVISOR_METRICS,
 };

@@ -9,8 +9,7 @@
  */
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import type { DashboardDefinition } from '../../dashboards';
-import { toDashboardDefinition } from '../../dashboards';
+import { DashboardDefinition, toDashboardDefinition } from '../../dashboards/definition';
 import { buildDashboard, HOST, statPanel, timeseriesPanel } from '../../dashboards/shared';
 import { MonitoringComponent } from '../component';
 import type { CollectorComponent, ComponentHost } from '../collector-component';

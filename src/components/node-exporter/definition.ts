@@ -1,4 +1,5 @@
-import { buildPeekStackDashboard, SYSTEM_DASHBOARD_UID } from '../../dashboards';
+import { toDashboardDefinition } from '../../dashboards/definition';
+import { systemDashboard } from './dashboard';
 import { promNumber } from '../../core/alert-thresholds';
 import { JOB } from '../../core/labels';
 import { NODE_METRICS } from '../../core/metric-catalog';
@@ -87,6 +88,6 @@ export const NODE_EXPORTER_COMPONENT: ComponentDefinition = {
       ],
     },
   ],
-  dashboards: () => [buildPeekStackDashboard(SYSTEM_DASHBOARD_UID)],
+  dashboards: () => [toDashboardDefinition(systemDashboard())],
   metrics: NODE_METRICS,
 };

@@ -1,4 +1,5 @@
-import { buildPeekStackDashboard, POWER_DASHBOARD_UID } from '../../dashboards';
+import { toDashboardDefinition } from '../../dashboards/definition';
+import { powerDashboard } from './dashboard';
 import { promNumber } from '../../core/alert-thresholds';
 import { JOB } from '../../core/labels';
 import { SCAPHANDRE_METRICS } from '../../core/metric-catalog';
@@ -63,6 +64,6 @@ export const SCAPHANDRE_COMPONENT: ComponentDefinition = {
       ],
     },
   ],
-  dashboards: () => [buildPeekStackDashboard(POWER_DASHBOARD_UID)],
+  dashboards: () => [toDashboardDefinition(powerDashboard())],
   metrics: SCAPHANDRE_METRICS,
 };
