@@ -62,9 +62,9 @@ export * from './core/alert-thresholds';
 export * from './core/rule-group';
 export * from './components/component';
 export * from './components';
-export * from './core/catalog-check';
+export * from './dashboards/catalog-check';
 export * from './core/promql';
-export * from './core/dashboard-queries';
+export * from './dashboards/dashboard-queries';
 
 // Pure renderers (no cdktf inside)
 export * from './render/prometheus-config';

@@ -11,11 +11,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { buildDashboards } from '../src/components/dashboards';
 import { buildFleetDashboard } from '../src/interface/interface';
-import { MetricCatalogIndex } from '../src/core/catalog-check';
+import { MetricCatalogIndex } from '../src/dashboards/catalog-check';
 import { Collector } from '../src/collector/collector';
 import { synthConstructs } from './support/synth';
 import { toolPath } from './real/tools';
-import { dashboardQueries, dashboardVariables, panelsOf, substituteVariables } from '../src/core/dashboard-queries';
+import { dashboardQueries, dashboardVariables, panelsOf, substituteVariables } from '../src/dashboards/dashboard-queries';
 import { metricNames, selectorUses } from '../src/core/promql';
 
 /** The shipped dashboards, and the Fleet dashboard as built for a two-host fleet. */

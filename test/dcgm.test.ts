@@ -17,7 +17,7 @@ import { parse, stringify } from 'yaml';
 import { DCGM_METRICS, DcgmExporter, gpuPowerDashboard } from '../src/components/dcgm/dcgm';
 import { Collector } from '../src/collector/collector';
 import { Interface } from '../src/interface/interface';
-import { dashboardQueries, substituteVariables } from '../src/core/dashboard-queries';
+import { dashboardQueries, substituteVariables } from '../src/dashboards/dashboard-queries';
 import { toolPath } from './real/tools';
 import { containerNamed, uploadedFile } from './support/synth';
 

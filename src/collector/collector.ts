@@ -16,7 +16,7 @@ import { ScrapeTarget } from '../core/scrape-target';
 import { MonitoringComponent } from '../components/component';
 import { CollectorComponent, ComponentHost, HostProbe } from '../components/collector-component';
 import { BuiltinComponentOptions, COLLECTOR_COMPONENTS } from '../components/registry';
-import { catalogProblems, MetricCatalogIndex, ruleExpressions } from '../core/catalog-check';
+import { catalogProblems, MetricCatalogIndex, ruleExpressions } from '../dashboards/catalog-check';
 import { assertAddress, assertMatches } from '../core/validate';
 import { type AccountingFactors, assertAccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from '../components/energy/factors';
 import { COMPONENT_NAME_ALLOWED, COMPONENT_NAME_PATTERN, HOST_NAME_ALLOWED, HOST_NAME_PATTERN, urlHost } from '../core/names';

@@ -9,7 +9,7 @@ import { FACTOR_LIMITS, isCurrencyCode } from '../components/energy/factors';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
 import { alertingSchema, alertThresholdsSchema } from './alerting-schema';
 import { integer, strict, text } from './schema-builders';
-import { RecentValues } from '../core/recent-values';
+import { RecentValues } from '../core/lru-cache';
 
 /**
  * The fleet file's shape, strict: an unknown key is an error (a typo such as `retentionDay` must not

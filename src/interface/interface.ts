@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { toDashboardDefinition, type DashboardDefinition } from '../dashboards/definition';
 import { fleetDashboard } from './fleet-dashboard';
-import { catalogProblems, dashboardExpressions, MetricCatalogIndex } from '../core/catalog-check';
+import { catalogProblems, dashboardExpressions, MetricCatalogIndex } from '../dashboards/catalog-check';
 import { MonitoringComponent } from '../components/component';
 import { BasicAuthCredentials } from '../constructs/credentials';
 import { NodeExporter } from '../components/node-exporter/node-exporter';

@@ -1,5 +1,5 @@
 import { RuleGroup } from '../core/rule-group';
-import { RecentValues } from '../core/recent-values';
+import { RecentValues } from '../core/lru-cache';
 import { plainJsonKey, toYaml } from './yaml';
 
 /** A rendered rule file. */

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { RecentValues } from '../core/recent-values';
+import { RecentValues } from '../core/lru-cache';
 import { plainYaml } from './plain-yaml';
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { DashboardDefinition } from '../../src/dashboards';
 import { POWER_DASHBOARD_UID, SYSTEM_DASHBOARD_UID } from '../../src/components/dashboards';
-import { dashboardQueries, substituteVariables } from '../../src/core/dashboard-queries';
+import { dashboardQueries, substituteVariables } from '../../src/dashboards/dashboard-queries';
 import type { QueryOutcome } from './prometheus-api';
 import { seriesOf } from './prometheus-api';
 

@@ -11,7 +11,7 @@ import type { DashboardDefinition } from '../../src/dashboards';
 import { CONTAINERS_DASHBOARD_UID } from '../../src/components/cadvisor/dashboard';
 import { POWER_DASHBOARD_UID } from '../../src/components/scaphandre/dashboard';
 import { SYSTEM_DASHBOARD_UID } from '../../src/components/node-exporter/dashboard';
-import { builtinValuesFor } from '../../src/core/dashboard-queries';
+import { builtinValuesFor } from '../../src/dashboards/dashboard-queries';
 import { METRIC_CATALOG } from '../../src/core/metric-catalog';
 import { seriesOf } from './prometheus-api';
 import {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { buildDashboards, POWER_DASHBOARD_UID, SYSTEM_DASHBOARD_UID } from '../../src/components/dashboards';
 import { buildFleetDashboard } from '../../src/interface/interface';
-import { builtinValuesFor, substituteVariables } from '../../src/core/dashboard-queries';
+import { builtinValuesFor, substituteVariables } from '../../src/dashboards/dashboard-queries';
 import { fleetRemoteWrite } from '../../src/hub/fleet-store';
 import { PROMETHEUS_PATHS } from '../../src/components/prometheus/prometheus';
 import { makeTestSecrets } from '../support/test-secrets';

@@ -16,7 +16,7 @@ import { httpsGet, plainHttpGet, scalarValue, seriesOf } from './prometheus-api'
 import { NODE_EXPORTER_DISABLED_COLLECTORS } from '../../src/components/node-exporter/node-exporter';
 import { toolPath } from './tools';
 import { buildDashboards, POWER_DASHBOARD_UID } from '../../src/components/dashboards';
-import { builtinValuesFor } from '../../src/core/dashboard-queries';
+import { builtinValuesFor } from '../../src/dashboards/dashboard-queries';
 import { DEFAULT_ACCOUNTING_FACTORS } from '../../src/components/energy/factors';
 import { ENERGY_RECORDS } from '../../src/components/energy/definition';
 import { panelExpr } from './dashboard-check';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboards, POWER_DASHBOARD_UID } from '../../src/components/dashboards';
-import { builtinValuesFor } from '../../src/core/dashboard-queries';
+import { builtinValuesFor } from '../../src/dashboards/dashboard-queries';
 import { panelExpr } from './dashboard-check';
 import { energy, energyConnectionArgs } from './energy-cli';
 import { type Harness, startHarness } from './harness';

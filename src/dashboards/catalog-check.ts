@@ -1,9 +1,9 @@
-import type { DashboardDefinition } from '../dashboards/definition';
+import type { DashboardDefinition } from './definition';
 import { dashboardQueries, dashboardVariables, substituteVariables } from './dashboard-queries';
-import { CatalogMetric, METRIC_CATALOG } from './metric-catalog';
-import { SelectorUse, selectorUses } from './promql';
-import { RecentValues } from './recent-values';
-import { isRecordingRule, RuleGroup } from './rule-group';
+import { CatalogMetric, METRIC_CATALOG } from '../core/metric-catalog';
+import { SelectorUse, selectorUses } from '../core/promql';
+import { RecentValues } from '../core/lru-cache';
+import { isRecordingRule, RuleGroup } from '../core/rule-group';
 
 /**
  * The metric-catalog check: every metric a dashboard or a rule reads must be produced by a component

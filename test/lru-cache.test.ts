@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecentValues } from '../src/core/recent-values';
+import { RecentValues } from '../src/core/lru-cache';
 
 describe('RecentValues', () => {
   it('keeps the values of the last keys set, forgetting the oldest first, and a key set again is not counted twice', () => {

@@ -3,7 +3,7 @@
  * plain PromQL that promtool and a real Prometheus accept. Shared by the dashboard contract test
  * and the runtime test that evaluates every query against a real Prometheus.
  */
-import type { DashboardDefinition } from '../dashboards/definition';
+import type { DashboardDefinition } from './definition';
 
 /** One Prometheus query of one dashboard panel. */
 export interface DashboardQuery {
