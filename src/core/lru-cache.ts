@@ -1,9 +1,10 @@
 /**
- * The values of the keys set last, the oldest forgotten first: a bounded memo for work every host of
- * a fleet repeats with the same input (rendered files, PromQL expressions), which a synthesis of
- * thousands of hosts must not let grow without end.
+ * A least-recently-used cache: the entries read or set last are kept, the one used longest ago
+ * forgotten first. A bounded memo for work every host of a fleet repeats with the same input
+ * (rendered files, PromQL expressions), which a synthesis of thousands of hosts must not let grow
+ * without end.
  */
-export class RecentValues<K, V> {
+export class LruCache<K, V> {
   private readonly values = new Map<K, V>();
   private kept = 0;
 
@@ -16,8 +17,15 @@ export class RecentValues<K, V> {
     private readonly weigh: (key: K, value: V) => number = () => 1,
   ) {}
 
+  /** The value under `key`, which becomes the most recently used. */
   public get(key: K): V | undefined {
-    return this.values.get(key);
+    const value = this.values.get(key);
+    if (value !== undefined) {
+      // A Map iterates in insertion order: inserted again, the entry is the last to be forgotten.
+      this.values.delete(key);
+      this.values.set(key, value);
+    }
+    return value;
   }
 
   /** Keeps `value` under `key` (an entry heavier than the whole limit is not kept), forgetting the oldest entries to make room. */
@@ -25,7 +33,7 @@ export class RecentValues<K, V> {
     const weight = this.weigh(key, value);
     if (weight > this.limit) return;
     this.forget(key);
-    // A Map iterates in insertion order: the oldest entries first.
+    // A Map iterates in insertion order: the least recently used entries first.
     for (const oldKey of this.values.keys()) {
       if (this.kept + weight <= this.limit) break;
       this.forget(oldKey);

@@ -2,7 +2,7 @@ import type { DashboardDefinition } from './definition';
 import { dashboardQueries, dashboardVariables, substituteVariables } from './dashboard-queries';
 import { CatalogMetric, METRIC_CATALOG } from '../core/metric-catalog';
 import { SelectorUse, selectorUses } from '../core/promql';
-import { RecentValues } from '../core/lru-cache';
+import { LruCache } from '../core/lru-cache';
 import { isRecordingRule, RuleGroup } from '../core/rule-group';
 
 /**
@@ -128,4 +128,4 @@ function selectorUsesOf(expr: string): readonly SelectorUse[] | string {
 }
 
 /** Expressions kept: PeekStack's rules and dashboards hold a few hundred. */
-const parsedExpressions = new RecentValues<string, readonly SelectorUse[] | string>(4096);
+const parsedExpressions = new LruCache<string, readonly SelectorUse[] | string>(4096);
