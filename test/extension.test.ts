@@ -47,6 +47,15 @@ const userDashboard = () =>
   });
 
 describe('Collector extension points', () => {
+  it('takes a scrape job named with Prometheus job-name characters (my_app)', () => {
+    const { stack, collector, synth } = collectorStack();
+    const app = new Container(stack, 'my-app', { name: 'my-app', image: 'example/my-app:1.0.0' });
+    collector.addScrapeTarget({ jobName: 'my_app', address: 'my-app:8000' }, app);
+    const prometheus = containerNamed(synth(), 'peekstack-prometheus');
+    expect(parse(uploadedFile(prometheus, '/etc/prometheus/prometheus.yml')).scrape_configs.map((job: { job_name: string }) => job.job_name)).toContain('my_app');
+    expect(collector.components.map((component) => component.name)).toContain('my_app');
+  });
+
   it('adds a scrape job, a rule group and a remote_write beside PeekStack\'s own, rendered at synthesis', () => {
     const { stack, collector, synth } = collectorStack();
     const exporter = new Container(stack, 'myapp', { name: 'myapp', image: 'myapp:1.0' });

@@ -58,7 +58,7 @@ export function alertingSchema() {
     ),
     groupWaitSeconds: z.optional(integer(bounds.groupWaitSeconds.min, bounds.groupWaitSeconds.max, 'seconds')),
     groupIntervalSeconds: z.optional(integer(bounds.groupIntervalSeconds.min, bounds.groupIntervalSeconds.max, 'seconds')),
-    repeatIntervalMinutes: z.optional(integer(bounds.repeatIntervalMinutes.min, bounds.repeatIntervalMinutes.max, 'minutes')),
+    repeatIntervalSeconds: z.optional(integer(bounds.repeatIntervalSeconds.min, bounds.repeatIntervalSeconds.max, 'seconds')),
   });
 }
 

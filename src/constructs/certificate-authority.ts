@@ -6,6 +6,13 @@ import { LocallySignedCert } from '@cdktf/provider-tls/lib/locally-signed-cert';
 import { TerraformProvider } from 'cdktf';
 import { ipVersion } from '../core/names';
 
+
+/** The tls provider counts in hours; PeekStack's props in days. */
+const HOURS_PER_DAY = 24;
+
+/** A certificate is renewed (at the next apply) this many days before it expires. */
+const EARLY_RENEWAL_DAYS = 30;
+
 /** A server certificate and its key, as PEM (Terraform tokens when generated). */
 export interface ServerCertificate {
   readonly certificatePem: string;
@@ -18,9 +25,9 @@ export interface CertificateAuthorityProps {
   readonly commonName: string;
   /**
    * Validity of the CA and of the certificates it issues.
-   * @default 87600 (10 years): the CA never leaves Terraform state, and renewal is a re-apply
+   * @default 3650 (10 years): the CA never leaves Terraform state, and renewal is a re-apply
    */
-  readonly validityHours?: number;
+  readonly validityDays?: number;
   /** tls provider to use. @default - the stack's default tls provider */
   readonly provider?: TerraformProvider;
 }
@@ -33,20 +40,20 @@ export interface CertificateAuthorityProps {
 export class CertificateAuthority extends Construct {
   /** PEM of the CA certificate, the one clients trust. */
   public readonly certificatePem: string;
-  public readonly validityHours: number;
+  public readonly validityDays: number;
   private readonly key: PrivateKey;
   private readonly provider?: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: CertificateAuthorityProps) {
     super(scope, id);
-    this.validityHours = props.validityHours ?? 87_600;
+    this.validityDays = props.validityDays ?? 3650;
     this.provider = props.provider;
     this.key = new PrivateKey(this, 'key', { algorithm: 'ECDSA', ecdsaCurve: 'P256', provider: this.provider });
     const cert = new SelfSignedCert(this, 'cert', {
       privateKeyPem: this.key.privateKeyPem,
       isCaCertificate: true,
-      validityPeriodHours: this.validityHours,
-      earlyRenewalHours: 720,
+      validityPeriodHours: this.validityDays * HOURS_PER_DAY,
+      earlyRenewalHours: EARLY_RENEWAL_DAYS * HOURS_PER_DAY,
       allowedUses: ['cert_signing', 'crl_signing', 'digital_signature'],
       subject: [{ commonName: props.commonName, organization: 'PeekStack' }],
       provider: this.provider,
@@ -73,8 +80,8 @@ export class CertificateAuthority extends Construct {
       certRequestPem: request.certRequestPem,
       caPrivateKeyPem: this.key.privateKeyPem,
       caCertPem: this.certificatePem,
-      validityPeriodHours: this.validityHours,
-      earlyRenewalHours: 720,
+      validityPeriodHours: this.validityDays * HOURS_PER_DAY,
+      earlyRenewalHours: EARLY_RENEWAL_DAYS * HOURS_PER_DAY,
       allowedUses: ['digital_signature', 'key_encipherment', 'server_auth'],
       provider: this.provider,
     });

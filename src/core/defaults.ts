@@ -56,11 +56,12 @@ export const ALERTMANAGER_DEFAULTS = {
   publishedPort: 9093,
   groupWaitSeconds: 30,
   groupIntervalSeconds: 300,
-  repeatIntervalMinutes: 240,
-  dataRetentionHours: 120,
+  repeatIntervalSeconds: 14_400,
+  dataRetentionDays: 5,
   bounds: {
     groupWaitSeconds: { min: 0, max: 3600 } as IntegerBounds,
     groupIntervalSeconds: { min: 1, max: 86_400 } as IntegerBounds,
-    repeatIntervalMinutes: { min: 1, max: 10_080 } as IntegerBounds,
+    repeatIntervalSeconds: { min: 60, max: 604_800 } as IntegerBounds,
+    dataRetentionDays: { min: 1, max: 365 } as IntegerBounds,
   },
 } as const;

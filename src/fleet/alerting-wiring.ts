@@ -42,7 +42,7 @@ export function hubAlertmanagerOptions(fleet: FleetSpec, hub: HubStack): HubAler
     routes: alerting.routes,
     groupWaitSeconds: alerting.groupWaitSeconds,
     groupIntervalSeconds: alerting.groupIntervalSeconds,
-    repeatIntervalMinutes: alerting.repeatIntervalMinutes,
+    repeatIntervalSeconds: alerting.repeatIntervalSeconds,
     // With `credentials: variables`, the password Prometheus sends comes from hub_alertmanager_password(_bcrypt).
     password: fleet.credentials === 'variables' ? suppliedPasswordVariables(hub, 'alertmanager', 'Alertmanager password') : undefined,
   };

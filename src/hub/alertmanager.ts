@@ -94,9 +94,9 @@ export interface AlertmanagerProps {
   readonly groupIntervalSeconds?: number;
   /**
    * Notify again about a group still firing after this long.
-   * @default 240
+   * @default 14400 (4 hours)
    */
-  readonly repeatIntervalMinutes?: number;
+  readonly repeatIntervalSeconds?: number;
   /**
    * Pinned image.
    * @default DEFAULT_IMAGES.alertmanager
@@ -124,9 +124,9 @@ export interface AlertmanagerProps {
   readonly dataVolumeName?: string;
   /**
    * Keep silences and notification log entries this long (`--data.retention`).
-   * @default 120
+   * @default 5
    */
-  readonly dataRetentionHours?: number;
+  readonly dataRetentionDays?: number;
   /** Docker provider. @default - the stack's default */
   readonly provider?: DockerProvider;
 }
@@ -146,10 +146,10 @@ export class Alertmanager extends Construct {
   public readonly publishedPort: number;
   public readonly publishAddress: string;
   public readonly dataVolumeName: string;
-  public readonly dataRetentionHours: number;
+  public readonly dataRetentionDays: number;
   public readonly groupWaitSeconds: number;
   public readonly groupIntervalSeconds: number;
-  public readonly repeatIntervalMinutes: number;
+  public readonly repeatIntervalSeconds: number;
   public readonly defaultReceiver: string;
   public readonly routes: readonly SeverityRoute[];
   /** The receivers as rendered (secrets as file paths). */
@@ -165,10 +165,10 @@ export class Alertmanager extends Construct {
     this.publishedPort = assertPort('Alertmanager.publishedPort', props.publishedPort ?? ALERTMANAGER_DEFAULTS.publishedPort);
     this.publishAddress = assertNonEmpty('Alertmanager.publishAddress', props.publishAddress ?? '0.0.0.0');
     this.dataVolumeName = assertVolumeName('Alertmanager.dataVolumeName', props.dataVolumeName ?? 'peekstack-alertmanager-data');
-    this.dataRetentionHours = assertIntegerInRange('Alertmanager.dataRetentionHours', props.dataRetentionHours ?? ALERTMANAGER_DEFAULTS.dataRetentionHours, 1, 8760, 'hours');
+    this.dataRetentionDays = assertIntegerInRange('Alertmanager.dataRetentionDays', props.dataRetentionDays ?? ALERTMANAGER_DEFAULTS.dataRetentionDays, ALERTMANAGER_DEFAULTS.bounds.dataRetentionDays.min, ALERTMANAGER_DEFAULTS.bounds.dataRetentionDays.max, 'days');
     this.groupWaitSeconds = assertIntegerInRange('Alertmanager.groupWaitSeconds', props.groupWaitSeconds ?? ALERTMANAGER_DEFAULTS.groupWaitSeconds, ALERTMANAGER_DEFAULTS.bounds.groupWaitSeconds.min, ALERTMANAGER_DEFAULTS.bounds.groupWaitSeconds.max, 'seconds');
     this.groupIntervalSeconds = assertIntegerInRange('Alertmanager.groupIntervalSeconds', props.groupIntervalSeconds ?? ALERTMANAGER_DEFAULTS.groupIntervalSeconds, ALERTMANAGER_DEFAULTS.bounds.groupIntervalSeconds.min, ALERTMANAGER_DEFAULTS.bounds.groupIntervalSeconds.max, 'seconds');
-    this.repeatIntervalMinutes = assertIntegerInRange('Alertmanager.repeatIntervalMinutes', props.repeatIntervalMinutes ?? ALERTMANAGER_DEFAULTS.repeatIntervalMinutes, ALERTMANAGER_DEFAULTS.bounds.repeatIntervalMinutes.min, ALERTMANAGER_DEFAULTS.bounds.repeatIntervalMinutes.max, 'minutes');
+    this.repeatIntervalSeconds = assertIntegerInRange('Alertmanager.repeatIntervalSeconds', props.repeatIntervalSeconds ?? ALERTMANAGER_DEFAULTS.repeatIntervalSeconds, ALERTMANAGER_DEFAULTS.bounds.repeatIntervalSeconds.min, ALERTMANAGER_DEFAULTS.bounds.repeatIntervalSeconds.max, 'seconds');
 
     if (!Array.isArray(props.receivers) || props.receivers.length === 0) {
       throw new PeekStackValidationError('Alertmanager.receivers', props.receivers, 'at least one receiver (webhook, email, slack or pagerduty)');
@@ -191,7 +191,7 @@ export class Alertmanager extends Construct {
       `--web.config.file=${ALERTMANAGER_PATHS.webConfig}`,
       `--web.listen-address=:${ALERTMANAGER_CONTAINER_PORT}`,
       `--storage.path=${ALERTMANAGER_PATHS.data}`,
-      `--data.retention=${this.dataRetentionHours}h`,
+      `--data.retention=${this.dataRetentionDays * 24}h`,
       // A single instance: gossip off (an empty address disables clustering). See README for an HA pair.
       '--cluster.listen-address=',
     ];
@@ -252,7 +252,7 @@ export class Alertmanager extends Construct {
             routes: this.routes,
             groupWaitSeconds: this.groupWaitSeconds,
             groupIntervalSeconds: this.groupIntervalSeconds,
-            repeatIntervalMinutes: this.repeatIntervalMinutes,
+            repeatIntervalSeconds: this.repeatIntervalSeconds,
           }),
         },
         // The image runs as nobody: the key and secrets must be readable by it. Only Alertmanager runs in this container.

@@ -42,7 +42,7 @@ describe('fleet file: alerting', () => {
       routes: [{ severity: 'critical', receiver: 'oncall' }, { severity: 'warning', receiver: 'chat' }],
       groupWaitSeconds: 30,
       groupIntervalSeconds: 300,
-      repeatIntervalMinutes: 240,
+      repeatIntervalSeconds: 14400,
     });
     expect(spec.alerting!.receivers.map((r) => r.type)).toEqual(['pagerduty', 'slack', 'email', 'webhook']);
     expect(parseFleet(VALID_FLEET, 'fleet.yaml').alerting).toBeUndefined();
