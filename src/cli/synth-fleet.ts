@@ -130,7 +130,7 @@ try {
   const { loadCached } = require(require('node:path').join(require('node:path').dirname(module), 'cached-load.js'));
   message = { result: loadCached(module).synthesizeChunks(fleet, chunks, next, outdir) };
 } catch (error) {
-  message = { error: { name: error && error.name, message: String(error && error.message || error), field: error && error.field, received: error && error.received, allowed: error && error.allowed } };
+  message = { error: { name: error && error.name, message: String(error && error.message || error), field: error && error.field, received: error && error.received, allowed: error && error.allowed, constructPath: error && error.constructPath } };
 }
 port.postMessage(message);
 Atomics.store(done, 0, 1);
@@ -138,7 +138,7 @@ Atomics.notify(done, 0);
 `;
 
 /** An error of the second thread, as the first thread's describeFailure knows it. */
-function errorFrom(error: { name?: string; message: string; field?: string; received?: string; allowed?: string }): Error {
+function errorFrom(error: { name?: string; message: string; field?: string; received?: string; allowed?: string; constructPath?: string }): Error {
   if (error.name === 'PeekStackValidationError' && error.field !== undefined && error.allowed !== undefined) {
     return Object.assign(Object.create(PeekStackValidationError.prototype) as PeekStackValidationError, error);
   }

@@ -4,7 +4,7 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { CertificateAuthority, ServerCertificate } from '../constructs/certificate-authority';
 import { GeneratedCredentials, SuppliedPassword } from '../constructs/credentials';
-import { PeekStackValidationError } from '../core/errors';
+import { inConstruct, PeekStackValidationError } from '../core/errors';
 import { DOCKER_HOST_GATEWAY_NAME, DockerService } from '../constructs/docker-service';
 import { AlertmanagerEndpoint, Prometheus, PrometheusProps, RemoteWriteEndpoint } from '../components/prometheus/prometheus';
 import { AlertThresholds, resolveAlertThresholds } from '../core/alert-thresholds';
@@ -270,7 +270,7 @@ export class Collector extends Construct implements ComponentHost {
     if (this.componentList.some((existing) => existing.name === component.name)) {
       throw new PeekStackValidationError(`${field}.name`, component.name, 'a component name not already in this collector');
     }
-    const { container, ruleFileName, construct, ...bound } = component.bind(this);
+    const { container, ruleFileName, construct, ...bound } = inConstruct({ node: { path: `${this.node.path}/${component.name}` } }, () => component.bind(this));
     if (bound.scrapeTarget) this.prometheus.addScrapeTarget(bound.scrapeTarget);
     for (const group of bound.ruleGroups ?? []) this.prometheus.addRuleGroup(group, { fileName: ruleFileName ?? `${component.name}.rules.yml` });
     this.componentList.push({ name: component.name, ...bound });

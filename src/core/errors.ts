@@ -13,14 +13,35 @@ export class PeekStackValidationError extends Error {
   public readonly received: string;
   /** What would have been accepted. */
   public readonly allowed: string;
+  /**
+   * Path of the construct that refused the value (as aws-cdk's errors carry it), e.g.
+   * `collector-web-1/collector/scaphandre`; undefined for a check of the fleet file, or a construct
+   * refusing before it has a place in a tree.
+   */
+  public constructPath?: string;
 
-  constructor(field: string, received: unknown, allowed: string) {
+  /** @param scope the construct refusing the value: its path is kept in {@link constructPath} */
+  constructor(field: string, received: unknown, allowed: string, scope?: { readonly node: { readonly path: string } }) {
     const shown = describeValue(received);
     super(safeText(`${field}: got ${shown}; expected ${allowed}`));
     this.name = 'PeekStackValidationError';
     this.field = field;
     this.received = shown;
     this.allowed = allowed;
+    this.constructPath = scope?.node.path;
+  }
+}
+
+/**
+ * Runs `build` (which builds constructs in `scope`); a PeekStackValidationError it throws without a
+ * construct path gets `scope`'s, so every refusal names the construct it came from.
+ */
+export function inConstruct<T>(scope: { readonly node: { readonly path: string } }, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof PeekStackValidationError && error.constructPath === undefined) error.constructPath = scope.node.path;
+    throw error;
   }
 }
 

@@ -1,3 +1,5 @@
+import { hubNameTaken } from '../core/hub-names';
+import { PeekStackValidationError } from '../core/errors';
 import { TerraformVariable } from 'cdktf';
 import { AlertReceiver } from '../hub/alertmanager';
 import type { AlertmanagerEndpoint } from '../components/prometheus/prometheus';
@@ -11,7 +13,10 @@ import { suppliedPasswordVariables } from '../constructs/secret-variables';
 
 /** The sensitive variable a receiver names, declared once in the hub stack (TF_VAR_<name>). */
 function secretOf(hub: HubStack, name: string, what: string): string {
+  const taken = hubNameTaken(hub.stackName, name);
+  if (taken) throw new PeekStackValidationError('HubStack.alertmanager.receivers.secretVariable', name, taken);
   const existing = hub.node.tryFindChild(name);
+  // Another receiver's (receivers may share one variable); anything else of the hub is refused above.
   if (existing instanceof TerraformVariable) return existing.stringValue;
   return new TerraformVariable(hub, name, { type: 'string', sensitive: true, nullable: false, description: `${what} (environment: TF_VAR_${name})` }).stringValue;
 }

@@ -1,3 +1,4 @@
+import { inConstruct } from '../core/errors';
 import { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { TerraformStack } from 'cdktf';
@@ -17,7 +18,7 @@ export function hubStackFor(app: Construct, fleet: FleetSpec): HubStack | undefi
   const name = hubStackOf(fleet);
   if (!name) return undefined;
   const host = fleet.hosts.find((candidate) => candidate.name === fleet.store.host)!;
-  return new HubStack(app, name, {
+  return inConstruct({ node: { path: name } }, () => new HubStack(app, name, {
     hostName: host.name,
     addresses: host.addresses,
     docker: host.docker,
@@ -32,7 +33,7 @@ export function hubStackFor(app: Construct, fleet: FleetSpec): HubStack | undefi
       dedupMinScrapeIntervalSeconds: Math.min(...fleet.hosts.flatMap((candidate) => [candidate.scrapeIntervalSeconds, candidate.exporters.scaphandre.scrapeIntervalSeconds ?? candidate.scrapeIntervalSeconds])),
     },
     alertmanager: fleet.alerting ? (hub) => hubAlertmanagerOptions(fleet, hub) : undefined,
-  });
+  }));
 }
 
 /** Grafana's minimum step on the fleet datasource: the coarsest host interval, so `$__rate_interval` holds enough samples of every host. */

@@ -1,3 +1,4 @@
+import { inConstruct } from '../core/errors';
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { CollectorStack, CollectorStackStandIn } from './collector-stack';
@@ -26,7 +27,7 @@ export interface FleetStacks {
  */
 function collectorStackFor(scope: Construct, fleet: FleetSpec, host: HostSpec, hub: HubStack | undefined, store: FleetStoreTargets | undefined): CollectorStack {
   const credentials = fleet.credentials;
-  const stack = new CollectorStack(scope, host.stackName, {
+  return inConstruct(stackPath(host.stackName), () => new CollectorStack(scope, host.stackName, {
     hostName: host.name,
     addresses: host.addresses,
     docker: host.docker,
@@ -48,15 +49,17 @@ function collectorStackFor(scope: Construct, fleet: FleetSpec, host: HostSpec, h
     dcgm: host.exporters.dcgm,
     remoteWrite: store ? (collectorStack) => [fleetRemoteWrite(store.write(collectorStack, host.name))] : undefined,
     ...collectorAlertingOf(fleet, hub, host.name),
-  });
-  return stack;
+  }));
 }
+
+/** Where a refusal in a stack under construction is reported: the stack (its children named by their own constructs). */
+const stackPath = (stackName: string) => ({ node: { path: stackName } });
 
 /** The fleet's InterfaceStack, reading `collectors` (every host's, in fleet order, whole or stand-ins). */
 function interfaceStackFor(scope: Construct, fleet: FleetSpec, collectors: readonly { readonly collector: CollectorView }[], store: FleetStoreTargets | undefined): InterfaceStack {
   const interfaceHost = fleet.hosts.find((host) => host.name === fleet.interface.host);
   const colocated = collectors.find((stack) => stack.collector.hostName === fleet.interface.host)?.collector;
-  return new InterfaceStack(scope, fleet.interface.stackName, {
+  return inConstruct(stackPath(fleet.interface.stackName), () => new InterfaceStack(scope, fleet.interface.stackName, {
     collectors: collectors.map((stack) => stack.collector),
     colocatedCollector: colocated,
     docker: interfaceHost?.docker,
@@ -65,7 +68,7 @@ function interfaceStackFor(scope: Construct, fleet: FleetSpec, collectors: reado
     secrets: fleet.credentials,
     grafana: { image: fleet.interface.image, publishedPort: fleet.interface.port },
     fleetStore: store?.read,
-  });
+  }));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { HUB_OUTPUTS } from '../core/hub-names';
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
@@ -123,7 +124,7 @@ export class HubStack extends TerraformStack {
     this.network = new Network(this, 'network', { name: `${this.namePrefix}-hub`, driver: 'bridge', provider: this.provider });
     this.certificateAuthority = new CertificateAuthority(this, 'ca', { commonName: 'PeekStack hub CA' });
     this.caCertificatePem = this.certificateAuthority.certificatePem;
-    new TerraformOutput(this, 'hub_ca_certificate', { value: this.caCertificatePem, description: 'PEM of the CA to trust for the hub\'s HTTPS services' });
+    new TerraformOutput(this, HUB_OUTPUTS.caCertificate, { value: this.caCertificatePem, description: 'PEM of the CA to trust for the hub\'s HTTPS services' });
 
     if (props.fleetStore !== false) {
       const variables = props.secrets === 'variables';
@@ -139,11 +140,11 @@ export class HubStack extends TerraformStack {
         provider: this.provider,
       });
       const store = this.fleetStore;
-      new TerraformOutput(this, 'fleet_store_url', { value: store.baseUrl(), description: 'HTTPS base URL of the fleet store (remote_write at /api/v1/write, queries under /api/v1/)' });
-      new TerraformOutput(this, 'fleet_store_writer_username', { value: store.writer.username });
-      new TerraformOutput(this, 'fleet_store_writer_password', { value: store.writer.password, sensitive: true, description: 'remote_write-only password' });
-      new TerraformOutput(this, 'fleet_store_reader_username', { value: store.reader.username });
-      new TerraformOutput(this, 'fleet_store_reader_password', { value: store.reader.password, sensitive: true, description: 'query-only password' });
+      new TerraformOutput(this, HUB_OUTPUTS.fleetStoreUrl, { value: store.baseUrl(), description: 'HTTPS base URL of the fleet store (remote_write at /api/v1/write, queries under /api/v1/)' });
+      new TerraformOutput(this, HUB_OUTPUTS.fleetStoreWriterUsername, { value: store.writer.username });
+      new TerraformOutput(this, HUB_OUTPUTS.fleetStoreWriterPassword, { value: store.writer.password, sensitive: true, description: 'remote_write-only password' });
+      new TerraformOutput(this, HUB_OUTPUTS.fleetStoreReaderUsername, { value: store.reader.username });
+      new TerraformOutput(this, HUB_OUTPUTS.fleetStoreReaderPassword, { value: store.reader.password, sensitive: true, description: 'query-only password' });
     }
 
     if (props.alertmanager) {
@@ -157,9 +158,9 @@ export class HubStack extends TerraformStack {
         credentials: this.alertmanagerUser,
         provider: this.provider,
       });
-      new TerraformOutput(this, 'alertmanager_url', { value: `https://${urlHost(this.addresses[0])}:${this.alertmanager.publishedPort}`, description: 'HTTPS URL of Alertmanager (UI and API, basic auth)' });
-      new TerraformOutput(this, 'alertmanager_username', { value: this.alertmanagerUser.username });
-      new TerraformOutput(this, 'alertmanager_password', { value: this.alertmanagerUser.password, sensitive: true, description: 'Alertmanager password (read with: terraform output -raw alertmanager_password)' });
+      new TerraformOutput(this, HUB_OUTPUTS.alertmanagerUrl, { value: `https://${urlHost(this.addresses[0])}:${this.alertmanager.publishedPort}`, description: 'HTTPS URL of Alertmanager (UI and API, basic auth)' });
+      new TerraformOutput(this, HUB_OUTPUTS.alertmanagerUsername, { value: this.alertmanagerUser.username });
+      new TerraformOutput(this, HUB_OUTPUTS.alertmanagerPassword, { value: this.alertmanagerUser.password, sensitive: true, description: 'Alertmanager password (read with: terraform output -raw alertmanager_password)' });
     }
   }
 

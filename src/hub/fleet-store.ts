@@ -1,3 +1,4 @@
+import { FLEET_DATASOURCE } from '../core/datasources';
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
@@ -51,8 +52,7 @@ export const FLEET_REMOTE_WRITE_QUEUE: RemoteWriteQueue = {
 /** Name of the remote_write endpoint every collector sends the fleet store (it labels Prometheus's remote-storage metrics). */
 export const FLEET_REMOTE_WRITE_NAME = 'fleet';
 
-/** Name and uid of Grafana's datasource on the fleet store. The `PeekStack ` prefix puts it in the dashboards' datasource picker. */
-export const FLEET_DATASOURCE = { name: 'PeekStack fleet', uid: 'peekstack-fleet' } as const;
+export { FLEET_DATASOURCE } from '../core/datasources';
 
 /** How a collector writes to a fleet store (embedded or external): {@link RemoteWriteEndpoint} without the name and queue, which are PeekStack's. */
 export type FleetWriteTarget = Omit<RemoteWriteEndpoint, 'name' | 'queue'>;

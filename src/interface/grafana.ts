@@ -1,3 +1,4 @@
+import { COLLECTOR_UID_PREFIX } from '../core/datasources';
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
@@ -369,8 +370,6 @@ export class Grafana extends Construct {
   }
 }
 
-/** Uids of the per-collector datasources: `peekstack-<host>`. */
-const COLLECTOR_UID_PREFIX = 'peekstack-';
 
 function isDashboardDefinition(value: object): value is DashboardDefinition {
   const candidate = value as Partial<DashboardDefinition>;

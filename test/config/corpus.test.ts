@@ -113,6 +113,13 @@ describe('bad fleet files (test/config/corpus)', () => {
     expect(existsSync(outFor(c.file))).toBe(false);
   });
 
+  it('validate and synth give every file the same verdict: exit code, output and message', () => {
+    for (const c of cases) {
+      const { validate, synth } = runs.get(c.file)!;
+      expect({ file: c.file, code: synth.code, stdout: synth.stdout, stderr: synth.stderr }).toEqual({ file: c.file, code: validate.code, stdout: validate.stdout, stderr: validate.stderr });
+    }
+  });
+
   it('synth wrote nothing at all: no output folder, no staging folder', () => {
     expect(readdirSync(outParent)).toEqual([]);
   });
