@@ -85,8 +85,9 @@ const skipTokenStackTraces = {
 
 /**
  * A plugin that appends `patchFile` to the cdktf module matched by `filter`, where it runs in that
- * module's scope; the build fails if the module lacks any of the `needs` texts (another cdktf than
- * the one the patch was written for).
+ * module's scope. If the module lacks any of the `needs` texts (another cdktf than the one the patch
+ * was written for), the module is bundled as it is, with a warning: the programs then take the plain
+ * path (src/cli/fast/door.ts checks the cdktf version at run time).
  */
 function appendToCdktfModule(name, filter, patchFile, needs) {
   return {
@@ -95,7 +96,9 @@ function appendToCdktfModule(name, filter, patchFile, needs) {
       build.onLoad({ filter }, (args) => {
         const original = readFileSync(args.path, 'utf8');
         const missing = needs.filter((text) => !original.includes(text));
-        if (missing.length > 0) throw new Error(`${args.path} is not the module ${relative(ROOT, patchFile)} was written for (missing: ${missing.join(', ')})`);
+        if (missing.length > 0) {
+          return { contents: original, loader: 'js', warnings: [{ text: `${args.path} is not the module ${relative(ROOT, patchFile)} was written for (missing: ${missing.join(', ')}): not patched` }] };
+        }
         return { contents: `${original}\n${readFileSync(patchFile, 'utf8')}`, loader: 'js' };
       });
     },
@@ -108,7 +111,7 @@ function appendToCdktfModule(name, filter, patchFile, needs) {
  * bundles that synthesize replace it with src/cli/fast/cdktf/fast-resolve.js, the same walk without
  * those allocations where no token is met (see that file). Checked against stock
  * cdktf by test/cdktf-fast-resolve.test.ts and, byte for byte on whole fleets, test/synth-fleet.test.ts.
- * The build fails if cdktf's module is not the one that file was written for.
+ * On another cdktf, the module is bundled unpatched (appendToCdktfModule).
  */
 export const FAST_RESOLVE_FILE = join(ROOT, 'src', 'cli', 'fast', 'cdktf', 'fast-resolve.js');
 const fastResolve = appendToCdktfModule('cdktf-fast-resolve', /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/, FAST_RESOLVE_FILE, [
@@ -126,8 +129,8 @@ const snakeCaseMemo = appendToCdktfModule('cdktf-snake-case-memo', /[\\/]cdktf[\
 /**
  * cdktf writes every stack's JSON and the manifest with json-stable-stringify, whose walk cost 7 % of
  * a 1000-host synthesis. The bundles that synthesize take src/cli/fast/cdktf/stable-stringify.js in its
- * place: the same text (test/cdktf-stable-stringify.test.ts), one plain walk. The build fails if
- * cdktf depends on another version than the one that file was written for.
+ * place: the same text (test/cdktf-stable-stringify.test.ts), one plain walk; not if cdktf depends
+ * on another version than the one that file was written for.
  */
 export const STABLE_STRINGIFY_FILE = join(ROOT, 'src', 'cli', 'fast', 'cdktf', 'stable-stringify.js');
 const STABLE_STRINGIFY_VERSION = '1.3.0';
@@ -137,7 +140,10 @@ const stableStringify = {
     build.onResolve({ filter: /^json-stable-stringify$/ }, (args) => {
       const manifest = createRequire(join(args.resolveDir, 'index.js')).resolve('json-stable-stringify/package.json');
       const { version } = JSON.parse(readFileSync(manifest, 'utf8'));
-      if (version !== STABLE_STRINGIFY_VERSION) throw new Error(`${relative(ROOT, STABLE_STRINGIFY_FILE)} was written for json-stable-stringify ${STABLE_STRINGIFY_VERSION}, and ${relative(ROOT, args.importer)} uses ${version}`);
+      if (version !== STABLE_STRINGIFY_VERSION) {
+        // Another cdktf: its own json-stable-stringify stays (the programs take the plain path).
+        return { warnings: [{ text: `${relative(ROOT, STABLE_STRINGIFY_FILE)} was written for json-stable-stringify ${STABLE_STRINGIFY_VERSION}, and ${relative(ROOT, args.importer)} uses ${version}: not replaced` }] };
+      }
       return { path: STABLE_STRINGIFY_FILE };
     });
   },

@@ -54,7 +54,7 @@ export * from './constructs/secret-token';
 export * from './core/scrape-target';
 export * from './core/images';
 export * from './core/errors';
-export * from './cli/fast/synthesize';
+export * from './constructs/synthesize';
 export * from './core/metric-catalog';
 export * from './core/labels';
 export * from './core/defaults';

@@ -1,5 +1,5 @@
 import { App, Manifest, StackManifest, TerraformStack } from 'cdktf';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
@@ -8,7 +8,8 @@ import { hubStackOf } from '../config/spec';
 import { EXIT } from '../config/report';
 import { PeekStackValidationError } from '../core/errors';
 import { replaceAtomically, synthesizeStacks } from './fast/synthesize';
-import { buildFleetPart, buildHubPart, crossStackReadsOf } from '../fleet/fleet';
+import { buildFleetPart, buildHubPart, crossStackReadsOf, Fleet } from '../fleet/fleet';
+import { fastPathUsable } from './fast/door';
 import { selectStacks } from './options';
 import { CliIo, reportFailure } from './report-failure';
 import { collectGarbageAbove, forgettingTokens } from './fast/token-registry';
@@ -217,9 +218,28 @@ export function synthFleet(fleet: FleetSpec, options: { readonly outdir: string;
   const selected = selectStacks(fleet, options.stacks);
   // Under `cdktf synth`/`cdktf deploy` the CLI owns the output directory and tells us where it is.
   const cdktfOutdir = process.env.CDKTF_OUTDIR;
-  if (cdktfOutdir) writeStacks(fleet, selected, cdktfOutdir);
-  else replaceAtomically(options.outdir, (outdir) => writeStacks(fleet, selected, outdir));
+  const write = fastPathUsable() ? writeStacks : writeStacksPlainly;
+  if (cdktfOutdir) write(fleet, selected, cdktfOutdir);
+  else replaceAtomically(options.outdir, (outdir) => write(fleet, selected, outdir));
   return selected;
+}
+
+/**
+ * The plain path, on a cdktf other than the one the fast path was written for (or with
+ * PEEKSTACK_PLAIN_SYNTH set): the whole {@link Fleet} in one App, written by cdktf's own
+ * App.synth(); the stacks not selected, and their manifest entries, are then left out.
+ */
+function writeStacksPlainly(fleet: FleetSpec, selected: readonly string[], outdir: string): void {
+  const app = new App({ outdir });
+  new Fleet(app, 'fleet', fleet);
+  app.synth();
+  const chosen = new Set(selected);
+  const manifest = new Manifest(app.manifest.version, outdir, false);
+  for (const [name, entry] of Object.entries(app.manifest.stacks)) {
+    if (chosen.has(name)) manifest.stacks[name] = entry;
+    else rmSync(join(outdir, entry.workingDirectory), { recursive: true, force: true });
+  }
+  manifest.writeToFile();
 }
 
 /**
