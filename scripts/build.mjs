@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /**
- * `npm run build`: compiles the library with tsc into dist/ (dist/src, dist/stacks, dist/dashboards:
- * what the package exports), then bundles the two programs with esbuild:
+ * `npm run build`: compiles the library with tsc into dist/ (dist/src: what the package exports; the CLI
+ * is dist/src/cli), then bundles the two programs with esbuild:
  *
- * - dist/bin/cli.bundle.js, the `peekstack` command (from stacks/cli.ts), without cdktf: its `synth`
- *   requires dist/bin/synth-fleet.js (from stacks/synth-fleet.ts), so `list`, `validate` and `--help`
+ * - dist/bin/cli.bundle.js, the `peekstack` command (from src/cli/cli.ts), without cdktf: its `synth`
+ *   requires dist/bin/synth-fleet.js (from src/cli/synth-fleet.ts), so `list`, `validate` and `--help`
  *   do not even parse cdktf's code;
- * - dist/bin/main.bundle.js, the app `npm run synth` and cdktf-cli run (from stacks/main.ts), all in one file;
- * - dist/bin/peekstack.js and dist/bin/main.js, the programs: small launchers (stacks/bin/) that load
- *   those bundles with V8's code cache (stacks/cached-load.ts, also on its own as dist/bin/cached-load.js
+ * - dist/bin/main.bundle.js, the app `npm run synth` and cdktf-cli run (from src/cli/main.ts), all in one file;
+ * - dist/bin/peekstack.js and dist/bin/main.js, the programs: small launchers (src/cli/bin/) that load
+ *   those bundles with V8's code cache (src/cli/fast/cached-load.ts, also on its own as dist/bin/cached-load.js
  *   for the second synthesis thread), which this script fills by running each program once,
  *
  * and records a hash of every input in dist/.build-stamp, which `npm run synth` compares to skip
@@ -34,7 +34,7 @@ const PROGRAM_FILES = ['peekstack.js', 'main.js', 'cli.bundle.js', 'main.bundle.
 
 /** Everything the build reads: sources, compiler and bundler settings, locked dependencies, this script. */
 function inputFiles() {
-  const files = ['tsconfig.json', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/cdktf/fast-resolve.js', 'scripts/cdktf/snake-case-memo.js', 'scripts/cdktf/stable-stringify.js'].map((file) => join(ROOT, file));
+  const files = ['tsconfig.json', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'src/cli/fast/cdktf/fast-resolve.js', 'src/cli/fast/cdktf/snake-case-memo.js', 'src/cli/fast/cdktf/stable-stringify.js'].map((file) => join(ROOT, file));
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
@@ -42,7 +42,7 @@ function inputFiles() {
       else if (entry.name.endsWith('.ts')) files.push(path);
     }
   };
-  for (const dir of ['src', 'stacks', 'dashboards']) walk(join(ROOT, dir));
+  walk(join(ROOT, 'src'));
   return files.sort();
 }
 
@@ -85,8 +85,9 @@ const skipTokenStackTraces = {
 
 /**
  * A plugin that appends `patchFile` to the cdktf module matched by `filter`, where it runs in that
- * module's scope; the build fails if the module lacks any of the `needs` texts (another cdktf than
- * the one the patch was written for).
+ * module's scope. If the module lacks any of the `needs` texts (another cdktf than the one the patch
+ * was written for), the module is bundled as it is, with a warning: the programs then take the plain
+ * path (src/cli/fast/door.ts checks the cdktf version at run time).
  */
 function appendToCdktfModule(name, filter, patchFile, needs) {
   return {
@@ -95,7 +96,9 @@ function appendToCdktfModule(name, filter, patchFile, needs) {
       build.onLoad({ filter }, (args) => {
         const original = readFileSync(args.path, 'utf8');
         const missing = needs.filter((text) => !original.includes(text));
-        if (missing.length > 0) throw new Error(`${args.path} is not the module ${relative(ROOT, patchFile)} was written for (missing: ${missing.join(', ')})`);
+        if (missing.length > 0) {
+          return { contents: original, loader: 'js', warnings: [{ text: `${args.path} is not the module ${relative(ROOT, patchFile)} was written for (missing: ${missing.join(', ')}): not patched` }] };
+        }
         return { contents: `${original}\n${readFileSync(patchFile, 'utf8')}`, loader: 'js' };
       });
     },
@@ -105,31 +108,31 @@ function appendToCdktfModule(name, filter, patchFile, needs) {
 /**
  * cdktf's resolve() makes a context object, two closures and a copy of its options for every key
  * and array element of every stack it resolves: about 40 % of synthesizing a collector stack. The
- * bundles that synthesize replace it with scripts/cdktf/fast-resolve.js, the same walk without
+ * bundles that synthesize replace it with src/cli/fast/cdktf/fast-resolve.js, the same walk without
  * those allocations where no token is met (see that file). Checked against stock
  * cdktf by test/cdktf-fast-resolve.test.ts and, byte for byte on whole fleets, test/synth-fleet.test.ts.
- * The build fails if cdktf's module is not the one that file was written for.
+ * On another cdktf, the module is bundled unpatched (appendToCdktfModule).
  */
-export const FAST_RESOLVE_FILE = join(ROOT, 'scripts', 'cdktf', 'fast-resolve.js');
+export const FAST_RESOLVE_FILE = join(ROOT, 'src', 'cli', 'fast', 'cdktf', 'fast-resolve.js');
 const fastResolve = appendToCdktfModule('cdktf-fast-resolve', /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/, FAST_RESOLVE_FILE, [
   'exports.resolve = resolve;', 'const resolvable_1 = ', 'const encoding_1 = ', 'const token_map_1 = ', 'const token_1 = ', 'const errors_1 = ', 'const tokenMap = ', 'function isConstruct(x)', 'function resolveNumberToken(x, context)',
 ]);
 
 /**
  * cdktf converts every attribute name of every resource to snake case with three regular
- * expressions, each time: scripts/cdktf/snake-case-memo.js remembers the names it converted (about
+ * expressions, each time: src/cli/fast/cdktf/snake-case-memo.js remembers the names it converted (about
  * 1 % of a 1000-host synthesis). Output byte for byte the same (test/synth-fleet.test.ts).
  */
-export const SNAKE_CASE_MEMO_FILE = join(ROOT, 'scripts', 'cdktf', 'snake-case-memo.js');
+export const SNAKE_CASE_MEMO_FILE = join(ROOT, 'src', 'cli', 'fast', 'cdktf', 'snake-case-memo.js');
 const snakeCaseMemo = appendToCdktfModule('cdktf-snake-case-memo', /[\\/]cdktf[\\/]lib[\\/]util\.js$/, SNAKE_CASE_MEMO_FILE, ['function snakeCase(str) {', 'newObject[snakeCase(key)] = value;']);
 
 /**
  * cdktf writes every stack's JSON and the manifest with json-stable-stringify, whose walk cost 7 % of
- * a 1000-host synthesis. The bundles that synthesize take scripts/cdktf/stable-stringify.js in its
- * place: the same text (test/cdktf-stable-stringify.test.ts), one plain walk. The build fails if
- * cdktf depends on another version than the one that file was written for.
+ * a 1000-host synthesis. The bundles that synthesize take src/cli/fast/cdktf/stable-stringify.js in its
+ * place: the same text (test/cdktf-stable-stringify.test.ts), one plain walk; not if cdktf depends
+ * on another version than the one that file was written for.
  */
-export const STABLE_STRINGIFY_FILE = join(ROOT, 'scripts', 'cdktf', 'stable-stringify.js');
+export const STABLE_STRINGIFY_FILE = join(ROOT, 'src', 'cli', 'fast', 'cdktf', 'stable-stringify.js');
 const STABLE_STRINGIFY_VERSION = '1.3.0';
 const stableStringify = {
   name: 'cdktf-stable-stringify',
@@ -137,7 +140,10 @@ const stableStringify = {
     build.onResolve({ filter: /^json-stable-stringify$/ }, (args) => {
       const manifest = createRequire(join(args.resolveDir, 'index.js')).resolve('json-stable-stringify/package.json');
       const { version } = JSON.parse(readFileSync(manifest, 'utf8'));
-      if (version !== STABLE_STRINGIFY_VERSION) throw new Error(`${relative(ROOT, STABLE_STRINGIFY_FILE)} was written for json-stable-stringify ${STABLE_STRINGIFY_VERSION}, and ${relative(ROOT, args.importer)} uses ${version}`);
+      if (version !== STABLE_STRINGIFY_VERSION) {
+        // Another cdktf: its own json-stable-stringify stays (the programs take the plain path).
+        return { warnings: [{ text: `${relative(ROOT, STABLE_STRINGIFY_FILE)} was written for json-stable-stringify ${STABLE_STRINGIFY_VERSION}, and ${relative(ROOT, args.importer)} uses ${version}: not replaced` }] };
+      }
       return { path: STABLE_STRINGIFY_FILE };
     });
   },
@@ -169,11 +175,11 @@ export async function build() {
     sourcemap: 'linked',
     logLevel: 'warning',
   };
-  // The default fleet is found relative to the program (stacks/options.ts): dist/bin/ is as deep as dist/stacks/.
+  // The default fleet is found from the program (src/cli/options.ts), bundled in dist/bin/ or compiled in dist/src/cli/.
   await Promise.all([
-    bundle({ ...common, entryPoints: { 'cli.bundle': 'stacks/cli.ts' }, plugins: [synthFleetBesideIt] }),
-    bundle({ ...common, entryPoints: { 'main.bundle': 'stacks/main.ts', 'synth-fleet': 'stacks/synth-fleet.ts' }, plugins: [skipTokenStackTraces, fastResolve, snakeCaseMemo, stableStringify] }),
-    bundle({ ...common, entryPoints: { peekstack: 'stacks/bin/peekstack.ts', main: 'stacks/bin/main.ts', 'cached-load': 'stacks/cached-load.ts' }, sourcemap: false }),
+    bundle({ ...common, entryPoints: { 'cli.bundle': 'src/cli/cli.ts' }, plugins: [synthFleetBesideIt] }),
+    bundle({ ...common, entryPoints: { 'main.bundle': 'src/cli/main.ts', 'synth-fleet': 'src/cli/synth-fleet.ts' }, plugins: [skipTokenStackTraces, fastResolve, snakeCaseMemo, stableStringify] }),
+    bundle({ ...common, entryPoints: { peekstack: 'src/cli/bin/peekstack.ts', main: 'src/cli/bin/main.ts', 'cached-load': 'src/cli/fast/cached-load.ts' }, sourcemap: false }),
   ]);
   chmodSync(join(ROOT, 'dist', 'bin', 'peekstack.js'), 0o755);
   warmCodeCaches();
@@ -182,7 +188,7 @@ export async function build() {
 
 /**
  * Runs each program once on the default fleet so that it writes its bundle's code cache
- * (stacks/cached-load.ts): `validate` for the CLI, a synthesis for the app and for the CLI's synth part.
+ * (src/cli/fast/cached-load.ts): `validate` for the CLI, a synthesis for the app and for the CLI's synth part.
  */
 function warmCodeCaches() {
   const bin = join(ROOT, 'dist', 'bin');

@@ -24,7 +24,7 @@ import { repo, require } from './lib/require-ts.mjs';
 const { startHarness } = require(path.join(repo, 'test/real/harness.ts'));
 const { buildFleetStore, startFleetStore, STORE_HOST_NAME, withStorePasswords } = require(path.join(repo, 'test/real/fleet-store-harness.ts'));
 const { makeTestSecrets } = require(path.join(repo, 'test/support/test-secrets.ts'));
-const { fleetRemoteWrite } = require(path.join(repo, 'src/fleet-store.ts'));
+const { fleetRemoteWrite } = require(path.join(repo, 'src/hub/fleet-store.ts'));
 
 const seconds = Number(process.argv[2] ?? 300);
 const interval = Number(process.argv[3] ?? 15);

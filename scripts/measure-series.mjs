@@ -25,8 +25,8 @@ import { repo, require } from './lib/require-ts.mjs';
 
 const { startHarness } = require(path.join(repo, 'test/real/harness.ts'));
 const { checkDashboardQueries, failedQueries, queriesWithoutData } = require(path.join(repo, 'test/real/dashboard-check.ts'));
-const { builtinValuesFor } = require(path.join(repo, 'src/dashboard-queries.ts'));
-const { buildDashboards } = require(path.join(repo, 'dashboards/index.ts'));
+const { builtinValuesFor } = require(path.join(repo, 'src/dashboards/dashboard-queries.ts'));
+const { buildDashboards } = require(path.join(repo, 'src/components/dashboards.ts'));
 const { parse, stringify } = require('yaml');
 
 const seconds = Number(process.argv[2] ?? 120);

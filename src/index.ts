@@ -6,52 +6,65 @@
  * files and checks PeekStack uses can be reused and tested on their own.
  */
 
+// The fleet: hub, collectors and interface built in one pass from the typed fleet file
+export { Fleet, FleetStacks } from './fleet/fleet';
+
 // Stacks
-export * from './collector-stack';
-export * from './interface-stack';
-export * from './hub-stack';
+export * from './fleet/collector-stack';
+export * from './fleet/interface-stack';
+export * from './fleet/hub-stack';
 
 // Constructs
-export * from './collector';
-export * from './interface';
-export * from './prometheus';
-export * from './node-exporter';
-export * from './cadvisor';
-export * from './scaphandre';
-export * from './grafana';
-export * from './fleet-store';
-export * from './alertmanager';
-export * from './blackbox-exporter';
-export * from './external-store';
-export * from './certificate-authority';
-export * from './credentials';
-export * from './docker-service';
-export * from './aspects';
-export * from './hardening';
+export * from './collector/collector';
+export * from './interface/interface';
+export * from './components/prometheus/prometheus';
+export * from './components/node-exporter/node-exporter';
+export * from './components/cadvisor/cadvisor';
+export * from './components/scaphandre/scaphandre';
+export * from './interface/grafana';
+export * from './hub/fleet-store';
+export * from './hub/alertmanager';
+export * from './components/blackbox/blackbox-exporter';
+export * from './core/external-store';
+export * from './constructs/certificate-authority';
+export * from './constructs/credentials';
+export * from './constructs/docker-service';
+export * from './constructs/aspects';
+export * from './constructs/hardening';
 
 // Add-ons, written against the public API only
-export * from './addons/dcgm';
+export * from './components/dcgm/dcgm';
+
+// Components: how they attach to a collector (yours as PeekStack's), and PeekStack's registry
+export * from './components/collector-component';
+export * from './components/registry';
+export { nodeExporterComponent, NodeExporterOptions } from './components/node-exporter/node-exporter';
+export { cadvisorComponent, CadvisorOptions } from './components/cadvisor/cadvisor';
+export { scaphandreComponent, ScaphandreOptions } from './components/scaphandre/scaphandre';
+export { blackboxComponent, BlackboxOptions, alertmanagerProbes, hostProbe } from './components/blackbox/blackbox-exporter';
+export { prometheusSelfScrapeComponent } from './components/prometheus/self-scrape';
+export { energyComponent } from './components/energy/energy';
 
 // Building blocks
-export * from './docker-endpoint';
-export * from './docker-provider';
-export * from './state-backend';
-export * from './state-backend-apply';
-export * from './secret-token';
-export * from './scrape-target';
-export * from './images';
-export * from './errors';
-export * from './synthesize';
-export * from './metric-catalog';
-export * from './labels';
-export * from './defaults';
-export * from './alert-thresholds';
-export * from './rule-group';
-export * from './component';
+export * from './core/docker-endpoint';
+export * from './constructs/docker-provider';
+export * from './core/state-backend';
+export * from './constructs/state-backend-apply';
+export * from './constructs/secret-token';
+export * from './core/scrape-target';
+export * from './core/images';
+export * from './core/errors';
+export * from './constructs/synthesize';
+export * from './core/metric-catalog';
+export * from './core/labels';
+export * from './core/defaults';
+export * from './core/alert-thresholds';
+export * from './core/rule-group';
+export * from './components/component';
 export * from './components';
-export * from './catalog-check';
-export * from './promql';
-export * from './dashboard-queries';
+export * from './dashboards/catalog-check';
+export * from './core/promql';
+export * from './dashboards/dashboard-queries';
 
 // Pure renderers (no cdktf inside)
 export * from './render/prometheus-config';
@@ -66,11 +79,13 @@ export * from './render/blackbox-config';
 export * from './config';
 
 // Dashboards as code: PeekStack's, and the helpers to build yours the same way
-export { buildPeekStackDashboard, buildDashboards, buildFleetDashboard, toDashboardDefinition, DashboardDefinition } from '../dashboards';
-export * from '../dashboards/shared';
+export { buildPeekStackDashboard, buildDashboards, CONTAINERS_DASHBOARD_UID, POWER_DASHBOARD_UID, SYSTEM_DASHBOARD_UID } from './components/dashboards';
+export { FLEET_DASHBOARD_UID } from './interface/fleet-dashboard';
+export { toDashboardDefinition, DashboardDefinition } from './dashboards/definition';
+export * from './dashboards/shared';
 
 // Energy accounting: factors (with their sources), the energy rules and their component, and the
 // query behind `peekstack energy`.
-export { AccountingFactors, ACCOUNTING_FACTOR_SOURCES, DEFAULT_ACCOUNTING_FACTORS, account, assertAccountingFactors } from './energy/factors';
-export { ENERGY_RECORDS, ENERGY_RULE_GROUP, energyAccountingComponent, energyRuleGroup, EnergyRulesInput, raplPackageEnergyKwh } from './energy/rules';
+export { AccountingFactors, ACCOUNTING_FACTOR_SOURCES, DEFAULT_ACCOUNTING_FACTORS, account, assertAccountingFactors } from './components/energy/factors';
+export { ENERGY_RECORDS, ENERGY_RULE_GROUP, energyAccountingComponent, energyRuleGroup, EnergyRulesInput, raplPackageEnergyKwh } from './components/energy/definition';
 export { EnergyReport, EnergyRow, EnergySelection, queryEnergy } from './energy/query';

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { TerraformVariable } from 'cdktf';
 import { parse } from 'yaml';
 import { Construct } from 'constructs';
-import { Alertmanager, AlertmanagerProps, ALERTMANAGER_PATHS } from '../src/alertmanager';
-import { CertificateAuthority } from '../src/certificate-authority';
-import { Collector } from '../src/collector';
+import { Alertmanager, AlertmanagerProps, ALERTMANAGER_PATHS } from '../src/hub/alertmanager';
+import { CertificateAuthority } from '../src/constructs/certificate-authority';
+import { Collector } from '../src/collector/collector';
 import { parseFleet } from '../src/config';
-import { GeneratedCredentials } from '../src/credentials';
-import { DEFAULT_IMAGES } from '../src/images';
-import { buildFleetApp } from '../stacks/app';
+import { GeneratedCredentials } from '../src/constructs/credentials';
+import { DEFAULT_IMAGES } from '../src/core/images';
+import { buildFleetApp } from '../src/fleet/fleet';
 import { VALID_FLEET } from './config/helpers';
 import { containerNamed, resourcesOf, synthConstructs, synthStack, testApp, uploadedFile } from './support/synth';
 
@@ -55,7 +55,7 @@ describe('Alertmanager', () => {
 
   it('routes by severity, groups by host and alert name, inhibits a down host\'s other alerts; secrets only as files', () => {
     const config = parse(uploadedFile(container, ALERTMANAGER_PATHS.config));
-    expect(config.route).toMatchObject({ receiver: 'hook', group_by: ['host', 'alertname'], group_wait: '30s', group_interval: '300s', repeat_interval: '240m' });
+    expect(config.route).toMatchObject({ receiver: 'hook', group_by: ['host', 'alertname'], group_wait: '30s', group_interval: '300s', repeat_interval: '14400s' });
     expect(config.inhibit_rules[0]).toEqual({ source_matchers: ['alertname="PeekStackHostDown"'], target_matchers: ['alertname!="PeekStackHostDown"'], equal: ['host'] });
     expect(config.receivers[0].webhook_configs[0].http_config.authorization).toEqual({ type: 'Bearer', credentials_file: ALERTMANAGER_PATHS.secret('hook', 'token') });
     const upload = (container.upload as { file: string; content?: string }[]).find((u) => u.file === ALERTMANAGER_PATHS.secret('hook', 'token'));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { resolve } from 'node:path';
 import { loadFleetFile, parseFleet } from '../src/config';
-import { buildFleetApp } from '../stacks/app';
+import { buildFleetApp } from '../src/fleet/fleet';
 import { containerNamed, synthStack, testApp, uploadedFile } from './support/synth';
 import { VALID_FLEET } from './config/helpers';
 

@@ -4,12 +4,12 @@ import { join, resolve as resolvePath } from 'node:path';
 import { App, DefaultTokenResolver, Fn, IResolveContext, Lazy, StringConcat, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { buildFleetApp } from '../stacks/app';
+import { buildFleetApp } from '../src/fleet/fleet';
 import { loadFleetFile } from '../src/config';
 import { cdktfModuleFile, patchedCdktfModule } from './support/patched-cdktf';
 
 /**
- * The programs' bundles replace cdktf's resolve() with scripts/cdktf/fast-resolve.js (appended to
+ * The programs' bundles replace cdktf's resolve() with src/cli/fast/cdktf/fast-resolve.js (appended to
  * cdktf's module by scripts/build.mjs). Here both run side by side on the same values, the patched
  * module compiled exactly as the build makes it: same result, or the same error, every time.
  */
@@ -97,7 +97,7 @@ const tree = fc.letrec<{ node: unknown }>((tie) => ({
   ),
 })).node;
 
-describe('the programs’ cdktf resolve (scripts/cdktf/fast-resolve.js)', () => {
+describe('the programs’ cdktf resolve (src/cli/fast/cdktf/fast-resolve.js)', () => {
   it('is installed by the patched module, not stock resolve', () => {
     expect(fast).not.toBe(stock);
   });

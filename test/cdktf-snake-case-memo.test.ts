@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { cdktfModuleFile, patchedCdktfModule } from './support/patched-cdktf';
 
 /**
- * The programs' bundles append scripts/cdktf/snake-case-memo.js to cdktf's util module
+ * The programs' bundles append src/cli/fast/cdktf/snake-case-memo.js to cdktf's util module
  * (scripts/build.mjs): keysToSnakeCase must convert every key as stock cdktf does, the first time
  * and every time after, also past the memo's bound.
  */
@@ -29,7 +29,7 @@ function outcome(util: Util, object: unknown): { value?: unknown; error?: string
   }
 }
 
-describe('the programs’ cdktf snakeCase (scripts/cdktf/snake-case-memo.js)', () => {
+describe('the programs’ cdktf snakeCase (src/cli/fast/cdktf/snake-case-memo.js)', () => {
   it('converts every key as stock cdktf does, the first time and again', () => {
     fc.assert(
       fc.property(fc.dictionary(key, value, { maxKeys: 6 }), (object) => {

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 
 type Stringify = (value: unknown, options?: { space?: number | string; cycles?: boolean }) => string | undefined;
 /** The stand-in the bundles use (plain JavaScript, loaded as the bundler loads it). */
-const stableStringify = createRequire(__filename)(resolve(__dirname, '..', 'scripts', 'cdktf', 'stable-stringify.js')) as Stringify;
+const stableStringify = createRequire(__filename)(resolve(__dirname, '..', 'src', 'cli', 'fast', 'cdktf', 'stable-stringify.js')) as Stringify;
 
 /** The package cdktf 0.21.0 writes stacks with, from cdktf's own dependencies. */
 const packageStringify = createRequire(require.resolve('cdktf'))('json-stable-stringify') as Stringify;
@@ -29,7 +29,7 @@ const value = fc.letrec((tie) => ({
   array: fc.array(tie('any'), { maxLength: 5 }),
 })).any;
 
-describe('scripts/cdktf/stable-stringify.js writes what json-stable-stringify writes', () => {
+describe('src/cli/fast/cdktf/stable-stringify.js writes what json-stable-stringify writes', () => {
   it.each([[{ space: 2 }], [{ space: 4 }], [{ space: '\t' }], [{ space: 0 }], [undefined]])('generated values, options %j', (options) => {
     fc.assert(
       fc.property(value, (v) => {

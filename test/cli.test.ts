@@ -4,8 +4,8 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statS
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describeFailure, loadFleetFile } from '../src/config';
-import { PeekStackValidationError } from '../src/errors';
-import { synthFleet } from '../stacks/synth-fleet';
+import { PeekStackValidationError } from '../src/core/errors';
+import { synthFleet } from '../src/cli/synth-fleet';
 import { VALID_FLEET } from './config/helpers';
 
 /** The programs as shipped (bundles behind launchers, scripts/build.mjs): `npm test` builds before running vitest. */

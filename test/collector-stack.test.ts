@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isAbsolute } from 'node:path';
 import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from 'cdktf';
-import { CollectorStack, CollectorStackProps, CollectorStackStandIn } from '../src/collector-stack';
-import { MonitoringComponent } from '../src/component';
+import { CollectorStack, CollectorStackProps, CollectorStackStandIn } from '../src/fleet/collector-stack';
+import { MonitoringComponent } from '../src/components/component';
 import { synthStack, testApp } from './support/synth';
 
 const synthWith = (props: Partial<CollectorStackProps> = {}) =>

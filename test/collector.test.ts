@@ -1,8 +1,8 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { Collector } from '../src/collector';
-import { DEFAULT_IMAGES } from '../src/images';
-import { PeekStackValidationError } from '../src/errors';
+import { Collector } from '../src/collector/collector';
+import { DEFAULT_IMAGES } from '../src/core/images';
+import { PeekStackValidationError } from '../src/core/errors';
 import { containerNamed, resourcesOf, synthConstructs, uploadedFile } from './support/synth';
 
 const build = (props: Partial<ConstructorParameters<typeof Collector>[2]> = {}) =>

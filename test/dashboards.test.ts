@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { buildDashboards, buildFleetDashboard } from '../dashboards';
-import { MetricCatalogIndex } from '../src/catalog-check';
-import { Collector } from '../src/collector';
+import { buildDashboards } from '../src/components/dashboards';
+import { buildFleetDashboard } from '../src/interface/interface';
+import { MetricCatalogIndex } from '../src/dashboards/catalog-check';
+import { Collector } from '../src/collector/collector';
 import { synthConstructs } from './support/synth';
 import { toolPath } from './real/tools';
-import { dashboardQueries, dashboardVariables, panelsOf, substituteVariables } from '../src/dashboard-queries';
-import { metricNames, selectorUses } from '../src/promql';
+import { dashboardQueries, dashboardVariables, panelsOf, substituteVariables } from '../src/dashboards/dashboard-queries';
+import { metricNames, selectorUses } from '../src/core/promql';
 
 /** The shipped dashboards, and the Fleet dashboard as built for a two-host fleet. */
 const dashboards = [...buildDashboards(), buildFleetDashboard(['web-1', 'db-1'])];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TerraformVariable } from 'cdktf';
-import { DockerService, escapeTemplateSequences } from '../src/docker-service';
+import { DockerService, escapeTemplateSequences } from '../src/constructs/docker-service';
 import { containerNamed, synthConstructs, uploadedFile } from './support/synth';
 
 describe('DockerService', () => {

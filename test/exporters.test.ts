@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TerraformVariable } from 'cdktf';
-import { Cadvisor } from '../src/cadvisor';
+import { Cadvisor } from '../src/components/cadvisor/cadvisor';
 import { CADVISOR_COMPONENT, NODE_EXPORTER_COMPONENT, SCAPHANDRE_COMPONENT } from '../src/components';
-import { JOB } from '../src/labels';
-import { NodeExporter } from '../src/node-exporter';
-import { Scaphandre } from '../src/scaphandre';
+import { JOB } from '../src/core/labels';
+import { NodeExporter } from '../src/components/node-exporter/node-exporter';
+import { Scaphandre } from '../src/components/scaphandre/scaphandre';
 import { containerNamed, synthConstructs } from './support/synth';
 
 describe('NodeExporter', () => {

@@ -11,9 +11,10 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import * as sdk from '@grafana/grafana-foundation-sdk/dashboard';
 import { parse } from 'yaml';
-import { Collector } from '../src/collector';
-import { Interface } from '../src/interface';
-import { buildDashboard as buildSpecDashboard, HOST, timeseriesPanel } from '../dashboards/shared';
+import { Collector } from '../src/collector/collector';
+import { PeekStackValidationError } from '../src/core/errors';
+import { Interface } from '../src/interface/interface';
+import { buildDashboard as buildSpecDashboard, HOST, timeseriesPanel } from '../src/dashboards/shared';
 import { containerNamed, uploadedFile } from './support/synth';
 
 function stackWithProviders(app: App, id: string): TerraformStack {
@@ -47,6 +48,28 @@ const userDashboard = () =>
   });
 
 describe('Collector extension points', () => {
+  it('a refusal names the construct it came from (PeekStackValidationError.constructPath)', () => {
+    const { collector } = collectorStack();
+    let caught: unknown;
+    try {
+      collector.add({ name: 'bad', bind: () => collector.addComponent({ name: 'node-exporter' }) as never });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(PeekStackValidationError);
+    expect((caught as PeekStackValidationError).constructPath).toBe('lab/collector/bad');
+    expect((caught as PeekStackValidationError).message).toMatch(/^Collector\.addComponent\(component\)\.name: got "node-exporter"/);
+  });
+
+  it('takes a scrape job named with Prometheus job-name characters (my_app)', () => {
+    const { stack, collector, synth } = collectorStack();
+    const app = new Container(stack, 'my-app', { name: 'my-app', image: 'example/my-app:1.0.0' });
+    collector.addScrapeTarget({ jobName: 'my_app', address: 'my-app:8000' }, app);
+    const prometheus = containerNamed(synth(), 'peekstack-prometheus');
+    expect(parse(uploadedFile(prometheus, '/etc/prometheus/prometheus.yml')).scrape_configs.map((job: { job_name: string }) => job.job_name)).toContain('my_app');
+    expect(collector.components.map((component) => component.name)).toContain('my_app');
+  });
+
   it('adds a scrape job, a rule group and a remote_write beside PeekStack\'s own, rendered at synthesis', () => {
     const { stack, collector, synth } = collectorStack();
     const exporter = new Container(stack, 'myapp', { name: 'myapp', image: 'myapp:1.0' });

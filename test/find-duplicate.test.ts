@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { findDuplicate } from '../src/validate';
+import { findDuplicate } from '../src/core/validate';
 
 describe('findDuplicate', () => {
   it('answers the first repeat, in order, as a scan of earlier values would', () => {

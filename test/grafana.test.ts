@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TerraformVariable } from 'cdktf';
-import { Grafana, GrafanaPrometheusSource, GrafanaProps } from '../src/grafana';
+import { Grafana, GrafanaPrometheusSource, GrafanaProps } from '../src/interface/grafana';
 import { synthConstructs } from './support/synth';
 
 /** A collector as Grafana sees it, the password a token as the constructs require. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HubStack } from '../src/hub-stack';
+import { HubStack } from '../src/fleet/hub-stack';
 import { containerNamed, resourcesOf, synthStack, testApp, uploadedFile } from './support/synth';
 
 describe('HubStack', () => {

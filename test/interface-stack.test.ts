@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CollectorStack } from '../src/collector-stack';
-import { InterfaceStack } from '../src/interface-stack';
-import { DEFAULT_IMAGES } from '../src/images';
+import { CollectorStack } from '../src/fleet/collector-stack';
+import { InterfaceStack } from '../src/fleet/interface-stack';
+import { DEFAULT_IMAGES } from '../src/core/images';
 import { containerNamed, resourcesOf, synthStack, testApp, uploadedFile } from './support/synth';
 
 /** Two collectors and an interface on the first host's machine. */

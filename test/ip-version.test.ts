@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isIP } from 'node:net';
-import { ipVersion } from '../src/names';
+import { ipVersion } from '../src/core/names';
 
 /** ipVersion checks IPv4 itself and asks node only about a text that could be IPv6: it must answer as isIP always does. */
 describe('ipVersion', () => {

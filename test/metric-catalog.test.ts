@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expositionType, lookupMetric, METRIC_CATALOG, metricsOfJob, SCRAPE_JOBS } from '../src/metric-catalog';
+import { expositionType, lookupMetric, METRIC_CATALOG, metricsOfJob, SCRAPE_JOBS } from '../src/core/metric-catalog';
 
 /** cAdvisor's golden exposition, kept in the repository (test/fixtures/README.md says where from). */
 const FIXTURES = path.resolve(__dirname, 'fixtures');

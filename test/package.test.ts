@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -61,16 +61,39 @@ app.synth();
     expect(names).toEqual(['peekstack-blackbox', 'peekstack-cadvisor', 'peekstack-node-exporter', 'peekstack-prometheus', 'peekstack-scaphandre']);
   });
 
+  it('builds a whole fleet with the exported Fleet, no CLI: every stack byte for byte as `peekstack synth` writes it', () => {
+    writeFileSync(
+      join(app, 'fleet.js'),
+      `const { App } = require('cdktf');
+const { Fleet, loadFleetFile } = require('peekstack-cdk');
+const app = new App({ outdir: process.argv[3] });
+const fleet = new Fleet(app, 'fleet', loadFleetFile(process.argv[2]));
+if (fleet.collectors.length === 0) throw new Error('no collectors');
+app.synth();
+`,
+    );
+    const fleetFile = join(REPO, 'stacks', 'fleet.example.yaml');
+    execFileSync('node', ['fleet.js', fleetFile, 'library'], { cwd: app, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(REPO, 'dist', 'bin', 'peekstack.js'), 'synth', '--fleet', fleetFile, '--out', join(app, 'cli')], { stdio: 'pipe' });
+    const stacks = readdirSync(join(app, 'cli', 'stacks')).sort();
+    expect(stacks).toEqual(['collector-db-1', 'collector-gpu-1', 'collector-ops', 'collector-web-1', 'hub', 'interface']);
+    expect(readdirSync(join(app, 'library', 'stacks')).sort()).toEqual(stacks);
+    for (const stack of stacks) {
+      expect(readFileSync(join(app, 'library', 'stacks', stack, 'cdk.tf.json'), 'utf8'), stack).toBe(readFileSync(join(app, 'cli', 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+    }
+  });
+
   it('ships declarations that type-check a TypeScript consumer', () => {
     writeFileSync(
       join(app, 'check.ts'),
       `import { App, TerraformStack } from 'cdktf';
-import { Collector, CollectorProps, InterfaceStack, renderPrometheusConfig, buildDashboards, parseFleet } from 'peekstack-cdk';
+import { Collector, CollectorProps, Fleet, InterfaceStack, renderPrometheusConfig, buildDashboards, parseFleet } from 'peekstack-cdk';
 const props: CollectorProps = { hostName: 'x', addresses: ['x.example'] };
 const stack = new TerraformStack(new App(), 's');
 const collector: Collector = new Collector(stack, 'c', props);
 const url: string = collector.prometheusUrl;
-export { url, InterfaceStack, renderPrometheusConfig, buildDashboards, parseFleet };
+const fleet: Fleet = new Fleet(new App(), 'fleet', parseFleet('hosts: [{ name: a, addresses: [a.example] }]\\ninterface: { host: a }\\n', 'fleet.yaml'));
+export { url, fleet, InterfaceStack, renderPrometheusConfig, buildDashboards, parseFleet };
 `,
     );
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'node16', moduleResolution: 'node16', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, files: ['check.ts'] }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { Prometheus, PrometheusProps } from '../src/prometheus';
+import { Prometheus, PrometheusProps } from '../src/components/prometheus/prometheus';
 import { containerNamed, synthConstructs } from './support/synth';
 
 /** Minimal props: material as plain strings stands in for tokens here (the Collector passes tokens). */

@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { FleetSpec, loadFleetFile, parseFleet } from '../src/config';
 import { hubStackOf } from '../src/config/spec';
-import { buildFleetApp } from '../stacks/app';
-import { synthFleet } from '../stacks/synth-fleet';
+import { buildFleetApp } from '../src/fleet/fleet';
+import { synthFleet } from '../src/cli/synth-fleet';
 import { VALID_FLEET } from './config/helpers';
 
 /**

@@ -1,4 +1,4 @@
-import { AlertingRule } from '../rule-group';
+import { AlertingRule } from '../core/rule-group';
 
 /** Severities PeekStack's alerts carry; Alertmanager routes on them. */
 export type Severity = 'critical' | 'warning' | 'info';

@@ -1,7 +1,7 @@
-import type { DashboardDefinition } from '../../dashboards';
-import { AlertThresholds } from '../alert-thresholds';
-import { CatalogMetric } from '../metric-catalog';
-import { RuleGroup } from '../rule-group';
+import type { DashboardDefinition } from '../dashboards/definition';
+import { AlertThresholds } from '../core/alert-thresholds';
+import { CatalogMetric } from '../core/metric-catalog';
+import { RuleGroup } from '../core/rule-group';
 
 /**
  * The part of a built-in component that does not depend on a deployment: its job name, rules,

@@ -1,14 +1,14 @@
 import { renderRuleFile, RenderedRuleFile, PEEKSTACK_RULE_FILE, RULE_FILE_HEADER } from '../render/rules';
-import { AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from '../alert-thresholds';
-import { MonitoringComponent } from '../component';
-import { RuleGroup } from '../rule-group';
-import { ScrapeTarget } from '../scrape-target';
-import { BLACKBOX_COMPONENT } from './blackbox';
-import { CADVISOR_COMPONENT } from './cadvisor';
+import { AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from '../core/alert-thresholds';
+import { MonitoringComponent } from './component';
+import { RuleGroup } from '../core/rule-group';
+import { ScrapeTarget } from '../core/scrape-target';
+import { BLACKBOX_COMPONENT } from './blackbox/definition';
+import { CADVISOR_COMPONENT } from './cadvisor/definition';
 import { ComponentDefinition } from './definition';
-import { NODE_EXPORTER_COMPONENT } from './node-exporter';
-import { PROMETHEUS_COMPONENT } from './prometheus';
-import { SCAPHANDRE_COMPONENT } from './scaphandre';
+import { NODE_EXPORTER_COMPONENT } from './node-exporter/definition';
+import { PROMETHEUS_COMPONENT } from './prometheus/definition';
+import { SCAPHANDRE_COMPONENT } from './scaphandre/definition';
 
 export * from './alert';
 export * from './definition';

@@ -1,6 +1,9 @@
-import { describeValue, listSome, quote } from '../errors';
-import { findPortClash } from '../settings-rules';
-import type { PathProblem } from './checks';
+import { describeValue, listSome, quote } from '../core/errors';
+import { findPortClash } from '../core/settings-rules';
+import { hubNameTaken } from '../core/hub-names';
+import { assertPinnedImage } from '../core/validate';
+import { PeekStackValidationError } from '../core/errors';
+import type { PathProblem } from './problems';
 import { FleetFile } from './schema';
 import { FleetSpec } from './spec';
 
@@ -33,6 +36,20 @@ export function checkAlerting(file: FleetFile, spec: FleetSpec): PathProblem[] {
       });
     }
   });
+  // A receiver's secret is a variable of the hub: not one of the hub's own names.
+  alerting.receivers.forEach((receiver, index) => {
+    const taken = receiver.secretVariable === undefined ? undefined : hubNameTaken(spec.store.stackName, receiver.secretVariable);
+    if (taken) problems.push({ path: ['alerting', 'receivers', index, 'secretVariable'], found: describeValue(receiver.secretVariable), allowed: taken });
+  });
+  // The image, as the Alertmanager construct checks it.
+  if (alerting.image !== undefined) {
+    try {
+      assertPinnedImage('Alertmanager.image', alerting.image);
+    } catch (error) {
+      if (!(error instanceof PeekStackValidationError)) throw error;
+      problems.push({ path: ['alerting', 'image'], found: error.received, allowed: error.allowed });
+    }
+  }
   // The hub's host itself is checked with the store (store.host, else the interface's host).
   const host = spec.hosts.find((each) => each.name === spec.alerting!.host);
   if (host) {

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { ALERT_THRESHOLD_BOUNDS, AlertThresholds, thresholdAllowed, thresholdInRange } from '../alert-thresholds';
-import { ALERTMANAGER_DEFAULTS, PORT_BOUNDS } from '../defaults';
+import { ALERT_THRESHOLD_BOUNDS, AlertThresholds, thresholdAllowed, thresholdInRange } from '../core/alert-thresholds';
+import { ALERTMANAGER_DEFAULTS, PORT_BOUNDS } from '../core/defaults';
 import { ALERT_SEVERITIES } from '../render/alertmanager-config';
 import { integer, strict, text } from './schema-builders';
 
@@ -58,7 +58,7 @@ export function alertingSchema() {
     ),
     groupWaitSeconds: z.optional(integer(bounds.groupWaitSeconds.min, bounds.groupWaitSeconds.max, 'seconds')),
     groupIntervalSeconds: z.optional(integer(bounds.groupIntervalSeconds.min, bounds.groupIntervalSeconds.max, 'seconds')),
-    repeatIntervalMinutes: z.optional(integer(bounds.repeatIntervalMinutes.min, bounds.repeatIntervalMinutes.max, 'minutes')),
+    repeatIntervalSeconds: z.optional(integer(bounds.repeatIntervalSeconds.min, bounds.repeatIntervalSeconds.max, 'seconds')),
   });
 }
 

@@ -1,6 +1,6 @@
-import { AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from '../alert-thresholds';
-import { ALERTMANAGER_DEFAULTS } from '../defaults';
-import { DEFAULT_IMAGES } from '../images';
+import { AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from '../core/alert-thresholds';
+import { ALERTMANAGER_DEFAULTS } from '../core/defaults';
+import { DEFAULT_IMAGES } from '../core/images';
 import { AlertmanagerConfigInput } from '../render/alertmanager-config';
 import { AlertingEntry, ReceiverEntry } from './alerting-schema';
 
@@ -9,7 +9,7 @@ import { AlertingEntry, ReceiverEntry } from './alerting-schema';
  * as written (their secrets are variable names, resolved by the stacks).
  */
 export interface AlertingSpec
-  extends Pick<AlertmanagerConfigInput, 'defaultReceiver' | 'routes' | 'groupWaitSeconds' | 'groupIntervalSeconds' | 'repeatIntervalMinutes'> {
+  extends Pick<AlertmanagerConfigInput, 'defaultReceiver' | 'routes' | 'groupWaitSeconds' | 'groupIntervalSeconds' | 'repeatIntervalSeconds'> {
   /** Host Alertmanager runs on: the hub's (`store.host`, else the interface's). */
   readonly host: string;
   readonly port: number;
@@ -28,7 +28,7 @@ export function toAlertingSpec(entry: AlertingEntry, hubHost: string): AlertingS
     routes: entry.routes ?? [],
     groupWaitSeconds: entry.groupWaitSeconds ?? ALERTMANAGER_DEFAULTS.groupWaitSeconds,
     groupIntervalSeconds: entry.groupIntervalSeconds ?? ALERTMANAGER_DEFAULTS.groupIntervalSeconds,
-    repeatIntervalMinutes: entry.repeatIntervalMinutes ?? ALERTMANAGER_DEFAULTS.repeatIntervalMinutes,
+    repeatIntervalSeconds: entry.repeatIntervalSeconds ?? ALERTMANAGER_DEFAULTS.repeatIntervalSeconds,
   };
 }
 

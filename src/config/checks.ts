@@ -1,13 +1,16 @@
-import { describeValue, listSome } from '../errors';
-import { findPortClash, scrapeTimeoutProblem } from '../settings-rules';
-import { SCAPHANDRE_FLOOR_REASON, SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from '../scaphandre-floor';
-import { resolveStateBackend, stateLocation } from '../state-backend';
+import { describeValue, listSome } from '../core/errors';
+import { findPortClash, scrapeTimeoutProblem } from '../core/settings-rules';
+import { SCAPHANDRE_FLOOR_REASON, SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from '../components/scaphandre/floor';
+import { resolveStateBackend, stateLocation } from '../core/state-backend';
 import { FleetFile } from './schema';
 import { FleetSpec, hubStackOf } from './spec';
 import { checkStore } from './store-checks';
 import { TERRAFORM_IDENTIFIER } from './stack-names';
 import { checkAlerting } from './alerting-checks';
 import { closestKey } from './suggest';
+import { origin } from './origin';
+import { collectorDatasourceUid, FLEET_DATASOURCE } from '../core/datasources';
+import type { PathProblem } from './problems';
 
 /** `; did you mean "web-1"?` when `written` is a likely typo of one of `names`. */
 function didYouMean(written: string, names: readonly string[]): string {
@@ -21,30 +24,9 @@ function didYouMean(written: string, names: readonly string[]): string {
  * own, else `defaults`, else the host entry when a built-in default is involved).
  */
 
-/** A problem before it is located in the file. */
-export interface PathProblem {
-  readonly path: readonly (string | number)[];
-  readonly found: string;
-  readonly allowed: string;
-}
+export type { PathProblem } from './problems';
 
 type Path = (string | number)[];
-
-function get(value: unknown, path: readonly (string | number)[]): unknown {
-  let current = value;
-  for (const part of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[part];
-  }
-  return current;
-}
-
-/** Where a host's effective setting was written. */
-function origin(file: FleetFile, hostIndex: number, setting: Path): Path {
-  if (get(file.hosts[hostIndex], setting) !== undefined) return ['hosts', hostIndex, ...setting];
-  if (get(file.defaults, setting) !== undefined) return ['defaults', ...setting];
-  return ['hosts', hostIndex];
-}
 
 /** Every cross-field problem of `file` (already structurally valid), with `spec` its defaults applied. */
 export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
@@ -80,6 +62,10 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
       });
     }
     stackOwners.set(host.stackName, ['hosts', index]);
+    // Grafana's datasource of this host must not take the fleet store's uid.
+    if (spec.store.enabled && collectorDatasourceUid(host.name) === FLEET_DATASOURCE.uid) {
+      problems.push({ path: ['hosts', index, 'name'], found: describeValue(host.name), allowed: `a name other than "${host.name}" while the fleet store is on: its Grafana datasource uid would be the fleet store's ("${FLEET_DATASOURCE.uid}")` });
+    }
   });
 
   // Addresses: one machine each. DNS names compare case-insensitively.

@@ -1,11 +1,11 @@
-import { FLEET_STORE_DEFAULTS, PROMETHEUS_DEFAULTS } from '../defaults';
-import { validateDockerEndpoint } from '../docker-endpoint';
-import { PeekStackValidationError } from '../errors';
-import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from '../names';
-import { assertScaphandreInterval } from '../scaphandre-floor';
-import { scrapeTimeoutProblem } from '../settings-rules';
-import { assertNoCredentials, resolveStateBackend, StateBackend } from '../state-backend';
-import { assertAddress, assertIntegerInRange, assertMatches, assertPinnedImage, assertPort } from '../validate';
+import { FLEET_STORE_DEFAULTS, PROMETHEUS_DEFAULTS } from '../core/defaults';
+import { validateDockerEndpoint } from '../core/docker-endpoint';
+import { PeekStackValidationError } from '../core/errors';
+import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from '../core/names';
+import { assertScaphandreInterval } from '../components/scaphandre/floor';
+import { scrapeTimeoutProblem } from '../core/settings-rules';
+import { assertNoCredentials, resolveStateBackend, StateBackend } from '../core/state-backend';
+import { assertAddress, assertIntegerInRange, assertMatches, assertPinnedImage, assertPort } from '../core/validate';
 import { PathProblem } from './checks';
 import { FleetSpec, hubStackOf } from './spec';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Document, isScalar, LineCounter, Node, parseAllDocuments, parseDocument, visit } from 'yaml';
 import type * as z from 'zod/mini';
-import { describeValue, escapeControl, listSome, quote } from '../errors';
-import { isSecretName, REDACTED } from '../secrets';
+import { describeValue, escapeControl, listSome, quote } from '../core/errors';
+import { isSecretName, REDACTED } from '../core/secrets';
 import { checkFleet, PathProblem } from './checks';
 import { decodeFleetBytes } from './decode';
 import { locate, Position } from './locate';

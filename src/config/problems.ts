@@ -1,4 +1,4 @@
-import { quote, safeText } from '../errors';
+import { quote, safeText } from '../core/errors';
 
 /**
  * What is wrong with a fleet file, one entry per problem, each locatable in the file: the CLI prints
@@ -56,4 +56,11 @@ export class FleetConfigError extends Error {
     this.name = 'FleetConfigError';
     this.problems = sorted;
   }
+}
+
+/** A problem before it is located in the file. */
+export interface PathProblem {
+  readonly path: readonly (string | number)[];
+  readonly found: string;
+  readonly allowed: string;
 }

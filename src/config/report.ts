@@ -1,4 +1,4 @@
-import { escapeControl, PeekStackValidationError, safeText } from '../errors';
+import { escapeControl, PeekStackValidationError, safeText } from '../core/errors';
 import { FleetConfigError, formatProblem } from './problems';
 
 /** Exit codes of the app and the CLI. */
@@ -31,7 +31,8 @@ function describe(error: unknown, fleetFile: string): { exitCode: number; lines:
   }
   if (error instanceof PeekStackValidationError) {
     // A construct refused a value the schema let through: no line to point at, but the field and value.
-    return { exitCode: EXIT.invalidInput, lines: [`${escapeControl(fleetFile)}: ${error.field}: found ${error.received}; allowed: ${error.allowed}`] };
+    const where = error.constructPath ? ` (${error.constructPath})` : '';
+    return { exitCode: EXIT.invalidInput, lines: [`${escapeControl(fleetFile)}: ${error.field}${where}: found ${error.received}; allowed: ${error.allowed}`] };
   }
   if (error instanceof UsageError) {
     return { exitCode: EXIT.invalidInput, lines: [error.message] };

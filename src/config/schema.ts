@@ -1,15 +1,15 @@
 import * as z from 'zod/mini';
-import { validateDockerEndpoint } from '../docker-endpoint';
-import { PeekStackValidationError } from '../errors';
-import { PORT_BOUNDS, PROMETHEUS_DEFAULTS } from '../defaults';
-import { assertScaphandreInterval } from '../scaphandre-floor';
-import { assertNoCredentials } from '../state-backend';
-import { assertAddress, assertPinnedImage } from '../validate';
-import { FACTOR_LIMITS, isCurrencyCode } from '../energy/factors';
+import { validateDockerEndpoint } from '../core/docker-endpoint';
+import { PeekStackValidationError } from '../core/errors';
+import { PORT_BOUNDS, PROMETHEUS_DEFAULTS } from '../core/defaults';
+import { assertScaphandreInterval } from '../components/scaphandre/floor';
+import { assertNoCredentials } from '../core/state-backend';
+import { assertAddress, assertPinnedImage } from '../core/validate';
+import { FACTOR_LIMITS, isCurrencyCode } from '../components/energy/factors';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
 import { alertingSchema, alertThresholdsSchema } from './alerting-schema';
 import { integer, strict, text } from './schema-builders';
-import { RecentValues } from '../recent-values';
+import { LruCache } from '../core/lru-cache';
 
 /**
  * The fleet file's shape, strict: an unknown key is an error (a typo such as `retentionDay` must not
@@ -301,7 +301,7 @@ export const fleetFileSchema = /* @__PURE__ */ fleetFileSchemaUsing({ fleet: eve
 /** The own keys of `value` if it is a mapping. */
 const keysOf = (value: unknown): string[] => (value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : []);
 
-const schemasByKeysUsed = new RecentValues<string, ReturnType<typeof fleetFileSchemaUsing>>(16);
+const schemasByKeysUsed = new LruCache<string, ReturnType<typeof fleetFileSchemaUsing>>(16);
 
 /**
  * The schema that checks `data` (a parsed fleet file) as {@link fleetFileSchema} does: the same

@@ -1,6 +1,6 @@
-import { describeValue } from '../errors';
-import { containsSecret, REDACTED } from '../secrets';
-import { PathProblem } from './checks';
+import { describeValue } from '../core/errors';
+import { containsSecret, REDACTED } from '../core/secrets';
+import type { PathProblem } from './problems';
 
 /**
  * Every string of the fleet file (keys too) that carries a secret: a password in a URL's user

@@ -1,12 +1,12 @@
-import { DockerEndpoint } from '../docker-endpoint';
-import { DEFAULT_IMAGES } from '../images';
-import { GRAFANA_DEFAULTS, NODE_EXPORTER_DEFAULTS, PROMETHEUS_DEFAULTS } from '../defaults';
-import { DEFAULT_STATE_BACKEND, StateBackend } from '../state-backend';
-import { AccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from '../energy/factors';
+import { DockerEndpoint } from '../core/docker-endpoint';
+import { DEFAULT_IMAGES } from '../core/images';
+import { GRAFANA_DEFAULTS, NODE_EXPORTER_DEFAULTS, PROMETHEUS_DEFAULTS } from '../core/defaults';
+import { DEFAULT_STATE_BACKEND, StateBackend } from '../core/state-backend';
+import { AccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from '../components/energy/factors';
 import { FleetFile, HostSettings } from './schema';
-import { FLEET_STORE_DEFAULTS } from '../defaults';
+import { FLEET_STORE_DEFAULTS } from '../core/defaults';
 import { collectorStackName, HUB_STACK_NAME, INTERFACE_STACK_NAME } from './stack-names';
-import { AlertThresholds } from '../alert-thresholds';
+import { AlertThresholds } from '../core/alert-thresholds';
 import { AlertingSpec, toAlertingSpec, toAlertThresholds } from './alerting-spec';
 
 /** Built-in values of every optional fleet setting: the one place they are applied. */

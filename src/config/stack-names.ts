@@ -4,7 +4,7 @@
  * valid Terraform identifiers (a letter first, then letters, digits, "_" or "-").
  */
 
-export { HOST_NAME_ALLOWED, HOST_NAME_PATTERN, variablePrefix } from '../names';
+export { HOST_NAME_ALLOWED, HOST_NAME_PATTERN, variablePrefix } from '../core/names';
 
 /** Name of the one interface (Grafana) stack. */
 export const INTERFACE_STACK_NAME = 'interface';

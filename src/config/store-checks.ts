@@ -1,10 +1,11 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { describeValue, listSome } from '../errors';
-import type { PathProblem } from './checks';
+import { describeValue, listSome } from '../core/errors';
+import type { PathProblem } from './problems';
 import { FleetFile } from './schema';
-import { FleetSpec } from './spec';
+import { FleetSpec, hubStackOf } from './spec';
+import { origin } from './origin';
 
 /** Keys of `store:` that only the embedded store has, and those only an external store has. */
 const EMBEDDED_ONLY = ['host', 'port', 'retentionDays', 'backend'] as const;
@@ -78,7 +79,7 @@ export function caFileProblem(path: string): string | undefined {
 /** Cross-field problems of `store:` (already structurally valid). */
 export function checkStore(file: FleetFile, spec: FleetSpec): PathProblem[] {
   const store = file.store;
-  if (!store) return [];
+  if (!store) return checkHubHost(file, spec);
   const problems: PathProblem[] = [];
   const kind = spec.store.kind;
   const misplaced = kind === 'embedded' ? EXTERNAL_ONLY : EMBEDDED_ONLY;
@@ -109,28 +110,39 @@ export function checkStore(file: FleetFile, spec: FleetSpec): PathProblem[] {
     const wrong = caFileProblem(storeCaPath(spec.file, store.caFile));
     if (wrong) problems.push({ path: ['store', 'caFile'], found: `${describeValue(store.caFile)} (${wrong})`, allowed: CA_FILE_ALLOWED });
   }
-  if (kind === 'embedded' && spec.store.enabled) {
-    const host = spec.hosts.find((candidate) => candidate.name === spec.store.host);
-    if (!host) {
-      problems.push({
-        path: store.host === undefined ? ['store'] : ['store', 'host'],
-        found: describeValue(spec.store.host),
-        allowed: `the name of a host in this fleet: ${listSome(spec.hosts.map((candidate) => candidate.name))}`,
-      });
-    } else {
-      const taken = [
-        { port: host.ports.prometheus, owner: 'Prometheus' },
-        ...(host.exporters.nodeExporter.enabled ? [{ port: host.ports.nodeExporter, owner: 'node_exporter' }] : []),
-        ...(host.name === spec.interface.host ? [{ port: spec.interface.port, owner: 'Grafana' }] : []),
-      ].find((entry) => entry.port === spec.store.port);
-      if (taken) {
-        problems.push({
-          path: store.port === undefined ? ['store'] : ['store', 'port'],
-          found: `port ${spec.store.port} for the fleet store`,
-          allowed: `a port not already published on host "${host.name}" (${taken.owner} uses ${taken.port})`,
-        });
-      }
-    }
-  }
+  problems.push(...checkHubHost(file, spec));
   return problems;
+}
+
+/**
+ * The hub's host (`store.host`, else the interface's): a host of the fleet whenever there is a hub
+ * (the embedded store, or Alertmanager alone), and, with the embedded store, a store port that no
+ * other service publishes there.
+ */
+function checkHubHost(file: FleetFile, spec: FleetSpec): PathProblem[] {
+  if (hubStackOf(spec) === undefined) return [];
+  const store = file.store;
+  const index = spec.hosts.findIndex((candidate) => candidate.name === spec.store.host);
+  // Without store.host, the hub's host is the interface's, which checks.ts checks.
+  if (index < 0) {
+    if (store?.host === undefined) return [];
+    return [{ path: ['store', 'host'], found: describeValue(spec.store.host), allowed: `the name of a host in this fleet: ${listSome(spec.hosts.map((candidate) => candidate.name))}` }];
+  }
+  if (!(spec.store.enabled && spec.store.kind === 'embedded')) return [];
+  const host = spec.hosts[index];
+  const taken = [
+    { port: host.ports.prometheus, owner: 'Prometheus', path: origin(file, index, ['ports', 'prometheus']) },
+    ...(host.exporters.nodeExporter.enabled ? [{ port: host.ports.nodeExporter, owner: 'node_exporter', path: origin(file, index, ['ports', 'nodeExporter']) }] : []),
+    ...(host.name === spec.interface.host ? [{ port: spec.interface.port, owner: 'Grafana', path: file.interface.port === undefined ? ['interface'] : ['interface', 'port'] }] : []),
+  ].find((entry) => entry.port === spec.store.port);
+  if (!taken) return [];
+  if (store?.port === undefined && taken.path.length > 2) {
+    // The store's default port, taken by a port the file sets: reported where that port is written.
+    return [{ path: taken.path, found: `port ${taken.port} for ${taken.owner}`, allowed: `a port not already published on host "${host.name}" (the fleet store uses ${spec.store.port})` }];
+  }
+  return [{
+    path: store?.port !== undefined ? ['store', 'port'] : ['store'],
+    found: `port ${spec.store.port} for the fleet store`,
+    allowed: `a port not already published on host "${host.name}" (${taken.owner} uses ${taken.port})`,
+  }];
 }

@@ -1,5 +1,5 @@
 import { Document, isAlias, isCollection, isScalar, isSeq, LineCounter, Node, Scalar, visit, YAMLError } from 'yaml';
-import { describeValue } from '../errors';
+import { describeValue } from '../core/errors';
 import { Position } from './locate';
 
 /**

@@ -4,7 +4,7 @@
  * integrate.ts for why not the energy counter); CO₂ and cost follow from the host's factors.
  */
 import { UsageError } from '../config/report';
-import { account, type AccountingFactors, type EnergyAccount } from './factors';
+import { account, type AccountingFactors, type EnergyAccount } from '../components/energy/factors';
 import { EnergyQueryError, getApi, type PrometheusConnection, rawSamples, type RawSeries } from './client';
 import { integratePower, medianSpacingSeconds, type PowerSample, sumByTimestamp } from './integrate';
 import type { TimeWindow } from './window';

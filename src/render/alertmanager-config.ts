@@ -81,7 +81,7 @@ export interface AlertmanagerConfigInput {
   /** Wait this long before notifying about alerts added to (or resolved in) a group already notified. */
   readonly groupIntervalSeconds: number;
   /** Notify again about a group still firing after this long. */
-  readonly repeatIntervalMinutes: number;
+  readonly repeatIntervalSeconds: number;
 }
 
 const seconds = (value: number) => `${value}s`;
@@ -146,7 +146,7 @@ export function renderAlertmanagerConfig(input: AlertmanagerConfigInput): string
         group_by: [...ALERT_GROUP_BY],
         group_wait: seconds(input.groupWaitSeconds),
         group_interval: seconds(input.groupIntervalSeconds),
-        repeat_interval: `${input.repeatIntervalMinutes}m`,
+        repeat_interval: seconds(input.repeatIntervalSeconds),
         ...(input.routes.length > 0
           ? { routes: input.routes.map((route) => ({ matchers: [`severity="${route.severity}"`], receiver: route.receiver })) }
           : {}),

@@ -1,4 +1,4 @@
-import { HOST_LABEL } from '../labels';
+import { HOST_LABEL } from '../core/labels';
 import { toYaml } from './yaml';
 
 export { HOST_LABEL };

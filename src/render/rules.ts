@@ -1,5 +1,5 @@
-import { RuleGroup } from '../rule-group';
-import { RecentValues } from '../recent-values';
+import { RuleGroup } from '../core/rule-group';
+import { LruCache } from '../core/lru-cache';
 import { plainJsonKey, toYaml } from './yaml';
 
 /** A rendered rule file. */
@@ -43,4 +43,4 @@ export function renderRuleFile(groups: readonly RuleGroup[], header: string): st
  * Rule files kept (the oldest forgotten first): a host has a few, and hosts with other alert
  * thresholds have their own, so a few dozen cover a fleet of many kinds of hosts.
  */
-const recentRuleFiles = new RecentValues<string, string>(64);
+const recentRuleFiles = new LruCache<string, string>(64);

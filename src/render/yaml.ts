@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { RecentValues } from '../recent-values';
+import { LruCache } from '../core/lru-cache';
 import { plainYaml } from './plain-yaml';
 
 /**
@@ -35,7 +35,7 @@ function memoizedYaml(document: unknown): string {
  * collector stacks and for the interface's, and at most some 16 MB of memory.
  */
 const MEMO_CHARACTERS = 8_000_000;
-const rendered = new RecentValues<string, string>(MEMO_CHARACTERS, (key, text) => key.length + text.length);
+const rendered = new LruCache<string, string>(MEMO_CHARACTERS, (key, text) => key.length + text.length);
 
 /** `document` as JSON when JSON describes it exactly (same JSON, same YAML), else undefined: a key to keep its YAML by. */
 export function plainJsonKey(document: unknown): string | undefined {

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatProblem, parseFleet } from '../../src/config';
-import { Collector } from '../../src/collector';
-import { ACCOUNTING_FACTOR_SOURCES, DEFAULT_ACCOUNTING_FACTORS, isCurrencyCode } from '../../src/energy/factors';
-import { ENERGY_RECORDS, ENERGY_RULE_GROUP } from '../../src/energy/rules';
-import { PeekStackValidationError } from '../../src/errors';
+import { Collector } from '../../src/collector/collector';
+import { ACCOUNTING_FACTOR_SOURCES, DEFAULT_ACCOUNTING_FACTORS, isCurrencyCode } from '../../src/components/energy/factors';
+import { ENERGY_RECORDS, ENERGY_RULE_GROUP } from '../../src/components/energy/definition';
+import { PeekStackValidationError } from '../../src/core/errors';
 import { synthConstructs } from '../support/synth';
 import { onlyProblem, VALID_FLEET } from './helpers';
 

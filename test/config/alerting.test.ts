@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseFleet } from '../../src/config';
-import { DEFAULT_ALERT_THRESHOLDS } from '../../src/alert-thresholds';
+import { DEFAULT_ALERT_THRESHOLDS } from '../../src/core/alert-thresholds';
 import { problemsOf, VALID_FLEET } from './helpers';
 
 const ALERTING = `alerting:
@@ -42,7 +42,7 @@ describe('fleet file: alerting', () => {
       routes: [{ severity: 'critical', receiver: 'oncall' }, { severity: 'warning', receiver: 'chat' }],
       groupWaitSeconds: 30,
       groupIntervalSeconds: 300,
-      repeatIntervalMinutes: 240,
+      repeatIntervalSeconds: 14400,
     });
     expect(spec.alerting!.receivers.map((r) => r.type)).toEqual(['pagerduty', 'slack', 'email', 'webhook']);
     expect(parseFleet(VALID_FLEET, 'fleet.yaml').alerting).toBeUndefined();
@@ -103,7 +103,7 @@ describe('fleet file: alerting', () => {
     const work = mkdtempSync(join(tmpdir(), 'peekstack-alerting-cli-'));
     const bad = join(work, 'fleet.yaml');
     writeFileSync(bad, fleet(ALERTING.replace('receiver: chat }', 'receiver: pager }').replace('      secretVariable: alerting_smtp_password\n', '')));
-    const result = spawnSync(process.execPath, [resolve(__dirname, '..', '..', 'dist', 'stacks', 'cli.js'), 'synth', '--fleet', bad, '--out', join(work, 'out')], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [resolve(__dirname, '..', '..', 'dist', 'src', 'cli', 'cli.js'), 'synth', '--fleet', bad, '--out', join(work, 'out')], { encoding: 'utf8' });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: alerting\\.receivers\\[2\\]\\.secretVariable: found nothing`, 'm'));
     expect(result.stderr).not.toMatch(/\n\s+at /);

@@ -1,6 +1,6 @@
 /**
- * Runs the compiled CLI (dist/stacks/cli.js) on many argument lists in one node process, the way
- * `node dist/stacks/cli.js ARGS` would, and writes what each run printed and returned, and how long it took, as JSON to
+ * Runs the compiled CLI (dist/src/cli/cli.js) on many argument lists in one node process, the way
+ * `node dist/src/cli/cli.js ARGS` would, and writes what each run printed and returned, and how long it took, as JSON to
  * the file named by the first argument. Everything that reaches stdout or stderr is captured: the
  * CLI's output (through its io, which writes straight to the file descriptors outside tests),
  * console output and other stream writes, and process warnings (a library warning would show up in

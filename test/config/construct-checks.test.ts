@@ -9,8 +9,8 @@ import { checkFleet } from '../../src/config/checks';
 import { checkFleetForConstructs } from '../../src/config/construct-checks';
 import { FleetFile } from '../../src/config/schema';
 import { toFleetSpec } from '../../src/config/spec';
-import { PeekStackValidationError } from '../../src/errors';
-import { buildFleetApp } from '../../stacks/app';
+import { PeekStackValidationError } from '../../src/core/errors';
+import { buildFleetApp } from '../../src/fleet/fleet';
 import { VALID_FLEET } from './helpers';
 
 /**

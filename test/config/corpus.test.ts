@@ -15,11 +15,11 @@ import { join, resolve } from 'node:path';
  *
  * Both `validate` and `synth --out` run through the compiled CLI, all cases in one node process
  * (cli-batch.cjs; spawning one per case would cost ~0.7 s each); a few cases are also spawned as
- * `node dist/stacks/cli.js` to show the batch prints exactly what the real command prints.
+ * `node dist/src/cli/cli.js` to show the batch prints exactly what the real command prints.
  */
 
 const ROOT = resolve(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'stacks', 'cli.js');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'cli.js');
 const BATCH = join(__dirname, 'cli-batch.cjs');
 const CORPUS = join(__dirname, 'corpus');
 
@@ -113,11 +113,18 @@ describe('bad fleet files (test/config/corpus)', () => {
     expect(existsSync(outFor(c.file))).toBe(false);
   });
 
+  it('validate and synth give every file the same verdict: exit code, output and message', () => {
+    for (const c of cases) {
+      const { validate, synth } = runs.get(c.file)!;
+      expect({ file: c.file, code: synth.code, stdout: synth.stdout, stderr: synth.stderr }).toEqual({ file: c.file, code: validate.code, stdout: validate.stdout, stderr: validate.stderr });
+    }
+  });
+
   it('synth wrote nothing at all: no output folder, no staging folder', () => {
     expect(readdirSync(outParent)).toEqual([]);
   });
 
-  it('the batch prints what the real command prints (a sample spawned as node dist/stacks/cli.js)', () => {
+  it('the batch prints what the real command prints (a sample spawned as node dist/src/cli/cli.js)', () => {
     const sample = ['yaml-collection-key-list', 'yaml-recursive-alias', 'secret-pg-keyword', 'yaml-utf16-bom', 'address-with-port'];
     for (const name of sample) {
       const c = cases.find((candidate) => candidate.file.endsWith(`/${name}.yaml`))!;

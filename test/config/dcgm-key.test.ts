@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFleet } from '../../src/config';
-import { DEFAULT_IMAGES } from '../../src/images';
+import { DEFAULT_IMAGES } from '../../src/core/images';
 import { onlyProblem, VALID_FLEET } from './helpers';
 
 /** `exporters.dcgm` (the GPU add-on), on host db-1 of the base fleet. */

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FleetConfigError, parseFleet } from '../../src/config';
-import { PeekStackValidationError } from '../../src/errors';
-import { buildFleetApp } from '../../stacks/app';
+import { PeekStackValidationError } from '../../src/core/errors';
+import { buildFleetApp } from '../../src/fleet/fleet';
 import { VALID_FLEET } from './helpers';
 
 /** Text edits that keep most of the file intact, so the mutants reach the schema and the checks. */

@@ -15,7 +15,7 @@ import { isScalar, parseDocument, visit } from 'yaml';
  */
 
 const ROOT = resolve(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'stacks', 'cli.js');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'cli.js');
 const BATCH = join(__dirname, 'cli-batch.cjs');
 const EXAMPLE = join(ROOT, 'stacks', 'fleet.example.yaml');
 const work = mkdtempSync(join(tmpdir(), 'peekstack-input-size-'));

@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FleetConfigError, formatProblem, loadFleetFile, parseFleet } from '../../src/config';
-import { DEFAULT_IMAGES } from '../../src/images';
+import { DEFAULT_IMAGES } from '../../src/core/images';
 import { onlyProblem, problemsOf, VALID_FLEET } from './helpers';
 
 describe('parseFleet: valid input', () => {

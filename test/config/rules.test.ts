@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Testing, TerraformStack } from 'cdktf';
-import { Collector } from '../../src/collector';
+import { Collector } from '../../src/collector/collector';
 import { parseFleet } from '../../src/config';
 import { decodeFleetBytes } from '../../src/config/decode';
-import { validateDockerEndpoint } from '../../src/docker-endpoint';
-import { describeValue, escapeControl, listSome, quote } from '../../src/errors';
-import { urlHost } from '../../src/names';
-import { containsSecret, isSecretName, redactSecrets } from '../../src/secrets';
+import { validateDockerEndpoint } from '../../src/core/docker-endpoint';
+import { describeValue, escapeControl, listSome, quote } from '../../src/core/errors';
+import { urlHost } from '../../src/core/names';
+import { containsSecret, isSecretName, redactSecrets } from '../../src/core/secrets';
 import { closestKey } from '../../src/config/suggest';
-import { addressProblem } from '../../src/validate';
+import { addressProblem } from '../../src/core/validate';
 import { VALID_FLEET } from './helpers';
 
 /**

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { Testing, TerraformStack } from 'cdktf';
-import { Collector } from '../../src/collector';
+import { Collector } from '../../src/collector/collector';
 import { collectorStackName, HOST_NAME_PATTERN, variablePrefix } from '../../src/config';
 import { fleetFileSchema, fleetFileSchemaFor, hostNameSchema } from '../../src/config/schema';
 import { TERRAFORM_IDENTIFIER } from '../../src/config/stack-names';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../stacks/cli';
+import { runCli } from '../../src/cli/cli';
 import { VALID_FLEET } from './helpers';
 
 /**

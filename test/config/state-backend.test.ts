@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Testing, TerraformStack } from 'cdktf';
-import { StateBackend } from '../../src/state-backend';
-import { applyStateBackend } from '../../src/state-backend-apply';
-import { PeekStackValidationError } from '../../src/errors';
+import { StateBackend } from '../../src/core/state-backend';
+import { applyStateBackend } from '../../src/constructs/state-backend-apply';
+import { PeekStackValidationError } from '../../src/core/errors';
 
 /** The `terraform.backend` block a backend synthesizes to for stack `collector-web-1`. */
 function backendBlock(backend: StateBackend): Record<string, unknown> {

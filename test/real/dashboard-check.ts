@@ -4,9 +4,9 @@
  * ones fail and which ones draw an empty panel. Shared by the real test and by the test that
  * breaks a query on purpose, so the check that guards the dashboards is itself shown to bite.
  */
-import type { DashboardDefinition } from '../../dashboards';
-import { POWER_DASHBOARD_UID, SYSTEM_DASHBOARD_UID } from '../../dashboards';
-import { dashboardQueries, substituteVariables } from '../../src/dashboard-queries';
+import type { DashboardDefinition } from '../../src/dashboards';
+import { POWER_DASHBOARD_UID, SYSTEM_DASHBOARD_UID } from '../../src/components/dashboards';
+import { dashboardQueries, substituteVariables } from '../../src/dashboards/dashboard-queries';
 import type { QueryOutcome } from './prometheus-api';
 import { seriesOf } from './prometheus-api';
 

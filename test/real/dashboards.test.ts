@@ -6,12 +6,13 @@
  * the reason this machine cannot feed them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDashboards, type DashboardDefinition } from '../../dashboards';
-import { CONTAINERS_DASHBOARD_UID } from '../../dashboards/containers';
-import { POWER_DASHBOARD_UID } from '../../dashboards/power';
-import { SYSTEM_DASHBOARD_UID } from '../../dashboards/system';
-import { builtinValuesFor } from '../../src/dashboard-queries';
-import { METRIC_CATALOG } from '../../src/metric-catalog';
+import { buildDashboards } from '../../src/components/dashboards';
+import type { DashboardDefinition } from '../../src/dashboards';
+import { CONTAINERS_DASHBOARD_UID } from '../../src/components/cadvisor/dashboard';
+import { POWER_DASHBOARD_UID } from '../../src/components/scaphandre/dashboard';
+import { SYSTEM_DASHBOARD_UID } from '../../src/components/node-exporter/dashboard';
+import { builtinValuesFor } from '../../src/dashboards/dashboard-queries';
+import { METRIC_CATALOG } from '../../src/core/metric-catalog';
 import { seriesOf } from './prometheus-api';
 import {
   checkDashboardQueries,

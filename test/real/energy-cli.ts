@@ -8,7 +8,7 @@ import type { Harness } from './harness';
 import { REPO_ROOT } from './tools';
 
 /** The compiled CLI: `npm test` builds before running vitest. */
-export const CLI = path.join(REPO_ROOT, 'dist', 'stacks', 'cli.js');
+export const CLI = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'cli.js');
 
 /** Exit code and output of one run. */
 export interface CliResult {

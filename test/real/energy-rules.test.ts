@@ -9,9 +9,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Collector } from '../../src/collector';
-import { PROMETHEUS_PATHS } from '../../src/prometheus';
-import { raplPackageEnergyKwh } from '../../src/energy/rules';
+import { Collector } from '../../src/collector/collector';
+import { PROMETHEUS_PATHS } from '../../src/components/prometheus/prometheus';
+import { raplPackageEnergyKwh } from '../../src/components/energy/definition';
 import { promtool } from '../support/promtool';
 import { containerNamed, synthConstructs, uploadedFile } from '../support/synth';
 import { REPO_ROOT } from './tools';

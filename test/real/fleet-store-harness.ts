@@ -18,10 +18,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CertificateAuthority } from '../../src/certificate-authority';
-import { FleetStore, FLEET_STORE_PATHS, FleetStoreProps, VICTORIA_METRICS_CONTAINER_PORT, VMAUTH_CONTAINER_PORT, VMAUTH_INTERNAL_ADDRESS } from '../../src/fleet-store';
+import { CertificateAuthority } from '../../src/constructs/certificate-authority';
+import { FleetStore, FLEET_STORE_PATHS, FleetStoreProps, VICTORIA_METRICS_CONTAINER_PORT, VMAUTH_CONTAINER_PORT, VMAUTH_INTERNAL_ADDRESS } from '../../src/hub/fleet-store';
 import type { Construct } from 'constructs';
-import { FLEET_STORE_DEFAULTS } from '../../src/defaults';
+import { FLEET_STORE_DEFAULTS } from '../../src/core/defaults';
 import { materializeUploads } from '../support/deployed-files';
 import { containerNamed, synthConstructs } from '../support/synth';
 import type { TestSecrets } from '../support/test-secrets';

@@ -10,8 +10,8 @@
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Collector } from '../../src/collector';
-import { NODE_EXPORTER_SYSFS } from '../../src/node-exporter';
+import { Collector } from '../../src/collector/collector';
+import { NODE_EXPORTER_SYSFS } from '../../src/components/node-exporter/node-exporter';
 import { materializeUploads } from '../support/deployed-files';
 import { containerNamed, synthConstructs } from '../support/synth';
 import { makeTestSecrets, type TestSecrets } from '../support/test-secrets';

@@ -10,15 +10,15 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROMETHEUS_PATHS } from '../../src/prometheus';
+import { PROMETHEUS_PATHS } from '../../src/components/prometheus/prometheus';
 import { type Harness, HARNESS_JOBS, startHarness } from './harness';
 import { httpsGet, plainHttpGet, scalarValue, seriesOf } from './prometheus-api';
-import { NODE_EXPORTER_DISABLED_COLLECTORS } from '../../src/node-exporter';
+import { NODE_EXPORTER_DISABLED_COLLECTORS } from '../../src/components/node-exporter/node-exporter';
 import { toolPath } from './tools';
-import { buildDashboards, POWER_DASHBOARD_UID } from '../../dashboards';
-import { builtinValuesFor } from '../../src/dashboard-queries';
-import { DEFAULT_ACCOUNTING_FACTORS } from '../../src/energy/factors';
-import { ENERGY_RECORDS } from '../../src/energy/rules';
+import { buildDashboards, POWER_DASHBOARD_UID } from '../../src/components/dashboards';
+import { builtinValuesFor } from '../../src/dashboards/dashboard-queries';
+import { DEFAULT_ACCOUNTING_FACTORS } from '../../src/components/energy/factors';
+import { ENERGY_RECORDS } from '../../src/components/energy/definition';
 import { panelExpr } from './dashboard-check';
 import { expectWithin, measured } from './measure';
 

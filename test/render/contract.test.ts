@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { Collector } from '../../src/collector';
+import { Collector } from '../../src/collector/collector';
 import { materializeUploads } from '../support/deployed-files';
 import { promtool } from '../support/promtool';
 import { containerNamed, synthConstructs } from '../support/synth';

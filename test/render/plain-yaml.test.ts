@@ -7,7 +7,7 @@ import { parse, stringify } from 'yaml';
 import { loadFleetFile } from '../../src/config';
 import { plainYaml } from '../../src/render/plain-yaml';
 import { toYaml } from '../../src/render/yaml';
-import { synthFleet } from '../../stacks/synth-fleet';
+import { synthFleet } from '../../src/cli/synth-fleet';
 
 /** What `yaml` writes with toYaml's options (src/render/yaml.ts): the reference. */
 const byYaml = (document: unknown) => stringify(document, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });

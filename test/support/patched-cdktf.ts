@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 
 /**
- * The programs' bundles append patches (scripts/cdktf/*.js) to some of cdktf's modules
+ * The programs' bundles append patches (src/cli/fast/cdktf/*.js) to some of cdktf's modules
  * (scripts/build.mjs). These helpers load such a module both ways, side by side, so tests can
  * compare the patched module with the stock one.
  */
@@ -15,9 +15,9 @@ export function cdktfModuleFile(id: string): string {
   return require.resolve(id, { paths: [ROOT] });
 }
 
-/** cdktf's module at `file` with scripts/cdktf/`patch` appended, compiled as the build makes it (its requires are cdktf's own modules). */
+/** cdktf's module at `file` with src/cli/fast/cdktf/`patch` appended, compiled as the build makes it (its requires are cdktf's own modules). */
 export function patchedCdktfModule<T>(file: string, patch: string): T {
-  const source = `${readFileSync(file, 'utf8')}\n${readFileSync(join(ROOT, 'scripts', 'cdktf', patch), 'utf8')}`;
+  const source = `${readFileSync(file, 'utf8')}\n${readFileSync(join(ROOT, 'src', 'cli', 'fast', 'cdktf', patch), 'utf8')}`;
   const module = new Module(file) as Module & { _compile(code: string, file: string): void; paths: string[] };
   module.filename = file;
   module.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(join(file, '..'));

@@ -1,0 +1,42 @@
+import type { CollectorComponent } from './collector-component';
+import { blackboxComponent, BlackboxOptions } from './blackbox/blackbox-exporter';
+import { cadvisorComponent, CadvisorOptions } from './cadvisor/cadvisor';
+import { dcgmComponent, DcgmOptions } from './dcgm/dcgm';
+import { energyComponent } from './energy/energy';
+import { nodeExporterComponent, NodeExporterOptions } from './node-exporter/node-exporter';
+import { prometheusSelfScrapeComponent } from './prometheus/self-scrape';
+import { scaphandreComponent, ScaphandreOptions } from './scaphandre/scaphandre';
+
+/** The built-in components' options, as a collector's props give them. */
+export interface BuiltinComponentOptions {
+  /** @default - defaults of {@link NodeExporter} */
+  readonly nodeExporter?: NodeExporterOptions;
+  /** @default - defaults of {@link Cadvisor} */
+  readonly cadvisor?: CadvisorOptions;
+  /** @default - defaults of {@link Scaphandre} */
+  readonly scaphandre?: ScaphandreOptions;
+  /**
+   * blackbox_exporter probing the collector's HTTPS endpoints (certificate expiry, auth still on),
+   * its Alertmanagers and other hosts.
+   * @default - defaults of {@link BlackboxExporter}
+   */
+  readonly blackbox?: BlackboxOptions;
+  /** @default - no DCGM exporter */
+  readonly dcgm?: DcgmOptions;
+}
+
+/**
+ * The components every collector attaches, in this order, through `Collector.add` (the path a
+ * user's component takes): one line per component. A line gives `undefined` for a component its
+ * options turn off. Order matters where a component reads those before it: blackbox probes the TLS
+ * endpoints attached before it, energy reads the power sources' scrape intervals.
+ */
+export const COLLECTOR_COMPONENTS: readonly ((options: BuiltinComponentOptions) => CollectorComponent | undefined)[] = [
+  (options) => nodeExporterComponent(options.nodeExporter),
+  (options) => cadvisorComponent(options.cadvisor),
+  (options) => scaphandreComponent(options.scaphandre),
+  (options) => blackboxComponent(options.blackbox),
+  () => prometheusSelfScrapeComponent(),
+  () => energyComponent(),
+  (options) => dcgmComponent(options.dcgm),
+];
