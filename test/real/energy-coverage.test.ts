@@ -105,16 +105,21 @@ const storeRun = (expr: string, opts: { time: number }) => store.query(expr, opt
 const hostARun = (expr: string, opts: { time: number }) => query(hostA.endpoint, expr, opts);
 
 /**
- * Simulated joules of a host over the span a sum of its energy records (`record`, in the range
- * `(at - seconds, at]`) stands for: from one evaluation interval before the first record to the last.
+ * Simulated joules of a host over the time a sum of its energy records (`record`, in the range
+ * `(at - seconds, at]`) stands for: each record, the evaluation interval ending at its timestamp.
+ * Where records are missing (a collector down, a scrape missed on a loaded machine), nothing was
+ * measured and nothing is counted.
  */
 async function recordTruth(host: Harness, record: string, at: number, seconds: number, run = storeRun): Promise<{ joules: number; measuredSeconds: number }> {
   const samples = await raw(run, `${record}{host="${host.hostName}"}`, at, seconds);
   if (samples.length === 0) throw new Error(`no ${record} of ${host.hostName} in the range`);
   const interval = host.scrapeIntervalSeconds; // the evaluation interval: the collector's scrape interval
-  const first = samples[0]![0] - interval;
-  const last = samples.at(-1)![0];
-  return { joules: host.rapl.energyJoules(first * 1000, last * 1000), measuredSeconds: last - first };
+  // One record per zone for RAPL: the distinct evaluation times.
+  const times = [...new Set(samples.map(([t]) => t))];
+  return {
+    joules: times.reduce((sum, t) => sum + host.rapl.energyJoules((t - interval) * 1000, t * 1000), 0),
+    measuredSeconds: times.length * interval,
+  };
 }
 
 /** `peekstack energy ARGS` with the test's names resolved (see the file's comment). */
@@ -260,11 +265,11 @@ describe('the Fleet dashboard through the store counts only measured time', () =
     measured(`${WINDOW_SECONDS} s window: "Energy per host" host-a, wrap inside (J)`, perHostKwh[HOST_A.name]! * 3.6e6, truthA.joules);
     measured(`${WINDOW_SECONDS} s window: "Energy per host" host-b, down for the second half (J)`, perHostKwh[HOST_B.name]! * 3.6e6, truthB.joules);
     measured(`${WINDOW_SECONDS} s window: coverage host-b`, coverage[HOST_B.name]!, truthB.measuredSeconds / WINDOW_SECONDS);
-    // host-a's records tile the window: its truth is the simulation over the whole window.
-    expect(truthA.measuredSeconds).toBeCloseTo(WINDOW_SECONDS, 0);
-    expectWithin(perHostKwh[HOST_A.name], hostA.rapl.energyJoules((end - WINDOW_SECONDS) * 1000, end * 1000) / 3.6e6, 0.01, 'host-a energy over the window (kWh)');
+    // host-a's records tile the window (nearly: unless a scrape was missed on a loaded machine).
+    expect(truthA.measuredSeconds).toBeGreaterThan(WINDOW_SECONDS * 0.9);
+    expectWithin(perHostKwh[HOST_A.name], truthA.joules / 3.6e6, 0.01, 'host-a energy over the window (kWh)');
     expectWithin(perHostKwh[HOST_B.name], truthB.joules / 3.6e6, 0.01, 'host-b energy over the window (kWh)');
-    expectWithin(coverage[HOST_A.name], 1, 0.01, 'host-a coverage of the window');
+    expectWithin(coverage[HOST_A.name], truthA.measuredSeconds / WINDOW_SECONDS, 0.01, 'host-a coverage of the window');
     expectWithin(coverage[HOST_B.name], truthB.measuredSeconds / WINDOW_SECONDS, 0.01, 'host-b coverage of the window');
     expect(coverage[HOST_B.name]).toBeGreaterThan(0.4);
     expect(coverage[HOST_B.name]).toBeLessThan(0.6);
