@@ -221,7 +221,7 @@ export async function runEnergyCommand(args: readonly string[], io: CliIo, stder
         throw new UsageError(`peekstack energy: --svg ${values.svg}: cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
       }
     }
-    // A row without a measurement (0 % covered) printed as 0 J is not a result: say so, exit 1.
+    // A host without a measurement (0 % covered) printed as 0 J is not a result: say so, exit 1.
     const unmeasured = unmeasuredRows(report);
     if (unmeasured.length > 0) {
       io.err(

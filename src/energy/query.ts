@@ -39,12 +39,13 @@ export interface EnergyRow extends EnergyAccount {
 }
 
 /**
- * Rows that measured nothing: no sample of the row stands for any part of the window (the host was
- * down, or its data ends before the window), or a number that is not one. Their 0 J is not a
- * measurement: a report holding one must not pass for a measured one (`peekstack energy` exits 1).
+ * Rows that measured nothing: a host none of whose samples stands for any part of the window (the
+ * host was down, or its data ends before the window), or any row with a number that is not one.
+ * Their 0 J is not a measurement: a report holding one must not pass for a measured one (`peekstack
+ * energy` exits 1). A container without samples on a measured host is different: it did not run.
  */
 export function unmeasuredRows(report: EnergyReport): EnergyRow[] {
-  return report.rows.filter((r) => !(r.coverage > 0) || ![r.joules, r.meanWatts, r.peakWatts, r.kwh, r.gramsCo2e, r.cost].every(Number.isFinite));
+  return report.rows.filter((r) => (r.scope === 'host' && !(r.coverage > 0)) || ![r.joules, r.meanWatts, r.peakWatts, r.kwh, r.gramsCo2e, r.cost, r.coverage].every(Number.isFinite));
 }
 
 /** A whole report. */

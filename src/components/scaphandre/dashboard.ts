@@ -23,8 +23,8 @@ const COMPONENT = CADVISOR_COMPONENT_LABEL;
  * wrap. RAPL counters wrap at `max_energy_range_uj`, one zone at a time, and rate() takes a wrap for a
  * reset to zero: it loses the wrapped zone's energy between its last reading before the wrap and the
  * wrap, and stops its extrapolation where the fresh (small) counter would reach zero, so the points
- * whose rate window holds a wrap dipped (−2 % to −10 % on average over 2 minutes, single points up to
- * −38 %). A zone whose counter went backwards in the rate window, or between the window's first
+ * whose rate window holds a wrap dipped (package power −6 %, the rest of the package −17 % over those
+ * points, single points to −30 %, with the wrap just before a scrape: test/real/energy-coverage.test.ts). A zone whose counter went backwards in the rate window, or between the window's first
  * reading and the one before it (`offset $__interval`: at least one scrape interval back), takes its
  * rate from the window before; when that window holds the wrap, the current window is clean.
  */

@@ -56,7 +56,8 @@ export const SCAPHANDRE_COMPONENT: ComponentDefinition = {
           // The energy records the panels read (src/energy/rules.ts): integrated power, right through a
           // RAPL counter wrap, and only the time measured (no extrapolation on a host younger than a day).
           // Not increase() of scaph_host_energy_microjoules: it is the sum of the sockets' counters,
-          // which drops when one socket wraps, and increase() counts the other sockets again (+477 %).
+          // which drops when one socket wraps, and increase() counts the other sockets again (+50 % through
+          // 11 wraps in 16 h, test/rules/energy-budget.rules.test.yml; +33 % on a 3-minute-old host with one).
           expr: `sum by (host) (sum_over_time(${ENERGY_RECORDS.hostKwh}[1d])) > ${promNumber(t.dailyEnergyKwh)}`,
           severity: 'warning',
           summary: 'Host {{ $labels.host }} used {{ $value | humanize }} kWh in 24 h',
