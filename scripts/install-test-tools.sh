@@ -7,6 +7,16 @@
 #   .tools/root/  the unpacked packages (usr/bin/..., plus any shared library the system lacks)
 #   .tools/bin/   wrapper scripts: prometheus promtool node_exporter scaphandre proot victoria-metrics
 #                 vmauth vmagent alertmanager amtool blackbox_exporter
+#   .tools/engine/ a Docker Engine for the deployed tests (test/deployed/): root/ holds the unpacked
+#                 packages, bin/ the commands to put first on PATH (dockerd, containerd,
+#                 containerd-shim-runc-v2, runc, docker-init, docker-proxy, docker, iptables*, busybox)
+#
+# The engine: docker.io 28.x, containerd 2.x and docker-cli from sid; runc 1.1.5 from bookworm (sid's
+# needs glibc 2.38); iptables 1.8.9 (legacy backend) with its libraries and xtables extensions from
+# bookworm (the wrappers set XTABLES_LIBDIR, without which dockerd stops with "Couldn't load match
+# `addrtype'"); tini (docker-init) and busybox-static (the shell of the test images) from bookworm.
+# It has a recipe of its own (.tools/engine/RECIPE), so a checkout whose script predates the engine
+# neither removes it nor is made to reinstall the monitoring binaries.
 #
 # Sources: Prometheus 3.x + promtool, node_exporter 1.11.x, VictoriaMetrics 1.145 (victoria-metrics,
 # vmauth, vmagent), Alertmanager 0.33 + amtool and blackbox_exporter 0.28 from Debian sid, scaphandre 1.0.2
@@ -55,8 +65,40 @@ tools_ok() {
   done
 }
 
-if tools_ok; then
-  log "all tools present in $BIN (${TOOL_NAMES[*]}); nothing to do"
+# The Docker Engine for test/deployed/ (see the header). Pinned by version prefix, like PKG_SPECS.
+ENGINE="$TOOLS/engine"
+ENGINE_SPECS=(
+  "docker.io/sid 28."
+  "containerd/sid 2."
+  "docker-cli/sid 28."
+  "runc/SYSTEM 1.1.5"
+  "tini/SYSTEM 0.19."
+  "busybox-static/SYSTEM 1:1.35."
+  "iptables/SYSTEM 1.8.9"
+  "libxtables12/SYSTEM 1.8.9"
+  "libip4tc2/SYSTEM 1.8.9"
+  "libip6tc2/SYSTEM 1.8.9"
+  "libnetfilter-conntrack3/SYSTEM "
+  "libnfnetlink0/SYSTEM "
+  "libnftnl11/SYSTEM "
+  "libmnl0/SYSTEM "
+)
+ENGINE_RECIPE="engine-v1 ${ENGINE_SPECS[*]}"
+ENGINE_TOOLS=(dockerd containerd runc docker docker-init iptables busybox)
+
+engine_ok() {
+  [[ "${PEEKSTACK_TOOLS_FORCE:-0}" == 1 ]] && return 1
+  [[ -f "$ENGINE/RECIPE" && "$(cat "$ENGINE/RECIPE")" == "$ENGINE_RECIPE" ]] || return 1
+  local t
+  for t in "${ENGINE_TOOLS[@]}"; do
+    [[ -x "$ENGINE/bin/$t" ]] || return 1
+  done
+  "$ENGINE/bin/dockerd" --version >/dev/null 2>&1 && "$ENGINE/bin/runc" --version >/dev/null 2>&1 &&
+    "$ENGINE/bin/iptables" --version >/dev/null 2>&1
+}
+
+if tools_ok && engine_ok; then
+  log "all tools present in $BIN (${TOOL_NAMES[*]}) and the engine in $ENGINE/bin; nothing to do"
   exit 0
 fi
 
@@ -66,7 +108,7 @@ mkdir -p "$TOOLS"
 exec 9>"$TOOLS/.lock"
 if command -v flock >/dev/null; then
   flock 9
-  if tools_ok; then log "another run installed the tools meanwhile; nothing to do"; exit 0; fi
+  if tools_ok && engine_ok; then log "another run installed the tools meanwhile; nothing to do"; exit 0; fi
 fi
 
 for cmd in apt-get apt-cache dpkg dpkg-deb ldd awk; do
@@ -178,11 +220,15 @@ deb_file() {
   [[ -n "$ver" ]] || die "package $pkg not found in Debian $suite at $MIRROR"
   ver="${ver#*:}"  # file names drop the epoch
   local f
-  f="$(ls "$DEB_DIR/${pkg}_${ver//:/%3a}_"*.deb 2>/dev/null | head -n1 || true)"
+  # apt keeps an epoch in the file name as "%3a" (busybox-static_1%3a1.35.0-...).
+  f="$(ls "$DEB_DIR/${pkg}_${ver//:/%3a}_"*.deb "$DEB_DIR/${pkg}_"*"%3a${ver//:/%3a}_"*.deb 2>/dev/null | head -n1 || true)"
   [[ -n "$f" ]] || die "downloaded $pkg/$suite but no ${pkg}_${ver}_*.deb in $DEB_DIR"
   echo "$f"
 }
 
+# The monitoring binaries (skipped when they are current and only the engine is missing; the body
+# below is not indented so its history stays readable).
+if ! tools_ok; then
 # ---------------------------------------------------------------------------------------------
 # Download and check the main packages.
 WANT=()
@@ -288,3 +334,61 @@ for t in "${TOOL_NAMES[@]}"; do
 done
 echo "$RECIPE" >"$TOOLS/RECIPE"
 log "done in $((SECONDS - START)) s; tools are in $BIN"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# The Docker Engine (test/deployed/). Same private apt state; unpacked into .tools/engine/root.
+if ! engine_ok; then
+ESTAGE="$TOOLS/.engine-stage-$$"
+rm -rf "$ESTAGE"; mkdir -p "$ESTAGE/root" "$ESTAGE/bin"
+trap 'rm -rf "$ESTAGE" "${STAGE:-}"' EXIT
+EWANT=()
+for spec in "${ENGINE_SPECS[@]}"; do
+  ps="${spec%% *}"; ps="${ps/\/SYSTEM//$CODENAME}"
+  EWANT+=("$ps")
+done
+apt_download "${EWANT[@]}"
+for spec in "${ENGINE_SPECS[@]}"; do
+  ps="${spec%% *}"; prefix="${spec#* }"
+  pkg="${ps%/*}"; suite="${ps#*/}"; [[ "$suite" == SYSTEM ]] && suite="$CODENAME"
+  f="$(deb_file "$pkg" "$suite")"
+  v="$(dpkg-deb -f "$f" Version)"
+  [[ -z "$prefix" || "$v" == "$prefix"* || "${v#*:}" == "$prefix"* ]] ||
+    die "$pkg from $suite is version $v, but the engine needs $prefix* (update ENGINE_SPECS in $0)"
+  log "unpacking $(basename "$f")"
+  dpkg -x "$f" "$ESTAGE/root"
+done
+# Commands, relative links (the checkout may move). runc is bookworm's: sid's docker.io would bring
+# no runc of its own here (it is a dependency we do not fetch), so this one is the only one.
+for b in usr/sbin/dockerd usr/sbin/docker-proxy usr/bin/containerd usr/bin/containerd-shim-runc-v2 \
+         usr/sbin/runc usr/bin/docker-init usr/bin/docker usr/bin/ctr bin/busybox; do
+  [[ -e "$ESTAGE/root/$b" ]] || die "the engine packages have no $b"
+  ln -s "../root/$b" "$ESTAGE/bin/${b##*/}"
+done
+# iptables through bookworm's legacy backend, with its own libraries and extensions.
+for t in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do
+  {
+    echo '#!/bin/sh'
+    echo "# Generated by scripts/install-test-tools.sh: $t (legacy) from bookworm's iptables, unpacked in .tools/engine/root."
+    echo 'case "$0" in */*) here="${0%/*}" ;; *) here="$(dirname "$(command -v "$0")")" ;; esac'
+    echo 'root="$(cd "$here/../root" && pwd)"'
+    echo 'XTABLES_LIBDIR="$root/usr/lib/x86_64-linux-gnu/xtables"; export XTABLES_LIBDIR'
+    echo 'LD_LIBRARY_PATH="$root/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; export LD_LIBRARY_PATH'
+    echo "exec \"\$root/usr/sbin/xtables-legacy-multi\" $t \"\$@\""
+  } >"$ESTAGE/bin/$t"
+  chmod 755 "$ESTAGE/bin/$t"
+done
+for b in usr/sbin/dockerd usr/bin/containerd usr/sbin/runc usr/sbin/xtables-legacy-multi; do
+  nf="$(LD_LIBRARY_PATH="$ESTAGE/root/usr/lib/x86_64-linux-gnu" ldd "$ESTAGE/root/$b" 2>/dev/null | awk '/not found/ { print $1 }' | paste -sd' ' -)"
+  [[ -z "$nf" ]] || die "$b needs shared libraries this system lacks: $nf (install them with apt-get)"
+done
+rm -rf "$ENGINE"; mkdir -p "$ENGINE"
+mv "$ESTAGE/root" "$ENGINE/root"; mv "$ESTAGE/bin" "$ENGINE/bin"
+for t in dockerd containerd runc docker docker-init iptables; do
+  out="$("$ENGINE/bin/$t" --version 2>&1)" || die "$ENGINE/bin/$t --version failed: $out"
+  log "engine: $t $(echo "$out" | grep -oE '[0-9]+\.[0-9]+\.[0-9]+[^ ,)]*' | head -n1) OK"
+done
+"$ENGINE/bin/busybox" true || die "$ENGINE/bin/busybox does not run"
+echo "$ENGINE_RECIPE" >"$ENGINE/RECIPE"
+log "engine installed in $ENGINE/bin"
+fi
