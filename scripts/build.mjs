@@ -168,6 +168,9 @@ export async function build() {
     minify: true,
     sourcemap: 'linked',
     logLevel: 'warning',
+    // `peekstack preflight`'s engine client, required when preflight runs: ssh2 (under docker-modem)
+    // has native optional parts a bundle cannot hold. A runtime dependency of the package.
+    external: ['dockerode'],
   };
   // The default fleet is found relative to the program (stacks/options.ts): dist/bin/ is as deep as dist/stacks/.
   await Promise.all([
