@@ -6,18 +6,19 @@
  * - `bare`: no powercap, reached over tcp with TLS (dockerd --tlsverify, openssl certificates);
  *
  * both with the stacks' pinned node_exporter image built offline (test/deployed/images.ts), which
- * the probes run from. The compiled CLI (dist/bin/peekstack.js) runs as a user would run it.
+ * the probes run from; and an OpenSSH server on loopback (scripts/install-sshd.sh) for ssh endpoints.
+ * The compiled CLI (dist/bin/peekstack.js) runs as a user would run it.
  * Checks: RAPL present (read as node_exporter and as Scaphandre), RAPL absent, Docker's powercap
  * mask, ports taken by a container and by a host process, free disk; the bad input: an unreachable
- * endpoint, a TLS endpoint with a wrong CA, an engine too old (an engine behind a proxy that reports
+ * endpoint, a TLS endpoint with a wrong CA, an ssh endpoint refusing the key, an engine too old (an engine behind a proxy that reports
  * 19.03), a stack not in the fleet, no probe image; and that no probe container is ever left.
  */
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Lab, startLab } from '../deployed/engines';
+import { ENGINE_BIN, Lab, startLab } from '../deployed/engines';
 import { buildImages, dockerCli } from '../deployed/images';
 import { RaplSimulation, startRaplSimulation } from '../real/rapl-simulator';
 import { REPO_ROOT } from '../real/tools';
@@ -34,8 +35,11 @@ interface CliResult {
 
 /** Runs the compiled CLI asynchronously (the RAPL simulation ticks in this process). */
 function peekstack(args: readonly string[], timeoutMs = 120_000): Promise<CliResult> {
+  // No ssh agent: the keys a test names are the only ones ssh offers.
+  const env = { ...process.env };
+  delete env.SSH_AUTH_SOCK;
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: timeoutMs, env }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });
@@ -94,6 +98,46 @@ async function oldEngineProxy(socket: string, engineSocket: string): Promise<htt
   });
   await new Promise<void>((resolve) => server.listen(socket, resolve));
   return server;
+}
+
+const SSHD_ROOT = path.join(REPO_ROOT, '.tools', 'sshd');
+
+/**
+ * An OpenSSH server on 127.0.0.1 (Debian's, from scripts/install-sshd.sh) in a mount namespace of
+ * its own, where its privilege-separation user and /run/sshd exist: nothing of it outside. One key
+ * is authorized, with a forced command that serves `docker system dial-stdio` from `engineSocket`
+ * (a host whose docker CLI talks to its engine); a second key is not.
+ */
+async function startSshd(dir: string, engineSocket: string): Promise<{ port: number; goodKey: string; badKey: string; knownHosts: string; child: ChildProcess; log: () => string }> {
+  execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'install-sshd.sh')], { stdio: 'pipe' });
+  mkdirSync(dir, { recursive: true });
+  for (const k of ['host', 'good', 'bad']) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, k)]);
+  const passwd = path.join(dir, 'passwd');
+  writeFileSync(passwd, `${readFileSync('/etc/passwd', 'utf8').trimEnd()}\nsshd:x:74:65534:privsep:/run/sshd:/usr/sbin/nologin\n`);
+  const docker = path.join(ENGINE_BIN, 'docker');
+  writeFileSync(path.join(dir, 'authorized_keys'), `command="exec ${docker} -H unix://${engineSocket} system dial-stdio" ${readFileSync(path.join(dir, 'good.pub'), 'utf8')}`);
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  writeFileSync(
+    path.join(dir, 'sshd_config'),
+    [`Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${dir}/host`, `PidFile ${dir}/sshd.pid`, `AuthorizedKeysFile ${dir}/authorized_keys`, 'StrictModes no', 'UsePAM no', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PermitRootLogin prohibit-password', ''].join('\n'),
+  );
+  const knownHosts = path.join(dir, 'known_hosts');
+  writeFileSync(knownHosts, `[127.0.0.1]:${port} ${readFileSync(path.join(dir, 'host.pub'), 'utf8')}`);
+  let log = '';
+  // unshare and sh exec into sshd: the child's pid is sshd's.
+  const child = spawn(
+    'unshare',
+    ['--mount', '--propagation', 'private', 'sh', '-c', `mount --bind '${passwd}' /etc/passwd && mount -t tmpfs -o mode=0755 peekstack-sshd-run /run && mkdir -m 0755 /run/sshd && exec '${SSHD_ROOT}/usr/sbin/sshd' -D -e -f '${dir}/sshd_config'`],
+    { env: { ...process.env, LD_LIBRARY_PATH: path.join(SSHD_ROOT, 'usr', 'lib', 'x86_64-linux-gnu') }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout!.on('data', (d) => (log += d));
+  child.stderr!.on('data', (d) => (log += d));
+  const until = Date.now() + 15_000;
+  while (!log.includes('Server listening')) {
+    if (child.exitCode !== null || Date.now() > until) throw new Error(`sshd did not start:\n${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { port, goodKey: path.join(dir, 'good'), badKey: path.join(dir, 'bad'), knownHosts, child, log: () => log };
 }
 
 /** Names of the probe containers still on an engine (there must never be any after a run). */
@@ -209,7 +253,7 @@ describe('peekstack preflight on real Docker Engines', () => {
     expectNothingLeft();
   });
 
-  it('RAPL absent with Scaphandre on: exit 1, as the engine itself refuses Scaphandre\'s mount', async () => {
+  it('RAPL absent with Scaphandre on: exit 1, its bind of /sys/class/powercap has no source', async () => {
     const host = bareHost();
     const file = fleet('scaphandre-on-bare', [{ ...host, extra: ['retentionSizeGigabytes: 1'] }]);
     const r = await peekstack(['preflight', '--fleet', file, 'collector-bare']);
@@ -312,5 +356,27 @@ describe('peekstack preflight on real Docker Engines', () => {
       expect(bad.stderr).toMatch(/^peekstack preflight: /);
       expect(bad.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+  it('ssh: through the user\'s ssh and docker system dial-stdio, as apply goes; a key the host refuses', async () => {
+    const sshd = await startSshd(path.join(dir, 'sshd'), lab.engine('rapl').socketPath);
+    children.push(sshd.child);
+    try {
+      const opts = (key: string) => `sshOpts: ["-F", "/dev/null", "-i", "${key}", "-o", "IdentitiesOnly=yes", "-o", "UserKnownHostsFile=${sshd.knownHosts}", "-o", "StrictHostKeyChecking=yes"]`;
+      const host = (key: string) => ({ name: 'rapl', docker: [`host: "ssh://root@127.0.0.1:${sshd.port}"`, opts(key)], extra: ['retentionSizeGigabytes: 1'] });
+      const ok = await peekstack(['preflight', '--fleet', fleet('ssh', [host(sshd.goodKey)]), '--format', 'json', 'collector-rapl']);
+      expect(ok.stderr).toBe('');
+      expect(ok.code).toBe(0);
+      const rapl = JSON.parse(ok.stdout).hosts[0];
+      expect(rapl.endpoint).toBe(`ssh://root@127.0.0.1:${sshd.port}`);
+      expect(rapl.facts.probe.hostSysfs.zones.filter((z: any) => z.readable)).toHaveLength(2);
+      const refused = await peekstack(['preflight', '--fleet', fleet('ssh-bad', [host(sshd.badKey)]), 'collector-rapl']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^peekstack preflight: host "rapl" \("ssh:\/\/root@127\.0\.0\.1:\d+"\) cannot serve collector-rapl: ssh refused the key: .*\(root@127\.0\.0\.1: Permission denied \(publickey\)\.\)/m);
+      expect(`${refused.stdout}${refused.stderr}`).not.toContain('PRIVATE KEY');
+    } finally {
+      sshd.child.kill('SIGTERM');
+      await new Promise((r) => (sshd.child.exitCode !== null ? r(undefined) : sshd.child.once('exit', r)));
+    }
+    expectNothingLeft();
   });
 });
