@@ -302,6 +302,10 @@ describe('peekstack preflight on real Docker Engines', () => {
     const f = findingsOf(JSON.parse(r.stdout), 'rapl');
     expect(texts(f, 'warn')).toEqual([expect.stringMatching(/^RAPL, power meter, GPUs, host listeners and free disk: unknown: no probe image on the host \(none of example\.invalid\/node-exporter:v9\.9\.9, .*preflight never pulls\)/)]);
     expect(dockerCli(lab.engine('rapl').socketPath, ['images', '-q']).trim()).toBe(before);
+    // --probe-image names one that is there: the probe runs.
+    const named = await peekstack(['preflight', '--fleet', file, '--format', 'json', '--probe-image', DEFAULT_IMAGES.nodeExporter, 'collector-rapl']);
+    expect(named.code).toBe(0);
+    expect(JSON.parse(named.stdout).hosts[0].facts.probe.image).toBe(DEFAULT_IMAGES.nodeExporter);
     expectNothingLeft();
   });
 
@@ -377,6 +381,23 @@ describe('peekstack preflight on real Docker Engines', () => {
       sshd.child.kill('SIGTERM');
       await new Promise((r) => (sshd.child.exitCode !== null ? r(undefined) : sshd.child.once('exit', r)));
     }
+    expectNothingLeft();
+  });
+  it('the table, and a progress line on stderr only when it is a terminal', async () => {
+    const file = fleet('tty', [raplHost()]);
+    const plain = await peekstack(['preflight', '--fleet', file, 'collector-rapl']);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toBe('');
+    expect(plain.stdout).toMatch(/^HOST +STACKS +ENGINE +CGROUP +KERNEL +RAPL +PORTS +DISK FREE +VERDICT\n[- ]+\nrapl +collector-rapl +28\.\S+ \(API 1\.\d+\) +v[12] +\S+ +2 zone\(s\), masked +free +[\d.]+ GiB +ok\n/);
+    expect(plain.stdout).toContain('rapl (unix://');
+    expect(plain.stdout).toMatch(/^ {2}ok {3}rapl: RAPL readable as node_exporter reads it/m);
+    // Under a pseudo-terminal (util-linux `script`), stderr is a TTY: the progress line shows, then is cleared.
+    const log = path.join(dir, 'tty.log');
+    const cmd = [process.execPath, CLI, 'preflight', '--fleet', file, 'collector-rapl'].map((a) => `'${a}'`).join(' ');
+    await new Promise<void>((resolve, reject) => execFile('script', ['-qefc', cmd, log], { timeout: 120_000 }, (error) => (error ? reject(error) : resolve())));
+    const seen = readFileSync(log, 'utf8');
+    expect(seen).toContain('\r\u001b[2Kpreflight 1/1 rapl: connecting...');
+    expect(seen).toContain('\r\u001b[2Kpreflight 1/1 rapl: probing the host (node_exporter mounts)...');
     expectNothingLeft();
   });
 });
