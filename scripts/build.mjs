@@ -174,6 +174,9 @@ export async function build() {
     minify: true,
     sourcemap: 'linked',
     logLevel: 'warning',
+    // `peekstack preflight`'s engine client, required when preflight runs: ssh2 (under docker-modem)
+    // has native optional parts a bundle cannot hold. A runtime dependency of the package.
+    external: ['dockerode'],
   };
   // The default fleet is found from the program (src/cli/options.ts), bundled in dist/bin/ or compiled in dist/src/cli/.
   await Promise.all([

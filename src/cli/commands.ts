@@ -31,6 +31,7 @@ Commands:
   synth      synthesize all stacks, or the ones named, into cdktf.out
   list       print the stack names, one per line (for CI matrices)
   energy     energy, CO2 and cost of a time window or a command's run (peekstack energy --help)
+  preflight  check each stack's host before deploying: engine, RAPL, ports, disk (peekstack preflight --help)
 
 Options:
 ${FLEET_HELP}
@@ -176,6 +177,8 @@ z.config({ jitless: true });
  * and resolves to the exit code. Never rejects. `energy` is loaded only when used.
  */
 export async function runCommand(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (argv[0] === 'preflight') return (require('./preflight-command') as typeof import('./preflight-command')).runPreflightCommand(argv.slice(1), io);
   if (argv[0] !== 'energy') return runCli(argv, io);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runEnergyCommand } = require('./energy-command') as typeof import('./energy-command');
@@ -196,7 +199,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
     }
     if (!(command in HELP) || command === 'main') {
       const hint = command === 'energy' ? ' (energy is asynchronous: run it with runCommand)' : '';
-      throw new UsageError(`peekstack: unknown command "${command}"${hint}; allowed: validate, synth, list, energy\n\n${HELP.main}`);
+      throw new UsageError(`peekstack: unknown command "${command}"${hint}; allowed: validate, synth, list, energy, preflight\n\n${HELP.main}`);
     }
     const { values, positionals } = parse(command, rest, command === 'synth', command === 'synth');
     if (values.help) {

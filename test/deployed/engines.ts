@@ -34,6 +34,8 @@ export interface EngineHostOptions {
   readonly name: string;
   /** What to show the engine at /sys/class/powercap; none: the machine's (absent here). */
   readonly powercapDir?: string;
+  /** More dockerd flags, e.g. a `-H tcp://...` listener with `--tlsverify` (preflight's TLS tests). */
+  readonly dockerdArgs?: readonly string[];
 }
 
 /** One running engine. */
@@ -207,7 +209,7 @@ exec ${JSON.stringify(path.join(ENGINE_BIN, 'runc'))} "$@"
 }
 
 /** The shell that runs in the engine's fresh mount namespace, then becomes dockerd. */
-function engineScript(dir: string, powercapDir: string | undefined, cgroupParent: string, runtime: string): string {
+function engineScript(dir: string, powercapDir: string | undefined, cgroupParent: string, runtime: string, dockerdArgs: readonly string[] = []): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   return [
     'set -e',
@@ -228,7 +230,8 @@ function engineScript(dir: string, powercapDir: string | undefined, cgroupParent
     'mount --make-rshared /',
     `exec dockerd --data-root /var/lib/docker --exec-root /run/docker --pidfile ${q(`${dir}/docker.pid`)}` +
       ` -H unix:///var/run/docker.sock -H ${q(`unix://${dir}/docker.sock`)} --ip6tables=false --cgroup-parent ${q(cgroupParent)}` +
-      ` --log-level warn --storage-driver overlay2 --add-runtime lab=${q(runtime)} --default-runtime lab`,
+      ` --log-level warn --storage-driver overlay2 --add-runtime lab=${q(runtime)} --default-runtime lab` +
+      dockerdArgs.map((a) => ` ${q(a)}`).join(''),
   ].join('\n');
 }
 
@@ -271,7 +274,7 @@ export async function startLab(hosts: readonly EngineHostOptions[], opts: { engi
         if (pid && pidAlive(pid)) throw new Error(`engine ${h.name} already runs (pid ${pid})`);
         rmSync(socketPath, { force: true });
         const fd = openSync(logFile, 'a');
-        child = spawn('nsenter', [`--net=/run/netns/${netns}`, 'unshare', '--mount', '--propagation', 'private', '/bin/sh', '-c', engineScript(hdir, h.powercapDir, cgroupParent, runtime)], {
+        child = spawn('nsenter', [`--net=/run/netns/${netns}`, 'unshare', '--mount', '--propagation', 'private', '/bin/sh', '-c', engineScript(hdir, h.powercapDir, cgroupParent, runtime, h.dockerdArgs)], {
           env,
           stdio: ['ignore', fd, fd],
           detached: true,

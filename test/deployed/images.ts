@@ -205,7 +205,7 @@ for (const kind of ['datasources', 'dashboards', 'alerting', 'plugins']) {
     for (const m of text.matchAll(/\$__file\{([^}]*)\}/g)) {
       try { fs.readFileSync(m[1]); } catch (e) { die(file + ': $__file{' + m[1] + '}: ' + e.message); }
     }
-    if (kind === 'datasources') for (const d of doc.datasources || []) datasources.push({ name: d.name, uid: d.uid, url: d.url, type: d.type, isDefault: !!d.isDefault });
+    if (kind === 'datasources') for (const d of doc.datasources || []) datasources.push({ name: d.name, uid: d.uid, url: d.url, type: d.type, isDefault: !!d.isDefault, basicAuthUser: d.basicAuthUser, secure: d.secureJsonData || {}, tlsAuthWithCACert: !!(d.jsonData || {}).tlsAuthWithCACert });
     if (kind === 'dashboards') for (const p of doc.providers || []) {
       const dir2 = p.options && p.options.path;
       for (const j of fs.readdirSync(dir2).filter((x) => x.endsWith('.json'))) {
@@ -225,7 +225,22 @@ const server = https.createServer({ cert: fs.readFileSync(env.GF_SERVER_CERT_FIL
   if (req.url === '/api/health') { res.setHeader('content-type', 'application/json'); return res.end(JSON.stringify({ database: 'ok', version: 'stand-in' })); }
   const auth = Buffer.from(String(req.headers.authorization || '').replace(/^Basic /, ''), 'base64').toString();
   if (auth !== state.adminUser + ':' + state.adminPassword) { res.statusCode = 401; return res.end('{"message":"Unauthorized"}'); }
-  if (req.url === '/api/datasources') { res.setHeader('content-type', 'application/json'); return res.end(JSON.stringify(datasources)); }
+  if (req.url === '/api/datasources') { res.setHeader('content-type', 'application/json'); return res.end(JSON.stringify(datasources.map(({ secure, ...d }) => d))); }
+  // What Grafana's Prometheus datasource does on "Save & test": a query through the datasource's
+  // URL with its basic auth and CA (host name verified), from inside this container.
+  if (req.url === '/api/peekstack/datasource-check') {
+    const file = (v) => { const m = /^\$__file\{(.*)\}$/.exec(v || ''); return m ? fs.readFileSync(m[1], 'utf8').replace(/\r?\n$/, '') : v; };
+    return Promise.all(datasources.map((d) => new Promise((resolve) => {
+      const u = new URL('/api/v1/query?query=up', d.url);
+      const r = https.get(u, {
+        ca: d.tlsAuthWithCACert ? file(d.secure.tlsCACert) : undefined,
+        headers: { authorization: 'Basic ' + Buffer.from(d.basicAuthUser + ':' + file(d.secure.basicAuthPassword)).toString('base64') },
+        timeout: 5000,
+      }, (a) => { let b = ''; a.on('data', (c) => (b += c)); a.on('end', () => resolve({ name: d.name, url: d.url, status: a.statusCode, body: b.slice(0, 200) })); });
+      r.on('error', (e) => resolve({ name: d.name, url: d.url, status: 0, error: e.message }));
+      r.on('timeout', () => r.destroy(new Error('timeout')));
+    }))).then((out) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(out)); });
+  }
   res.statusCode = 404; res.end('{}');
 });
 if ((env.GF_SERVER_PROTOCOL || 'http') !== 'https') die('stand-in serves https only');
