@@ -21,7 +21,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
-import type { DockerEndpoint } from '../docker-endpoint';
+import type { DockerEndpoint } from '../core/docker-endpoint';
 
 /** A failure to reach or talk to an engine, already in words. */
 export class ConnectionProblem extends Error {

@@ -4,8 +4,8 @@
  */
 import type { FleetSpec, HostSpec } from '../config';
 import { hubStackOf } from '../config/spec';
-import { DEFAULT_IMAGES } from '../images';
-import type { DockerEndpoint } from '../docker-endpoint';
+import { DEFAULT_IMAGES } from '../core/images';
+import type { DockerEndpoint } from '../core/docker-endpoint';
 
 /** The oldest Docker Engine API the stacks accept, and why. */
 export const MINIMUM_ENGINE = {

@@ -1,5 +1,5 @@
 /** Output of `peekstack preflight`: a table (default) or JSON. Pure. */
-import { safeText } from '../errors';
+import { safeText } from '../core/errors';
 import type { HostReport } from './run';
 
 const GIB = 1024 ** 3;

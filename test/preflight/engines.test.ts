@@ -22,7 +22,7 @@ import { ENGINE_BIN, Lab, startLab } from '../deployed/engines';
 import { buildImages, dockerCli } from '../deployed/images';
 import { RaplSimulation, startRaplSimulation } from '../real/rapl-simulator';
 import { REPO_ROOT } from '../real/tools';
-import { DEFAULT_IMAGES } from '../../src/images';
+import { DEFAULT_IMAGES } from '../../src/core/images';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'peekstack.js');
 const TLS_PORT = 2376;

@@ -7,8 +7,8 @@
  * in its findings), 2 invalid input (flags, fleet file, a stack name not in the fleet).
  */
 import { parseArgs } from 'node:util';
-import { describeFailure, EXIT, loadFleetFile, UsageError } from '../src/config';
-import { listSome, quote, safeText } from '../src/errors';
+import { describeFailure, EXIT, loadFleetFile, UsageError } from '../config';
+import { listSome, quote, safeText } from '../core/errors';
 import type { CliIo } from './report-failure';
 import { chooseFleetFile, stackNamesOf } from './options';
 
@@ -102,7 +102,7 @@ export async function runPreflightCommand(argv: readonly string[], io: CliIo, op
     const stacks = select(fleet.file, stackNamesOf(fleet), positionals);
 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pf = require('../src/preflight') as typeof import('../src/preflight');
+    const pf = require('../preflight') as typeof import('../preflight');
     onSignal = () => {
       progress.clear();
       io.err('peekstack preflight: interrupted; removing the probe containers\n');
