@@ -25,9 +25,12 @@ export interface GatherOptions {
 
 /** Probe containers created and not yet removed, by engine. */
 const active = new Map<string, Docker>();
+/** Set on Ctrl-C: no probe container is created any more. */
+let aborted = false;
 
-/** Removes every probe container still there (Ctrl-C); resolves when done. */
+/** Stops making probe containers and removes every one still there (Ctrl-C); resolves when done. */
 export async function removeActiveProbes(): Promise<void> {
+  aborted = true;
   await Promise.all([...active].map(([id, docker]) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
   active.clear();
 }
@@ -78,6 +81,7 @@ async function runProbe(
   spec: { image: string; script: string; env?: string[]; hostConfig: Docker.HostConfig },
   inspect?: (info: Docker.ContainerInspectInfo) => void,
 ): Promise<string> {
+  if (aborted) throw new Error('interrupted');
   const container = await docker.createContainer({
     name: `peekstack-preflight-${randomBytes(4).toString('hex')}`,
     Image: spec.image,
@@ -91,6 +95,7 @@ async function runProbe(
   });
   active.set(container.id, docker);
   try {
+    if (aborted) throw new Error('interrupted');
     if (inspect) inspect(await container.inspect());
     await container.start();
     const waited = await Promise.race([

@@ -400,4 +400,26 @@ describe('peekstack preflight on real Docker Engines', () => {
     expect(seen).toContain('\r\u001b[2Kpreflight 1/1 rapl: probing the host (node_exporter mounts)...');
     expectNothingLeft();
   });
+  it('Ctrl-C while a probe runs: exit 130, the probe container removed', async () => {
+    const file = fleet('interrupt', [raplHost()]);
+    let interrupted: CliResult | undefined;
+    for (let attempt = 0; attempt < 5 && !interrupted; attempt++) {
+      const child = spawn(process.execPath, [CLI, 'preflight', '--fleet', file, 'collector-rapl'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : -1))));
+      let seen = false;
+      while (child.exitCode === null && !seen) {
+        seen = probeContainers(lab, 'rapl') !== '';
+        if (!seen) await new Promise((r) => setTimeout(r, 20));
+      }
+      if (seen) child.kill('SIGINT');
+      const code = await exited;
+      if (seen) interrupted = { code, stdout: '', stderr };
+    }
+    expect(interrupted).toBeDefined();
+    expect(interrupted!.code).toBe(130);
+    expect(interrupted!.stderr).toContain('peekstack preflight: interrupted; removing the probe containers');
+    expectNothingLeft();
+  });
 });
