@@ -377,6 +377,11 @@ describe('peekstack preflight on real Docker Engines', () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/^peekstack preflight: host "rapl" \("ssh:\/\/root@127\.0\.0\.1:\d+"\) cannot serve collector-rapl: ssh refused the key: .*\(root@127\.0\.0\.1: Permission denied \(publickey\)\.\)/m);
       expect(`${refused.stdout}${refused.stderr}`).not.toContain('PRIVATE KEY');
+      // Nothing listening on the ssh port.
+      const closed = { ...host(sshd.goodKey), docker: [`host: "ssh://root@127.0.0.1:${sshd.port === 65000 ? 65001 : 65000}"`, opts(sshd.goodKey)] };
+      const unreachable = await peekstack(['preflight', '--fleet', fleet('ssh-closed', [closed]), 'collector-rapl']);
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.stderr).toMatch(/cannot serve collector-rapl: unreachable over ssh \(ssh: connect to host 127\.0\.0\.1 port 6500\d: Connection refused\)$/m);
     } finally {
       sshd.child.kill('SIGTERM');
       await new Promise((r) => (sshd.child.exitCode !== null ? r(undefined) : sshd.child.once('exit', r)));
