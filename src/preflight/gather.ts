@@ -25,9 +25,12 @@ export interface GatherOptions {
 
 /** Probe containers created and not yet removed, by engine. */
 const active = new Map<string, Docker>();
+/** Set on Ctrl-C: no probe container is created any more. */
+let aborted = false;
 
-/** Removes every probe container still there (Ctrl-C); resolves when done. */
+/** Stops making probe containers and removes every one still there (Ctrl-C); resolves when done. */
 export async function removeActiveProbes(): Promise<void> {
+  aborted = true;
   await Promise.all([...active].map(([id, docker]) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
   active.clear();
 }
@@ -78,6 +81,7 @@ async function runProbe(
   spec: { image: string; script: string; env?: string[]; hostConfig: Docker.HostConfig },
   inspect?: (info: Docker.ContainerInspectInfo) => void,
 ): Promise<string> {
+  if (aborted) throw new Error('interrupted');
   const container = await docker.createContainer({
     name: `peekstack-preflight-${randomBytes(4).toString('hex')}`,
     Image: spec.image,
@@ -91,6 +95,7 @@ async function runProbe(
   });
   active.set(container.id, docker);
   try {
+    if (aborted) throw new Error('interrupted');
     if (inspect) inspect(await container.inspect());
     await container.start();
     const waited = await Promise.race([
@@ -109,18 +114,29 @@ async function runProbe(
   }
 }
 
-/** The first of the candidate images that is on the host, or `undefined`. */
-async function findProbeImage(docker: Docker, candidates: readonly string[]): Promise<string | undefined> {
+/**
+ * The first of the candidate images that is on the host (by tag, or by digest for a pinned
+ * `repo:tag@sha256:...`), as its name and the image id to create from; `undefined` when none is.
+ */
+export async function findProbeImage(docker: Docker, candidates: readonly string[]): Promise<{ name: string; id: string } | undefined> {
   const images = await docker.listImages();
-  const tags = new Set(images.flatMap((i) => i.RepoTags ?? []));
-  const normalize = (name: string) => (name.includes(':') && name.lastIndexOf(':') > name.lastIndexOf('/') ? name : `${name}:latest`);
-  return candidates.find((c) => tags.has(normalize(c)) || tags.has(normalize(c).replace(/^docker\.io\//, '')));
+  const strip = (name: string) => name.replace(/^docker\.io\/(library\/)?/, '');
+  const withTag = (name: string) => (name.lastIndexOf(':') > name.lastIndexOf('/') ? name : `${name}:latest`);
+  for (const candidate of candidates) {
+    const [named, digest] = strip(candidate).split('@');
+    const repo = named.lastIndexOf(':') > named.lastIndexOf('/') ? named.slice(0, named.lastIndexOf(':')) : named;
+    const found = images.find((i) =>
+      digest ? (i.RepoDigests ?? []).map(strip).includes(`${repo}@${digest}`) : (i.RepoTags ?? []).map(strip).includes(withTag(named)),
+    );
+    if (found) return { name: candidate, id: found.Id };
+  }
+  return undefined;
 }
 
 const errorText = (error: unknown) => String((error as { json?: { message?: string } })?.json?.message ?? (error as Error)?.message ?? error).trim();
 
 /** Runs the probes with `image`: the host's view (node_exporter's mounts), then Scaphandre's. */
-async function probe(docker: Docker, engine: EngineFacts, image: string, options: GatherOptions): Promise<ProbeFacts> {
+async function probe(docker: Docker, engine: EngineFacts, image: { name: string; id: string }, options: GatherOptions): Promise<ProbeFacts> {
   let maskedPaths: string[] = [];
   const keepMasks = (info: Docker.ContainerInspectInfo) => {
     maskedPaths = ((info.HostConfig as { MaskedPaths?: string[] }).MaskedPaths ?? []).slice();
@@ -130,7 +146,7 @@ async function probe(docker: Docker, engine: EngineFacts, image: string, options
       docker,
       options,
       {
-        image,
+        image: image.id,
         script: HOST_PROBE_SCRIPT,
         env: [`ROOTDIR=${engine.dockerRootDir}`],
         hostConfig: {
@@ -159,7 +175,7 @@ async function probe(docker: Docker, engine: EngineFacts, image: string, options
     options.onStep?.("probing RAPL as Scaphandre (privileged)");
     const out = parseProbeOutput(
       await runProbe(docker, options, {
-        image,
+        image: image.id,
         script: PRIVILEGED_PROBE_SCRIPT,
         hostConfig: { NetworkMode: 'none', Privileged: true, Mounts: [{ Type: 'bind', Source: '/sys/class/powercap', Target: '/sys/class/powercap', ReadOnly: true }] },
       }),
@@ -167,7 +183,7 @@ async function probe(docker: Docker, engine: EngineFacts, image: string, options
     privileged = out.views.privileged ?? { present: false, zones: [] };
   }
   return {
-    image,
+    image: image.name,
     hostSysfs,
     ownSysfs: main.views.own ?? { present: false, zones: [] },
     ...(privileged ? { privileged } : {}),
@@ -200,6 +216,6 @@ export async function gatherHostFacts(docker: Docker, needs: HostNeeds, options:
   try {
     return { engine, containers, probe: await probe(docker, engine, image, options) };
   } catch (error) {
-    return { engine, containers, probeUnknown: `the probe with ${image} failed: ${errorText(error).slice(0, 300)}` };
+    return { engine, containers, probeUnknown: `the probe with ${image.name} failed: ${errorText(error).slice(0, 300)}` };
   }
 }

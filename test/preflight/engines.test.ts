@@ -377,6 +377,11 @@ describe('peekstack preflight on real Docker Engines', () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/^peekstack preflight: host "rapl" \("ssh:\/\/root@127\.0\.0\.1:\d+"\) cannot serve collector-rapl: ssh refused the key: .*\(root@127\.0\.0\.1: Permission denied \(publickey\)\.\)/m);
       expect(`${refused.stdout}${refused.stderr}`).not.toContain('PRIVATE KEY');
+      // Nothing listening on the ssh port.
+      const closed = { ...host(sshd.goodKey), docker: [`host: "ssh://root@127.0.0.1:${sshd.port === 65000 ? 65001 : 65000}"`, opts(sshd.goodKey)] };
+      const unreachable = await peekstack(['preflight', '--fleet', fleet('ssh-closed', [closed]), 'collector-rapl']);
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.stderr).toMatch(/cannot serve collector-rapl: unreachable over ssh \(ssh: connect to host 127\.0\.0\.1 port 6500\d: Connection refused\)$/m);
     } finally {
       sshd.child.kill('SIGTERM');
       await new Promise((r) => (sshd.child.exitCode !== null ? r(undefined) : sshd.child.once('exit', r)));
@@ -398,6 +403,28 @@ describe('peekstack preflight on real Docker Engines', () => {
     const seen = readFileSync(log, 'utf8');
     expect(seen).toContain('\r\u001b[2Kpreflight 1/1 rapl: connecting...');
     expect(seen).toContain('\r\u001b[2Kpreflight 1/1 rapl: probing the host (node_exporter mounts)...');
+    expectNothingLeft();
+  });
+  it('Ctrl-C while a probe runs: exit 130, the probe container removed', async () => {
+    const file = fleet('interrupt', [raplHost()]);
+    let interrupted: CliResult | undefined;
+    for (let attempt = 0; attempt < 5 && !interrupted; attempt++) {
+      const child = spawn(process.execPath, [CLI, 'preflight', '--fleet', file, 'collector-rapl'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : -1))));
+      let seen = false;
+      while (child.exitCode === null && !seen) {
+        seen = probeContainers(lab, 'rapl') !== '';
+        if (!seen) await new Promise((r) => setTimeout(r, 20));
+      }
+      if (seen) child.kill('SIGINT');
+      const code = await exited;
+      if (seen) interrupted = { code, stdout: '', stderr };
+    }
+    expect(interrupted).toBeDefined();
+    expect(interrupted!.code).toBe(130);
+    expect(interrupted!.stderr).toContain('peekstack preflight: interrupted; removing the probe containers');
     expectNothingLeft();
   });
 });

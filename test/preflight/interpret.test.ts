@@ -10,6 +10,7 @@ import { describeConnectionError, SshExit, sshCommand } from '../../src/prefligh
 import { compareVersions, interpret, verdictOf } from '../../src/preflight/interpret';
 import { hostNeeds, MINIMUM_ENGINE } from '../../src/preflight/needs';
 import { parseProbeOutput, procNetAddress } from '../../src/preflight/probe-script';
+import { findProbeImage } from '../../src/preflight/gather';
 
 const FLEET = `hosts:
   - name: web-1
@@ -218,5 +219,21 @@ describe('connections', () => {
     );
     expect(describeConnectionError(Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:2376'), { code: 'ECONNREFUSED' }), tcp)).toBe('unreachable: connect ECONNREFUSED 10.0.0.5:2376');
     expect(describeConnectionError(Object.assign(new Error('connect ENOENT /run/x.sock'), { code: 'ENOENT' }), { host: 'unix:///run/x.sock' })).toBe('unreachable: no socket at /run/x.sock (no engine runs there)');
+  });
+});
+
+describe('the probe image', () => {
+  const docker = {
+    listImages: async () => [
+      { Id: 'sha256:aaa', RepoTags: ['prom/prometheus:v3.5.3'], RepoDigests: ['prom/prometheus@sha256:1111'] },
+      { Id: 'sha256:bbb', RepoTags: ['busybox:latest'], RepoDigests: [] },
+      { Id: 'sha256:ccc', RepoTags: null, RepoDigests: ['prom/node-exporter@sha256:2222'] },
+    ],
+  } as unknown as import('dockerode');
+  it('is the first candidate on the host, by tag or by pinned digest, never by a guess', async () => {
+    expect(await findProbeImage(docker, ['prom/node-exporter:v1.11.1', 'prom/prometheus:v3.5.3'])).toEqual({ name: 'prom/prometheus:v3.5.3', id: 'sha256:aaa' });
+    expect(await findProbeImage(docker, ['prom/node-exporter:v1.11.1@sha256:2222'])).toEqual({ name: 'prom/node-exporter:v1.11.1@sha256:2222', id: 'sha256:ccc' });
+    expect(await findProbeImage(docker, ['docker.io/library/busybox'])).toEqual({ name: 'docker.io/library/busybox', id: 'sha256:bbb' });
+    expect(await findProbeImage(docker, ['prom/node-exporter:v1.11.1', 'prom/prometheus:v3.5.4'])).toBeUndefined();
   });
 });
