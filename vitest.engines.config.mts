@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+import base, { ENGINE_TEST_FILES } from './vitest.config.mjs';
+
+/**
+ * The second part of `npm test`: the tests on real Docker Engines, after the rest, one file at a time
+ * (each starts its own engines), with their run time reported on their own.
+ */
+export default defineConfig({
+  test: {
+    ...base.test,
+    include: ENGINE_TEST_FILES,
+    exclude: ['**/node_modules/**'],
+    fileParallelism: false,
+  },
+});
