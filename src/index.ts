@@ -8,6 +8,7 @@
 
 // The fleet: hub, collectors and interface built in one pass from the typed fleet file
 export { Fleet, FleetStacks } from './fleet/fleet';
+export { collectorStackPropsOf, fleetSettingsProblems, grafanaPropsOf, hubStackPropsOf } from './fleet/settings';
 
 // Stacks
 export * from './fleet/collector-stack';

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FleetSpec } from '../config';
 import { loadFleetFile } from '../config/loader';
+import { fleetSettingsProblems } from '../fleet/settings';
 import { EXIT, UsageError } from '../config/report';
 import { hubStackOf } from '../config/spec';
 import { quote, safeText } from '../core/errors';
@@ -207,7 +208,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
       return EXIT.ok;
     }
     fleetFile = chooseFleetFile(values.fleet);
-    const fleet = loadFleetFile(fleetFile);
+    const fleet = loadFleetFile(fleetFile, { settingsChecks: fleetSettingsProblems });
     switch (command) {
       case 'validate':
         io.out(summarize(fleet));

@@ -17,7 +17,8 @@ import { MonitoringComponent } from '../components/component';
 import { CollectorComponent, ComponentHost, HostProbe } from '../components/collector-component';
 import { BuiltinComponentOptions, COLLECTOR_COMPONENTS } from '../components/registry';
 import { catalogProblems, MetricCatalogIndex, ruleExpressions } from '../dashboards/catalog-check';
-import { assertAddress, assertMatches } from '../core/validate';
+import { assertMatches } from '../core/validate';
+import { resolveHostIdentity } from './settings';
 import { type AccountingFactors, assertAccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from '../components/energy/factors';
 import { COMPONENT_NAME_ALLOWED, COMPONENT_NAME_PATTERN, HOST_NAME_ALLOWED, HOST_NAME_PATTERN, urlHost } from '../core/names';
 
@@ -157,15 +158,9 @@ export class Collector extends Construct implements ComponentHost {
 
   constructor(scope: Construct, id: string, props: CollectorProps) {
     super(scope, id);
-    this.hostName = assertMatches('Collector.hostName', props.hostName, HOST_NAME_PATTERN, HOST_NAME_ALLOWED);
+    // Name and addresses, checked where `peekstack validate` checks them too (settings.ts).
+    ({ hostName: this.hostName, addresses: this.addresses } = resolveHostIdentity('Collector', props));
     this.namePrefix = assertMatches('Collector.namePrefix', props.namePrefix ?? 'peekstack', HOST_NAME_PATTERN, HOST_NAME_ALLOWED);
-    if (!Array.isArray(props.addresses) || props.addresses.length === 0) {
-      throw new PeekStackValidationError('Collector.addresses', props.addresses, 'at least one DNS name or IP address of the host');
-    }
-    props.addresses.forEach((address, index) =>
-      assertAddress(`Collector.addresses[${index}]`, address),
-    );
-    this.addresses = [...props.addresses];
     this.provider = props.provider;
     this.alertThresholds = resolveAlertThresholds('Collector.alertThresholds', props.alertThresholds);
     this.accounting = assertAccountingFactors('Collector.accounting', props.accounting ?? DEFAULT_ACCOUNTING_FACTORS);

@@ -8,7 +8,6 @@ import { decodeFleetBytes } from './decode';
 import { locate, Position } from './locate';
 import { secretProblems } from './secret-scan';
 import { controlCharacterProblem, extraDocumentProblem, structureProblems, syntaxProblem, YamlProblem } from './yaml-structure';
-import { checkFleetForConstructs } from './construct-checks';
 import { FleetConfigError, FleetProblem, formatPath } from './problems';
 import { fleetFileSchemaFor } from './schema';
 import { keysAllowedBy } from './schema-builders';
@@ -88,8 +87,19 @@ function within(path: readonly PropertyKey[], prefixes: readonly (readonly Prope
   return prefixes.some((prefix) => prefix.length <= path.length && prefix.every((part, index) => part === path[index]));
 }
 
+/** Options of {@link parseFleet} and {@link loadFleetFile}. */
+export interface FleetLoadOptions {
+  /**
+   * More checks on the typed fleet, each problem located in the file like the file's own: the CLI
+   * passes the stacks' own checks on the props the Fleet gives them (fleetSettingsProblems of
+   * src/fleet/settings.ts), so that `validate` refuses what building the stacks refuses.
+   * @default - none: the stacks refuse at construction what these would find
+   */
+  readonly settingsChecks?: (fleet: FleetSpec) => PathProblem[];
+}
+
 /** Parses and validates fleet-file text; `fileName` is only used in messages. */
-export function parseFleet(text: string, fileName: string): FleetSpec {
+export function parseFleet(text: string, fileName: string, options: FleetLoadOptions = {}): FleetSpec {
   const lines = new LineCounter();
   const located = (problems: readonly YamlProblem[]): FleetProblem[] => problems.map((p) => ({ file: fileName, path: '', ...p }));
   // `logLevel: 'error'`: yaml must not print warnings of its own; they become problems (yaml-structure.ts).
@@ -160,9 +170,9 @@ export function parseFleet(text: string, fileName: string): FleetSpec {
   const spec = toFleetSpec(fileName, parsed.data);
   // A value set once in `defaults` can be wrong for several hosts: say so once, where it is written.
   const seen = new Set<string>();
-  // The constructs' own checks last: they say again, in the constructs' words, most of what the file's checks say.
+  // The constructs' own checks last (options.settingsChecks): they say again, in the constructs' words, most of what the file's checks say.
   const crossField = checkFleet(parsed.data, spec);
-  const problems: PathProblem[] = (crossField.length > 0 ? crossField : checkFleetForConstructs(spec)).filter((p) => {
+  const problems: PathProblem[] = (crossField.length > 0 ? crossField : (options.settingsChecks?.(spec) ?? [])).filter((p) => {
     const key = JSON.stringify([p.path, p.allowed]);
     return seen.has(key) ? false : (seen.add(key), true);
   });
@@ -187,7 +197,7 @@ function sourceText(doc: Document, text: string, path: readonly PropertyKey[]): 
 }
 
 /** Reads and validates the fleet file at `path`. */
-export function loadFleetFile(path: string): FleetSpec {
+export function loadFleetFile(path: string, options: FleetLoadOptions = {}): FleetSpec {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -197,5 +207,5 @@ export function loadFleetFile(path: string): FleetSpec {
       code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a directory' : `unreadable (${code ?? String(error)})`;
     throw new FleetConfigError([{ file: path, path: '', found: reason, allowed: 'a readable fleet file (YAML); choose one with --fleet or PEEKSTACK_FLEET' }]);
   }
-  return parseFleet(decodeFleetBytes(bytes, path), path);
+  return parseFleet(decodeFleetBytes(bytes, path), path, options);
 }

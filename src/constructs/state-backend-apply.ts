@@ -1,5 +1,5 @@
 import { HttpBackend, LocalBackend, PgBackend, S3Backend, TerraformStack } from 'cdktf';
-import { assertNoCredentials, DEFAULT_STATE_BACKEND, resolveStateBackend, StateBackend } from '../core/state-backend';
+import { checkStateBackend, DEFAULT_STATE_BACKEND, resolveStateBackend, StateBackend } from '../core/state-backend';
 
 // Apart from state-backend.ts because it needs cdktf: the fleet-file checks resolve and compare
 // state locations without loading the framework.
@@ -9,6 +9,7 @@ import { assertNoCredentials, DEFAULT_STATE_BACKEND, resolveStateBackend, StateB
  * @param backend @default DEFAULT_STATE_BACKEND (a local file with a relative path)
  */
 export function applyStateBackend(stack: TerraformStack, stackName: string, backend: StateBackend = DEFAULT_STATE_BACKEND): void {
+  checkStateBackend(stackName, backend);
   const resolved = resolveStateBackend(stackName, backend);
   switch (resolved.type) {
     case 'local':
@@ -19,7 +20,7 @@ export function applyStateBackend(stack: TerraformStack, stackName: string, back
         bucket: resolved.bucket,
         key: resolved.key as string,
         region: resolved.region,
-        endpoint: resolved.endpoint === undefined ? undefined : assertNoCredentials('StateBackend.endpoint', resolved.endpoint),
+        endpoint: resolved.endpoint,
         profile: resolved.profile,
         dynamodbTable: resolved.dynamodbTable,
         encrypt: resolved.encrypt,
@@ -28,13 +29,13 @@ export function applyStateBackend(stack: TerraformStack, stackName: string, back
       if (resolved.useLockfile) stack.addOverride('terraform.backend.s3.use_lockfile', true);
       return;
     case 'pg':
-      new PgBackend(stack, { connStr: assertNoCredentials('StateBackend.connStr', resolved.connStr), schemaName: resolved.schemaName });
+      new PgBackend(stack, { connStr: resolved.connStr, schemaName: resolved.schemaName });
       return;
     case 'http':
       new HttpBackend(stack, {
-        address: assertNoCredentials('StateBackend.address', resolved.address),
-        lockAddress: assertNoCredentials('StateBackend.lockAddress', resolved.lockAddress),
-        unlockAddress: resolved.unlockAddress === undefined ? undefined : assertNoCredentials('StateBackend.unlockAddress', resolved.unlockAddress),
+        address: resolved.address,
+        lockAddress: resolved.lockAddress,
+        unlockAddress: resolved.unlockAddress,
         lockMethod: resolved.lockMethod,
         unlockMethod: resolved.unlockMethod,
       });

@@ -169,3 +169,27 @@ export function assertNoCredentials(field: string, value: string): string {
   }
   return value;
 }
+
+/**
+ * The checks a stack makes on its resolved backend before applying it (applyStateBackend), in one
+ * place for the stacks and `peekstack validate`: no credentials in an endpoint, connection string
+ * or address (they come from the backend's environment variables).
+ */
+export function checkStateBackend(stackName: string, backend: StateBackend = DEFAULT_STATE_BACKEND): void {
+  const resolved = resolveStateBackend(stackName, backend);
+  switch (resolved.type) {
+    case 's3':
+      if (resolved.endpoint !== undefined) assertNoCredentials('StateBackend.endpoint', resolved.endpoint);
+      return;
+    case 'pg':
+      assertNoCredentials('StateBackend.connStr', resolved.connStr);
+      return;
+    case 'http':
+      assertNoCredentials('StateBackend.address', resolved.address);
+      assertNoCredentials('StateBackend.lockAddress', resolved.lockAddress);
+      if (resolved.unlockAddress !== undefined) assertNoCredentials('StateBackend.unlockAddress', resolved.unlockAddress);
+      return;
+    default:
+      return;
+  }
+}

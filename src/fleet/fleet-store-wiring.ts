@@ -1,3 +1,4 @@
+import { hubStackPropsOf } from './settings';
 import { inConstruct } from '../core/errors';
 import { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
@@ -19,19 +20,8 @@ export function hubStackFor(app: Construct, fleet: FleetSpec): HubStack | undefi
   if (!name) return undefined;
   const host = fleet.hosts.find((candidate) => candidate.name === fleet.store.host)!;
   return inConstruct({ node: { path: name } }, () => new HubStack(app, name, {
-    hostName: host.name,
-    addresses: host.addresses,
-    docker: host.docker,
-    backend: fleet.store.backend,
-    secrets: fleet.credentials,
-    // The hub may exist for Alertmanager alone (an external store, or none).
-    fleetStore: !(fleet.store.enabled && fleet.store.kind === 'embedded') ? false : {
-      retentionDays: fleet.store.retentionDays,
-      publishedPort: fleet.store.port,
-      // The finest scrape interval of the fleet: a sample written twice (a replayed batch) is kept
-      // once, and no job's own samples are thinned (a coarser interval would drop some of them).
-      dedupMinScrapeIntervalSeconds: Math.min(...fleet.hosts.flatMap((candidate) => [candidate.scrapeIntervalSeconds, candidate.exporters.scaphandre.scrapeIntervalSeconds ?? candidate.scrapeIntervalSeconds])),
-    },
+    // The props `peekstack validate` checks (settings.ts), and its Alertmanager.
+    ...hubStackPropsOf(fleet, host),
     alertmanager: fleet.alerting ? (hub) => hubAlertmanagerOptions(fleet, hub) : undefined,
   }));
 }

@@ -1,3 +1,4 @@
+import { collectorStackPropsOf, grafanaPropsOf } from './settings';
 import { inConstruct } from '../core/errors';
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
@@ -26,27 +27,9 @@ export interface FleetStacks {
  * alerts (from `hub` and `store`) known at construction.
  */
 function collectorStackFor(scope: Construct, fleet: FleetSpec, host: HostSpec, hub: HubStack | undefined, store: FleetStoreTargets | undefined): CollectorStack {
-  const credentials = fleet.credentials;
   return inConstruct(stackPath(host.stackName), () => new CollectorStack(scope, host.stackName, {
-    hostName: host.name,
-    addresses: host.addresses,
-    docker: host.docker,
-    backend: host.backend,
-    secrets: credentials,
-    prometheus: {
-      image: host.images.prometheus,
-      publishedPort: host.ports.prometheus,
-      scrapeIntervalSeconds: host.scrapeIntervalSeconds,
-      scrapeTimeoutSeconds: host.scrapeTimeoutSeconds,
-      retentionDays: host.retentionDays,
-      retentionSizeGigabytes: host.retentionSizeGigabytes,
-    },
-    nodeExporter: { ...host.exporters.nodeExporter, port: host.ports.nodeExporter },
-    cadvisor: host.exporters.cadvisor,
-    scaphandre: host.exporters.scaphandre,
-    accounting: host.accounting,
-    alertThresholds: host.alertThresholds,
-    dcgm: host.exporters.dcgm,
+    // The props `peekstack validate` checks (settings.ts), and where it writes and sends alerts.
+    ...collectorStackPropsOf(fleet, host),
     remoteWrite: store ? (collectorStack) => [fleetRemoteWrite(store.write(collectorStack, host.name))] : undefined,
     ...collectorAlertingOf(fleet, hub, host.name),
   }));
@@ -66,7 +49,7 @@ function interfaceStackFor(scope: Construct, fleet: FleetSpec, collectors: reado
     backend: fleet.interface.backend,
     addresses: interfaceHost?.addresses,
     secrets: fleet.credentials,
-    grafana: { image: fleet.interface.image, publishedPort: fleet.interface.port },
+    grafana: grafanaPropsOf(fleet),
     fleetStore: store?.read,
   }));
 }

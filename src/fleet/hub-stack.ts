@@ -1,3 +1,4 @@
+import { resolveHostIdentity } from '../collector/settings';
 import { HUB_OUTPUTS } from '../core/hub-names';
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
@@ -9,7 +10,6 @@ import { CertificateAuthority, ServerCertificate } from '../constructs/certifica
 import { DockerEndpoint, LOCAL_DOCKER_ENDPOINT } from '../core/docker-endpoint';
 import { dockerProviderFor } from '../constructs/docker-provider';
 import { DOCKER_HOST_GATEWAY_NAME } from '../constructs/docker-service';
-import { PeekStackValidationError } from '../core/errors';
 import { FleetStore, FleetStoreProps } from '../hub/fleet-store';
 import { Alertmanager, AlertmanagerProps } from '../hub/alertmanager';
 import { GeneratedCredentials, SuppliedPassword } from '../constructs/credentials';
@@ -18,7 +18,7 @@ import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from '../core/names';
 import { SecretSource, suppliedPasswordVariables } from '../constructs/secret-variables';
 import { StateBackend } from '../core/state-backend';
 import { applyStateBackend } from '../constructs/state-backend-apply';
-import { assertAddress, assertMatches } from '../core/validate';
+import { assertMatches } from '../core/validate';
 
 /** Fleet store settings a hub user may change: what the hub does not wire itself. */
 export type HubFleetStoreOptions = Omit<FleetStoreProps, 'addresses' | 'certificate' | 'caCertificatePem' | 'networkName' | 'provider' | 'namePrefix' | 'writerPassword' | 'readerPassword'>;
@@ -109,13 +109,9 @@ export class HubStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: HubStackProps) {
     super(scope, id);
     this.stackName = id;
-    this.hostName = assertMatches('HubStack.hostName', props.hostName, HOST_NAME_PATTERN, HOST_NAME_ALLOWED);
+    // Name and addresses, checked where `peekstack validate` checks them too (src/fleet/settings.ts).
+    ({ hostName: this.hostName, addresses: this.addresses } = resolveHostIdentity('HubStack', props));
     this.namePrefix = assertMatches('HubStack.namePrefix', props.namePrefix ?? 'peekstack', HOST_NAME_PATTERN, HOST_NAME_ALLOWED);
-    if (!Array.isArray(props.addresses) || props.addresses.length === 0) {
-      throw new PeekStackValidationError('HubStack.addresses', props.addresses, 'at least one DNS name or IP address of the hub host');
-    }
-    props.addresses.forEach((address, index) => assertAddress(`HubStack.addresses[${index}]`, address));
-    this.addresses = [...props.addresses];
     this.provider = dockerProviderFor(this, 'docker', 'HubStack.docker', props.docker ?? LOCAL_DOCKER_ENDPOINT);
     new RandomProvider(this, 'random');
     new TlsProvider(this, 'tls');

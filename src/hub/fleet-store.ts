@@ -1,3 +1,4 @@
+import { resolveFleetStoreSettings } from './fleet-store-settings';
 import { FLEET_DATASOURCE } from '../core/datasources';
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
@@ -7,12 +8,11 @@ import { GeneratedCredentials, SuppliedPassword } from '../constructs/credential
 import { FLEET_STORE_DEFAULTS } from '../core/defaults';
 import { DOCKER_HOST_GATEWAY_NAME, DockerService } from '../constructs/docker-service';
 import type { GrafanaDatasource } from '../interface/grafana';
-import { DEFAULT_IMAGES } from '../core/images';
 import { urlHost } from '../core/names';
 import type { RemoteWriteEndpoint } from '../components/prometheus/prometheus';
 import { RemoteWriteQueue } from '../render/prometheus-config';
 import { renderVmauthConfig, VMAUTH_READ_PATHS, VMAUTH_WRITE_PATHS } from '../render/vmauth-config';
-import { assertAddress, assertIntegerInRange, assertNonEmpty, assertPinnedImage, assertPort, assertVolumeName } from '../core/validate';
+import { assertAddress, assertNonEmpty, assertVolumeName } from '../core/validate';
 import { PeekStackValidationError } from '../core/errors';
 
 /** Where the fleet store's containers find the files PeekStack uploads. */
@@ -167,18 +167,13 @@ export class FleetStore extends Construct {
 
   constructor(scope: Construct, id: string, props: FleetStoreProps) {
     super(scope, id);
-    this.image = assertPinnedImage('FleetStore.image', props.image ?? DEFAULT_IMAGES.victoriaMetrics);
-    this.vmauthImage = assertPinnedImage('FleetStore.vmauthImage', props.vmauthImage ?? DEFAULT_IMAGES.vmauth);
-    const bounds = FLEET_STORE_DEFAULTS.bounds.retentionDays;
-    this.retentionDays = assertIntegerInRange('FleetStore.retentionDays', props.retentionDays ?? FLEET_STORE_DEFAULTS.retentionDays, bounds.min, bounds.max, 'days');
-    this.dedupMinScrapeIntervalSeconds = assertIntegerInRange(
-      'FleetStore.dedupMinScrapeIntervalSeconds',
-      props.dedupMinScrapeIntervalSeconds ?? FLEET_STORE_DEFAULTS.dedupMinScrapeIntervalSeconds,
-      1,
-      3600,
-      'seconds (the collectors\' scrape interval)',
-    );
-    this.publishedPort = assertPort('FleetStore.publishedPort', props.publishedPort ?? FLEET_STORE_DEFAULTS.publishedPort);
+    // The settings a fleet file gives, checked where `peekstack validate` checks them too (fleet-store-settings.ts).
+    const settings = resolveFleetStoreSettings(props);
+    this.image = settings.image;
+    this.vmauthImage = settings.vmauthImage;
+    this.retentionDays = settings.retentionDays;
+    this.dedupMinScrapeIntervalSeconds = settings.dedupMinScrapeIntervalSeconds;
+    this.publishedPort = settings.publishedPort;
     this.publishAddress = assertNonEmpty('FleetStore.publishAddress', props.publishAddress ?? '0.0.0.0');
     const prefix = props.namePrefix ?? 'peekstack';
     this.dataVolumeName = assertVolumeName('FleetStore.dataVolumeName', props.dataVolumeName ?? `${prefix}-fleet-store-data`);

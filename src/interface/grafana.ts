@@ -1,19 +1,18 @@
+import { resolveGrafanaSettings } from './grafana-settings';
 import { COLLECTOR_UID_PREFIX } from '../core/datasources';
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Lazy } from 'cdktf';
 import { DOCKER_HOST_GATEWAY_ENTRY, DockerService, UploadedFile } from '../constructs/docker-service';
-import { DEFAULT_IMAGES } from '../core/images';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { ServerCertificate } from '../constructs/certificate-authority';
 import { PeekStackValidationError } from '../core/errors';
 import { renderDashboardProvider, renderDatasources, PrometheusDatasourceInput } from '../render/grafana-provisioning';
-import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertUserName, assertVolumeName, findDuplicate } from '../core/validate';
+import { assertIntegerInRange, assertMatches, assertNonEmpty, assertUserName, assertVolumeName, findDuplicate } from '../core/validate';
 import { DashboardDefinition, toDashboardDefinition } from '../dashboards/definition';
 import { assertHttpUrl } from '../components/prometheus/prometheus';
 import { findPortClash } from '../core/settings-rules';
-import { GRAFANA_DEFAULTS } from '../core/defaults';
 import { assertSecretToken } from '../constructs/secret-token';
 
 /** A collector's Prometheus as Grafana needs to know it. */
@@ -199,9 +198,11 @@ export class Grafana extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
-    this.image = assertPinnedImage('Grafana.image', props.image ?? DEFAULT_IMAGES.grafana);
+    // The settings a fleet file gives, checked where `peekstack validate` checks them too (grafana-settings.ts).
+    const settings = resolveGrafanaSettings(props);
+    this.image = settings.image;
     this.containerName = assertNonEmpty('Grafana.containerName', props.containerName ?? 'peekstack-grafana');
-    this.publishedPort = assertPort('Grafana.publishedPort', props.publishedPort ?? GRAFANA_DEFAULTS.publishedPort);
+    this.publishedPort = settings.publishedPort;
     this.publishAddress = assertNonEmpty('Grafana.publishAddress', props.publishAddress ?? '0.0.0.0');
     this.dataVolumeName = assertVolumeName('Grafana.dataVolumeName', props.dataVolumeName ?? 'peekstack-grafana-data');
     this.insecureSkipTlsVerify = props.insecureSkipTlsVerify ?? false;

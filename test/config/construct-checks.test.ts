@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { FleetConfigError, parseFleet } from '../../src/config';
 import { checkFleet } from '../../src/config/checks';
-import { checkFleetForConstructs } from '../../src/config/construct-checks';
+import { fleetSettingsProblems as checkFleetForConstructs } from '../../src/fleet/settings';
 import { FleetFile } from '../../src/config/schema';
 import { toFleetSpec } from '../../src/config/spec';
 import { PeekStackValidationError } from '../../src/core/errors';
@@ -17,7 +17,8 @@ import { VALID_FLEET } from './helpers';
  * `peekstack validate` no longer builds the stacks: it must still find every problem that building
  * them finds. Each bad fleet below is given to both, the schema left out (it would hide the
  * constructs' checks behind its own): the stacks built in memory with cdktf (what validate did
- * before), and the fleet file's own checks (checks.ts and construct-checks.ts, no cdktf).
+ * before), and the fleet file's own checks with the stacks' own checks on the props the Fleet
+ * gives them (checks.ts and src/fleet/settings.ts, no cdktf).
  */
 
 type Edit = (file: any) => void;

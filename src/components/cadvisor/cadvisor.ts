@@ -1,14 +1,14 @@
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { COMPONENT_LABEL, DockerService } from '../../constructs/docker-service';
-import { DEFAULT_IMAGES } from '../../core/images';
 import { MonitoringComponent } from '../component';
 import { componentOf, CADVISOR_COMPONENT } from '..';
 import { PEEKSTACK_RULE_FILE } from '../../render/rules';
 import type { CollectorComponent, ComponentToggle } from '../collector-component';
 import { AlertThresholds, resolveAlertThresholds } from '../../core/alert-thresholds';
 import { GO_RUNTIME_METRICS, ScrapeTarget } from '../../core/scrape-target';
-import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage } from '../../core/validate';
+import { assertIntegerInRange, assertMatches, assertNonEmpty } from '../../core/validate';
+import { resolveCadvisorSettings } from './settings';
 
 /** Metric groups cAdvisor collects by default here: all the container dashboard needs, nothing more. */
 export const CADVISOR_DEFAULT_METRICS: readonly string[] = ['cpu', 'memory', 'network', 'oom_event'];
@@ -81,7 +81,7 @@ export class Cadvisor extends Construct {
 
   constructor(scope: Construct, id: string, props: CadvisorProps) {
     super(scope, id);
-    this.image = assertPinnedImage('Cadvisor.image', props.image ?? DEFAULT_IMAGES.cadvisor);
+    this.image = resolveCadvisorSettings(props).image;
     this.containerName = assertNonEmpty('Cadvisor.containerName', props.containerName ?? 'peekstack-cadvisor');
     this.housekeepingIntervalSeconds = assertIntegerInRange(
       'Cadvisor.housekeepingIntervalSeconds',

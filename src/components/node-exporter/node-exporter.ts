@@ -1,15 +1,14 @@
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { DOCKER_HOST_GATEWAY_NAME, DockerService } from '../../constructs/docker-service';
-import { DEFAULT_IMAGES } from '../../core/images';
-import { NODE_EXPORTER_DEFAULTS } from '../../core/defaults';
 import { MonitoringComponent } from '../component';
 import { componentOf, NODE_EXPORTER_COMPONENT } from '..';
 import { ServerCertificate } from '../../constructs/certificate-authority';
 import { BasicAuthCredentials } from '../../constructs/credentials';
 import { servedTlsFiles } from '../../constructs/served-tls';
 import { GO_RUNTIME_METRICS, ScrapeTarget } from '../../core/scrape-target';
-import { assertNonEmpty, assertPinnedImage, assertPort } from '../../core/validate';
+import { assertNonEmpty } from '../../core/validate';
+import { resolveNodeExporterSettings } from './settings';
 import { GeneratedCredentials } from '../../constructs/credentials';
 import { PEEKSTACK_RULE_FILE } from '../../render/rules';
 import type { CollectorComponent, ComponentToggle } from '../collector-component';
@@ -105,9 +104,11 @@ export class NodeExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeExporterProps) {
     super(scope, id);
-    this.image = assertPinnedImage('NodeExporter.image', props.image ?? DEFAULT_IMAGES.nodeExporter);
+    // The settings a fleet file gives, checked where `peekstack validate` checks them too (settings.ts).
+    const settings = resolveNodeExporterSettings(props);
+    this.image = settings.image;
     this.containerName = assertNonEmpty('NodeExporter.containerName', props.containerName ?? 'peekstack-node-exporter');
-    this.port = assertPort('NodeExporter.port', props.port ?? NODE_EXPORTER_DEFAULTS.port);
+    this.port = settings.port;
     this.rapl = props.rapl ?? true;
     this.disabledCollectors = props.disabledCollectors ?? NODE_EXPORTER_DISABLED_COLLECTORS;
     this.command = [

@@ -4,7 +4,6 @@ import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Token } from 'cdktf';
 import { JOB } from '../../core/labels';
 import { DOCKER_HOST_GATEWAY_ENTRY, DockerService } from '../../constructs/docker-service';
-import { DEFAULT_IMAGES } from '../../core/images';
 import { ServerCertificate } from '../../constructs/certificate-authority';
 import { BasicAuthCredentials } from '../../constructs/credentials';
 import { PeekStackValidationError } from '../../core/errors';
@@ -13,9 +12,8 @@ import { renderRuleFile, RULE_FILE_HEADER } from '../../render/rules';
 import { servedTlsFiles } from '../../constructs/served-tls';
 import { assertRuleGroup, RuleGroup } from '../../core/rule-group';
 import { ScrapeTarget } from '../../core/scrape-target';
-import { PROMETHEUS_DEFAULTS } from '../../core/defaults';
-import { scrapeTimeoutProblem } from '../../core/settings-rules';
-import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertVolumeName } from '../../core/validate';
+import { resolvePrometheusSettings, resolveScrapeJobInterval } from './settings';
+import { assertIntegerInRange, assertMatches, assertNonEmpty, assertVolumeName } from '../../core/validate';
 import { assertSecretToken } from '../../constructs/secret-token';
 
 /** Where Prometheus finds each file PeekStack uploads into its container. */
@@ -264,36 +262,17 @@ export class Prometheus extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
-    this.image = assertPinnedImage('Prometheus.image', props.image ?? DEFAULT_IMAGES.prometheus);
+    // The settings a fleet file gives, checked where `peekstack validate` checks them too (settings.ts).
+    const settings = resolvePrometheusSettings(props);
+    this.image = settings.image;
     this.containerName = assertNonEmpty('Prometheus.containerName', props.containerName ?? 'peekstack-prometheus');
-    this.publishedPort = assertPort('Prometheus.publishedPort', props.publishedPort ?? PROMETHEUS_DEFAULTS.publishedPort);
+    this.publishedPort = settings.publishedPort;
     this.publishAddress = assertNonEmpty('Prometheus.publishAddress', props.publishAddress ?? '0.0.0.0');
-    const bounds = PROMETHEUS_DEFAULTS.bounds;
-    this.scrapeIntervalSeconds = assertIntegerInRange('Prometheus.scrapeIntervalSeconds', props.scrapeIntervalSeconds ?? PROMETHEUS_DEFAULTS.scrapeIntervalSeconds, bounds.intervalSeconds.min, bounds.intervalSeconds.max, 'seconds');
-    this.scrapeTimeoutSeconds = assertIntegerInRange(
-      'Prometheus.scrapeTimeoutSeconds',
-      props.scrapeTimeoutSeconds ?? Math.min(PROMETHEUS_DEFAULTS.scrapeTimeoutSeconds, this.scrapeIntervalSeconds),
-      bounds.intervalSeconds.min,
-      bounds.intervalSeconds.max,
-      'seconds',
-    );
-    const timeoutProblem = scrapeTimeoutProblem(this.scrapeTimeoutSeconds, this.scrapeIntervalSeconds);
-    if (timeoutProblem) throw new PeekStackValidationError('Prometheus.scrapeTimeoutSeconds', this.scrapeTimeoutSeconds, `${timeoutProblem}, Prometheus.scrapeIntervalSeconds`);
-    this.evaluationIntervalSeconds = assertIntegerInRange(
-      'Prometheus.evaluationIntervalSeconds',
-      props.evaluationIntervalSeconds ?? this.scrapeIntervalSeconds,
-      bounds.intervalSeconds.min,
-      bounds.intervalSeconds.max,
-      'seconds',
-    );
-    this.retentionDays = assertIntegerInRange('Prometheus.retentionDays', props.retentionDays ?? PROMETHEUS_DEFAULTS.retentionDays, bounds.retentionDays.min, bounds.retentionDays.max, 'days');
-    this.retentionSizeGigabytes = assertIntegerInRange(
-      'Prometheus.retentionSizeGigabytes',
-      props.retentionSizeGigabytes ?? PROMETHEUS_DEFAULTS.retentionSizeGigabytes,
-      bounds.retentionSizeGigabytes.min,
-      bounds.retentionSizeGigabytes.max,
-      'GiB',
-    );
+    this.scrapeIntervalSeconds = settings.scrapeIntervalSeconds;
+    this.scrapeTimeoutSeconds = settings.scrapeTimeoutSeconds;
+    this.evaluationIntervalSeconds = settings.evaluationIntervalSeconds;
+    this.retentionDays = settings.retentionDays;
+    this.retentionSizeGigabytes = settings.retentionSizeGigabytes;
     this.dataVolumeName = assertVolumeName('Prometheus.dataVolumeName', props.dataVolumeName ?? 'peekstack-prometheus-data');
     this.hostName = assertNonEmpty('Prometheus.hostName', props.hostName);
 
@@ -531,17 +510,7 @@ export class Prometheus extends Construct {
   /** Applies the defaults and the exporter's floor to one target. */
   private toScrapeJob(target: ScrapeTarget): ScrapeJob {
     const field = `Prometheus.scrapeTargets[${target.jobName}]`;
-    const ownInterval = target.scrapeIntervalSeconds;
-    const interval = ownInterval ?? this.scrapeIntervalSeconds;
-    const intervalField = ownInterval === undefined ? `Prometheus.scrapeIntervalSeconds (used by job "${target.jobName}")` : `${field}.scrapeIntervalSeconds`;
-    const floor = target.minScrapeIntervalSeconds ?? 1;
-    if (!Number.isInteger(interval) || interval < floor || interval > 3600) {
-      throw new PeekStackValidationError(
-        intervalField,
-        interval,
-        `an integer from ${floor} to 3600 seconds${floor > 1 ? `: job "${target.jobName}" must not be scraped more often than every ${floor} s` : ''}`,
-      );
-    }
+    const interval = resolveScrapeJobInterval(target, this.scrapeIntervalSeconds);
     const timeout = target.scrapeTimeoutSeconds ?? Math.min(this.scrapeTimeoutSeconds, interval);
     assertIntegerInRange(`${field}.scrapeTimeoutSeconds`, timeout, 1, interval, `seconds (no longer than the job's ${interval} s interval)`);
     return {

@@ -1,15 +1,15 @@
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { DockerService } from '../../constructs/docker-service';
-import { DEFAULT_IMAGES } from '../../core/images';
 import { MonitoringComponent } from '../component';
 import { componentOf, SCAPHANDRE_COMPONENT } from '..';
 import { PEEKSTACK_RULE_FILE } from '../../render/rules';
 import type { CollectorComponent, ComponentToggle } from '../collector-component';
 import { AlertThresholds, resolveAlertThresholds } from '../../core/alert-thresholds';
-import { assertScaphandreInterval, SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from './floor';
+import { SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from './floor';
 import { ScrapeTarget } from '../../core/scrape-target';
-import { assertNonEmpty, assertPinnedImage } from '../../core/validate';
+import { assertNonEmpty } from '../../core/validate';
+import { resolveScaphandreSettings } from './settings';
 
 export { SCAPHANDRE_FLOOR_REASON, SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS, SCAPHANDRE_REFRESH_SECONDS, assertScaphandreInterval } from './floor';
 
@@ -72,10 +72,9 @@ export class Scaphandre extends Construct {
 
   constructor(scope: Construct, id: string, props: ScaphandreProps) {
     super(scope, id);
-    this.image = assertPinnedImage('Scaphandre.image', props.image ?? DEFAULT_IMAGES.scaphandre);
+    this.image = resolveScaphandreSettings(props).image;
     this.containerName = assertNonEmpty('Scaphandre.containerName', props.containerName ?? 'peekstack-scaphandre');
     this.containers = props.containers ?? true;
-    if (props.scrapeIntervalSeconds !== undefined) assertScaphandreInterval('Scaphandre.scrapeIntervalSeconds', props.scrapeIntervalSeconds);
     this.command = [
       '--sensor',
       'powercap_rapl',
