@@ -39,6 +39,7 @@ import type { Collector } from '../../src/collector/collector';
 import { renderPeekStackRules } from '../../src/components';
 import { builtinValuesFor } from '../../src/dashboards/dashboard-queries';
 import { DEFAULT_ACCOUNTING_FACTORS } from '../../src/components/energy/factors';
+import { integratePower } from '../../src/energy/integrate';
 import { fleetRemoteWrite } from '../../src/hub/fleet-store';
 import { makeTestSecrets, type TestSecrets } from '../support/test-secrets';
 import { panelExpr } from './dashboard-check';
@@ -364,15 +365,22 @@ describe('host-a\'s own Prometheus: a collector minutes old with a wrap', () => 
     ]);
     expect(result.code, result.stderr).toBe(0);
     const row = (JSON.parse(result.stdout) as { rows: JsonRow[] }).rows.find((r) => r.scope === 'host')!;
-    // The covered span ends at the window's end: the simulation over the last coverage × window.
+    // The truth: the simulation over the very intervals the report counts. Those follow from the
+    // samples' timestamps (each sample stands for the interval since the one before, up to 2.5 scrape
+    // intervals): integrate the simulation's mean power over each sample's interval the same way.
+    const from6h = Date.parse(iso(end - SIX_HOURS)) / 1000;
     const to = Date.parse(iso(end)) / 1000;
-    const covered = row.coverage * SIX_HOURS;
-    const cliTruth = hostA.rapl.energyJoules((to - covered) * 1000, to * 1000);
-    measured('collector, peekstack energy at 6 h (J)', Number(row.joules), cliTruth);
-    expectWithin(Number(row.joules), cliTruth, 0.01, 'peekstack energy at 6 h (J)');
-    // It covers host-a's life, give or take its first sample's interval.
-    expect(covered).toBeGreaterThan(end - hostA.startedAt - 15);
-    expect(covered).toBeLessThan(end - hostA.startedAt + 15);
+    const samples = await raw(hostARun, `scaph_host_power_microwatts{host="${HOST_A.name}"}`, now(), now() - from6h + 300);
+    const simulated = samples.map(([t], i) => {
+      const previous = samples[i - 1]?.[0] ?? t - hostA.scaphandreScrapeIntervalSeconds;
+      return { t, watts: hostA.rapl.energyJoules(previous * 1000, t * 1000) / (t - previous) };
+    });
+    const cliTruth = integratePower(simulated, from6h, to);
+    measured('collector, peekstack energy at 6 h (J)', Number(row.joules), cliTruth.joules);
+    expectWithin(Number(row.joules), cliTruth.joules, 0.01, 'peekstack energy at 6 h (J)');
+    expectWithin(row.coverage, cliTruth.coveredSeconds / (to - from6h), 0.001, 'peekstack energy\'s coverage at 6 h');
+    // Most of host-a's life, a few minutes of the 6 h.
+    expect(row.coverage * SIX_HOURS).toBeGreaterThan((end - hostA.startedAt) * 0.8);
   });
 
   it('the RAPL power panels through the wrap: within 2 % on average, and over the points whose rate window holds the wrap', async () => {
