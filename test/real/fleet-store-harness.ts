@@ -198,7 +198,9 @@ export async function startFleetStore(secrets: TestSecrets & StoreSecrets, props
       await waitAnswering();
     };
     const stopStore = async () => {
-      await Promise.all(processes.map((proc) => proc.stop()));
+      // As `docker stop` does: SIGTERM, then SIGKILL after 10 s. A shorter grace can SIGKILL a busy
+      // VictoriaMetrics before it flushed, and that loses the rows it acknowledged last (faults.test.ts).
+      await Promise.all(processes.map((proc) => proc.stop(10_000)));
       processes = [];
     };
     const restartProcess = async (name: 'victoria-metrics' | 'vmauth', signal: 'SIGKILL' | 'SIGTERM', downMs = 0) => {
