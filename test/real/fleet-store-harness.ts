@@ -87,6 +87,14 @@ export interface StoreHarness {
   stopStore(): Promise<void>;
   /** Starts both processes again on the same data; resolves once vmauth answers the reader. */
   startStore(): Promise<void>;
+  /**
+   * Ends one process with `signal` (SIGKILL: no shutdown, nothing flushed), keeps it down for
+   * `downMs`, starts it again (VictoriaMetrics on the same data) and resolves once vmauth answers the
+   * reader, with the times (Unix s) it was killed and answering again.
+   */
+  restartProcess(name: 'victoria-metrics' | 'vmauth', signal: 'SIGKILL' | 'SIGTERM', downMs?: number): Promise<{ killedAt: number; readyAt: number }>;
+  /** The running processes (proot leaders; the binary is proot's child), for CPU measurements. */
+  processes(): readonly ManagedProcess[];
   /** Stops everything and removes the temp dirs. */
   stop(): Promise<void>;
 }
@@ -158,14 +166,17 @@ export async function startFleetStore(secrets: TestSecrets & StoreSecrets, props
     });
 
     let processes: ManagedProcess[] = [];
-    const startStore = async () => {
-      const vm = startProcess(toolPath('proot'), ['-b', `${dataDir}:${FLEET_STORE_PATHS.data}`, toolPath('victoria-metrics'), ...run.victoriaMetrics], { name: 'victoria-metrics', env: PROOT_ENV });
-      const auth = startProcess(
-        toolPath('proot'),
-        ['-b', `${path.join(vmauthRoot, 'etc/vmauth')}:/etc/vmauth`, '-b', `${hostsPath}:/etc/hosts`, toolPath('vmauth'), ...run.vmauth],
-        { name: 'vmauth', env: PROOT_ENV },
-      );
-      processes = [vm, auth];
+    const launch = {
+      'victoria-metrics': () =>
+        startProcess(toolPath('proot'), ['-b', `${dataDir}:${FLEET_STORE_PATHS.data}`, toolPath('victoria-metrics'), ...run.victoriaMetrics], { name: 'victoria-metrics', env: PROOT_ENV }),
+      vmauth: () =>
+        startProcess(
+          toolPath('proot'),
+          ['-b', `${path.join(vmauthRoot, 'etc/vmauth')}:/etc/vmauth`, '-b', `${hostsPath}:/etc/hosts`, toolPath('vmauth'), ...run.vmauth],
+          { name: 'vmauth', env: PROOT_ENV },
+        ),
+    };
+    const waitAnswering = async () => {
       const deadline = Date.now() + 30_000;
       let last = 'no attempt';
       for (;;) {
@@ -182,9 +193,32 @@ export async function startFleetStore(secrets: TestSecrets & StoreSecrets, props
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     };
+    const startStore = async () => {
+      processes = [launch['victoria-metrics'](), launch.vmauth()];
+      await waitAnswering();
+    };
     const stopStore = async () => {
-      await Promise.all(processes.map((proc) => proc.stop()));
+      // As `docker stop` does: SIGTERM, then SIGKILL after 10 s. A shorter grace can SIGKILL a busy
+      // VictoriaMetrics before it flushed, and that loses the rows it acknowledged last (faults.test.ts).
+      await Promise.all(processes.map((proc) => proc.stop(10_000)));
       processes = [];
+    };
+    const restartProcess = async (name: 'victoria-metrics' | 'vmauth', signal: 'SIGKILL' | 'SIGTERM', downMs = 0) => {
+      const old = processes.find((proc) => proc.name === name);
+      if (!old) throw new Error(`${name} is not running`);
+      const killedAt = Date.now() / 1000;
+      if (signal === 'SIGKILL') {
+        try {
+          process.kill(-old.pid, 'SIGKILL'); // the group: proot and the traced binary
+        } catch {
+          // already gone
+        }
+      }
+      await old.stop();
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt * 1000 + downMs - Date.now())));
+      processes = processes.map((proc) => (proc === old ? launch[name]() : proc));
+      await waitAnswering();
+      return { killedAt, readyAt: Date.now() / 1000 };
     };
     cleanups.push(() => stopStore());
     await startStore();
@@ -198,6 +232,8 @@ export async function startFleetStore(secrets: TestSecrets & StoreSecrets, props
       query: (expr, opts) => query(endpoint(), expr, opts),
       stopStore,
       startStore,
+      restartProcess,
+      processes: () => processes,
       stop: stopAll,
     };
   } catch (error) {

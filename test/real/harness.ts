@@ -131,6 +131,13 @@ export interface Harness {
   readonly processes: { prometheus: ManagedProcess; nodeExporter?: ManagedProcess; scaphandre?: ManagedProcess; blackbox?: ManagedProcess };
   /** Starts node_exporter again (after a test stopped it) and waits until it serves. */
   restartNodeExporter(): Promise<void>;
+  /**
+   * Ends Prometheus with `signal` (SIGKILL: no shutdown, the WAL as the kill left it; SIGTERM: a
+   * clean stop), then starts it again on the same TSDB directory and waits until it is ready.
+   * `processes.prometheus` is the new process afterwards. Resolves with the times (Unix s) it was
+   * killed and ready again.
+   */
+  restartPrometheus(signal?: 'SIGKILL' | 'SIGTERM'): Promise<{ killedAt: number; readyAt: number }>;
   readonly cadvisor?: CadvisorFixtureServer;
   /** Unix time (s) at which Prometheus first answered. */
   readonly startedAt: number;
@@ -367,17 +374,22 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       );
     }
 
-    processes.prometheus = startProcess(
-      ...sandboxed(prometheusContainer, toolPath('proot'), [
-        '-b', `${path.join(files.prometheusRoot, 'etc/prometheus')}:/etc/prometheus`,
-        '-b', `${tsdb}:${PROMETHEUS_PATHS.data}`,
-        '-b', `${hostsPath}:/etc/hosts`,
-        toolPath('prometheus'),
-        ...run.prometheus,
-      ]),
-      { name: 'prometheus', env: PROOT_ENV },
-    );
-    cleanups.push(() => processes.prometheus!.stop());
+    const launchPrometheus = () => {
+      const proc = startProcess(
+        ...sandboxed(prometheusContainer, toolPath('proot'), [
+          '-b', `${path.join(files.prometheusRoot, 'etc/prometheus')}:/etc/prometheus`,
+          '-b', `${tsdb}:${PROMETHEUS_PATHS.data}`,
+          '-b', `${hostsPath}:/etc/hosts`,
+          toolPath('prometheus'),
+          ...run.prometheus,
+        ]),
+        { name: 'prometheus', env: PROOT_ENV },
+      );
+      processes.prometheus = proc;
+      cleanups.push(() => proc.stop());
+      return proc;
+    };
+    launchPrometheus();
 
     const endpoint: PrometheusEndpoint = {
       address: plan.prometheus,
@@ -387,12 +399,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       username: 'peekstack',
       password: secrets.password,
     };
-    readiness.push(
+    const prometheusReady = () =>
       pollUntil(`Prometheus ready on https://${plan.prometheus}:9090`, async () => {
         const res = await httpsGet(endpoint, '/-/ready');
         return (opts.readyStatuses ?? [200]).includes(res.status) || `HTTP ${res.status}`;
-      }, opts.prometheusReadyTimeoutMs ?? 30_000, processes.prometheus),
-    );
+      }, opts.prometheusReadyTimeoutMs ?? 30_000, processes.prometheus);
+    readiness.push(prometheusReady());
     // allSettled: wait for every starter before deciding, so a failure cleans up after all of them.
     const settled = await Promise.allSettled(readiness);
     const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -414,6 +426,22 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       async restartNodeExporter() {
         await processes.nodeExporter?.stop();
         await launchNodeExporter();
+      },
+      async restartPrometheus(signal = 'SIGKILL') {
+        const old = processes.prometheus!;
+        const killedAt = Date.now() / 1000;
+        // The whole group (proot and the traced Prometheus), as stop() does, but with no grace.
+        if (signal === 'SIGKILL') {
+          try {
+            process.kill(-old.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        await old.stop();
+        launchPrometheus();
+        await prometheusReady();
+        return { killedAt, readyAt: Date.now() / 1000 };
       },
       cadvisor,
       startedAt,
