@@ -3,6 +3,7 @@
  * (interpret.ts), the probe's output parser (probe-script.ts), connection errors in words and the
  * ssh command line (connect.ts). The real engines are in engines.test.ts.
  */
+import { DEFAULT_IMAGES } from '../../src/core/images';
 import { describe, expect, it } from 'vitest';
 import { parseFleet } from '../../src/config/loader';
 import type { HostFacts, ProbeFacts } from '../../src/preflight/facts';
@@ -56,7 +57,7 @@ describe('what the stacks need of their hosts', () => {
   it('adds up the stacks of a host: ports, disk, images (node_exporter first), Scaphandre', () => {
     expect(web.stacks).toEqual(['hub', 'collector-web-1', 'interface']);
     expect(web.ports.map((p) => `${p.port} ${p.container}`)).toEqual(['18427 peekstack-vmauth', '19090 peekstack-prometheus', '9100 peekstack-node-exporter', '13000 peekstack-grafana']);
-    expect(web.images[0]).toBe('prom/node-exporter:v1.11.1');
+    expect(web.images[0]).toBe(DEFAULT_IMAGES.nodeExporter);
     expect(web.scaphandre).toBe(true);
     expect(web.disk.map((d) => d.stack)).toEqual(['hub', 'collector-web-1']);
     expect(db.stacks).toEqual(['collector-db-1']);
@@ -82,9 +83,11 @@ describe('findings', () => {
     expect(texts(f, 'fail')).toEqual([`Docker Engine 19.03.15 (API 1.40) is too old: the stacks need API 1.41 (Docker Engine 20.10) or later. ${MINIMUM_ENGINE.reason}`]);
   });
 
-  it('Docker 29 with cAdvisor before v0.54: a warning naming the fix', () => {
-    const f = interpret(facts({}, { version: '29.0.1', apiVersion: '1.52', minApiVersion: '1.44' }), web);
-    expect(texts(f, 'warn')).toEqual([expect.stringMatching(/^Docker 29 needs cAdvisor >= v0\.54\.0: .*ghcr\.io\/google\/cadvisor:v0\.53\.0 .*google\/cadvisor#3749/)]);
+  it('Docker 29 with cAdvisor before v0.54: a warning naming the fix; none with the pinned cAdvisor', () => {
+    const docker29 = { version: '29.0.1', apiVersion: '1.52', minApiVersion: '1.44' };
+    const old = interpret(facts({}, docker29), { ...web, cadvisorImage: 'ghcr.io/google/cadvisor:v0.53.0' });
+    expect(texts(old, 'warn')).toEqual([expect.stringMatching(/^Docker 29 needs cAdvisor >= v0\.54\.0: .*ghcr\.io\/google\/cadvisor:v0\.53\.0 .*google\/cadvisor#3749/)]);
+    expect(texts(interpret(facts({}, docker29), web), 'warn')).toEqual([]);
   });
 
   it('cgroup v2 with Scaphandre, and a kernel before 5.12', () => {
