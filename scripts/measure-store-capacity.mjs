@@ -17,14 +17,17 @@
  * The generator stays cheap: one protobuf template, its host label, values and timestamps patched
  * in place for each request, then snappy (the `snappy` package, native) and HTTPS with keep-alive.
  *
- * Per step: offered and ingested samples/s (VictoriaMetrics' vm_rows_inserted_total), CPU of
+ * Each step first waits until the step's new hosts' series are registered (index inserts, far dearer
+ * than samples; bounded by --register-timeout) and the lag is gone, then measures the steady state
+ * for --measure-seconds. Per step: offered and ingested samples/s (VictoriaMetrics' vm_rows_inserted_total), CPU of
  * VictoriaMetrics, vmauth and their proot tracers (/proc/<pid>/stat), of the generator, request
  * latency and lag behind schedule, errors. At the end: bytes per sample on disk
  * (vm_data_size_bytes / vm_rows after /internal/force_flush, and du of the data directory).
  *
  * Usage:
- *   node scripts/measure-store-capacity.mjs [--hosts 250,500,1000,1500,2000,3000,4000]
- *                                           [--step-seconds 45] [--interval 15] [--series 1770]
+ *   node scripts/measure-store-capacity.mjs [--hosts 250,500,1000,1500,2000,3000,4000] [--measure-seconds 30]
+ *                                           [--register-timeout 120] [--budget-seconds 480]
+ *                                           [--interval 15] [--series 1770]
  *   PEEKSTACK_MEASURE_JSON=out.json ...   (also writes the JSON)
  * Keep a full run to one at a quiet time: it loads both cores for several minutes.
  */
@@ -48,17 +51,17 @@ const option = (name, fallback) => {
   return at >= 0 ? args[at + 1] : fallback;
 };
 const STEPS = option('hosts', '250,500,1000,1500,2000,3000,4000').split(',').map(Number);
-const STEP_SECONDS = Number(option('step-seconds', '45'));
+/** The steady-state window of each step, once the step's new series are registered. */
+const MEASURE_SECONDS = Number(option('measure-seconds', '30'));
 const INTERVAL = Number(option('interval', '15'));
 const SERIES = Number(option('series', '1770'));
-/**
- * The first round of a step's new hosts registers their series (index inserts, far dearer than a
- * sample): it is left out of the step's figures, which measure the steady state.
- */
-const SETTLE_SECONDS = Math.min(INTERVAL + 5, STEP_SECONDS / 2);
+/** Give up waiting for a step's new series to be registered after this long (and measure anyway). */
+const REGISTER_TIMEOUT_SECONDS = Number(option('register-timeout', '120'));
+/** Start no step after this long (the whole run stays under ~10 minutes). */
+const BUDGET_SECONDS = Number(option('budget-seconds', '480'));
 /** Requests in flight at most (one per host at most in reality; past this the generator queues, and the queue is lag). */
 const MAX_IN_FLIGHT = 256;
-if (STEPS.some((n) => !(n > 0)) || !(STEP_SECONDS >= 10) || !(INTERVAL > 0) || !(SERIES > 0)) throw new Error(`bad options: ${args.join(' ')}`);
+if (STEPS.some((n) => !(n > 0)) || !(MEASURE_SECONDS >= 5) || !(INTERVAL > 0) || !(SERIES > 0)) throw new Error(`bad options: ${args.join(' ')}`);
 
 const log = (text) => process.stderr.write(`[capacity] ${text}\n`);
 const now = () => Date.now() / 1000;
@@ -330,38 +333,67 @@ try {
     ...(await vmMetrics(store.backendAddress)),
   });
 
+  const runStart = now();
   for (const hosts of STEPS) {
+    if (now() - runStart > BUDGET_SECONDS) {
+      log(`time budget (${BUDGET_SECONDS} s) spent: no step past ${results.at(-1)?.hosts} hosts`);
+      break;
+    }
     const stepStart = now();
-    const stepEnd = stepStart + STEP_SECONDS;
     const spacing = INTERVAL / hosts; // s between two requests
-    const stats = { sent: 0, ok: 0, errors: 0, errorKinds: {}, latencies: [], lags: [], samplesOk: 0 };
+    const seriesBefore = (await vmMetrics(store.backendAddress)).newSeries;
+    const stats = { sent: 0, ok: 0, errors: 0, steadyErrors: 0, errorKinds: {}, latencies: [], lags: [], recentLags: [] };
     let next = 0; // index of the next request of this step
     let inFlight = 0;
-    let measuredFrom;
+    let phase = 'register';
+    let measureFrom;
+    let measureUntil = Infinity;
+    let registeredAfter = NaN;
+    let lastCheck = 0;
     const pending = new Set();
     let maxLag = 0;
-    log(`step: ${hosts} hosts, ${(hosts * mix.length / INTERVAL).toFixed(0)} samples/s offered, ${(hosts / INTERVAL).toFixed(1)} requests/s`);
+    log(`step: ${hosts} hosts, ${((hosts * mix.length) / INTERVAL).toFixed(0)} samples/s offered, ${(hosts / INTERVAL).toFixed(1)} requests/s`);
     for (;;) {
       const t = now();
-      if (measuredFrom === undefined && t >= stepStart + SETTLE_SECONDS) measuredFrom = await snapshot();
-      if (t >= stepEnd) break;
-      while (inFlight < MAX_IN_FLIGHT && stepStart + next * spacing <= t && stepStart + next * spacing < stepEnd) {
+      if (phase === 'register' && t - lastCheck >= 1) {
+        // The new hosts' series registered (index inserts, far dearer than samples) and the lag gone:
+        // from here on the step measures the steady state.
+        lastCheck = t;
+        const registered = (await vmMetrics(store.backendAddress)).newSeries - seriesBefore;
+        const expected = (hosts - (results.at(-1)?.hosts ?? 0)) * mix.length;
+        const recent = stats.recentLags.filter(([at]) => at > t - 5).map(([, lag]) => lag);
+        if (registered >= 0.99 * expected && recent.length > 0 && Math.max(...recent) < 2) {
+          registeredAfter = t - stepStart;
+          phase = 'measure';
+          measureFrom = await snapshot();
+          measureUntil = now() + MEASURE_SECONDS;
+          log(`  ${registered} new series registered after ${registeredAfter.toFixed(0)} s; measuring ${MEASURE_SECONDS} s`);
+        } else if (t - stepStart > REGISTER_TIMEOUT_SECONDS) {
+          log(`  only ${registered} of ${expected} new series registered after ${REGISTER_TIMEOUT_SECONDS} s (recent lag ${Math.max(0, ...recent).toFixed(1)} s): measuring anyway`);
+          phase = 'measure';
+          measureFrom = await snapshot();
+          measureUntil = now() + MEASURE_SECONDS;
+        }
+      }
+      if (now() >= measureUntil) break;
+      while (inFlight < MAX_IN_FLIGHT && stepStart + next * spacing <= t) {
         const scheduled = stepStart + next * spacing;
         const host = next % hosts;
         next++;
         const body = requestBody(template, models, host, Math.round(scheduled * 1000));
         const started = now();
+        const counted = phase === 'measure';
         inFlight++;
         stats.sent++;
         const done = post(body).then(({ status, error }) => {
           inFlight--;
           const finished = now();
-          const counted = started >= stepStart + SETTLE_SECONDS;
-          if (status >= 200 && status < 300) {
-            stats.ok++;
-            if (counted) stats.samplesOk += mix.length;
-          } else {
+          stats.recentLags.push([finished, finished - scheduled]);
+          if (stats.recentLags.length > 4000) stats.recentLags.splice(0, 2000);
+          if (status >= 200 && status < 300) stats.ok++;
+          else {
             stats.errors++;
+            if (counted) stats.steadyErrors++;
             const kind = error ? error.slice(0, 60) : `HTTP ${status}`;
             stats.errorKinds[kind] = (stats.errorKinds[kind] ?? 0) + 1;
           }
@@ -378,41 +410,39 @@ try {
       await sleep(2);
     }
     const end = await snapshot();
-    const span = end.at - measuredFrom.at;
-    const behind = Math.max(0, Math.floor((Math.min(now(), stepEnd) - stepStart) / spacing) - next); // requests due but never started
+    const span = end.at - measureFrom.at;
+    const behind = Math.max(0, Math.floor((now() - stepStart) / spacing) - next); // requests due but never started
     const step = {
       hosts,
       offeredSamplesPerSecond: (hosts * mix.length) / INTERVAL,
-      ingestedSamplesPerSecond: (end.inserted - measuredFrom.inserted) / span,
+      ingestedSamplesPerSecond: (end.inserted - measureFrom.inserted) / span,
+      registeredAfterSeconds: registeredAfter,
       cpuCores: {
-        victoriaMetrics: (end.vm - measuredFrom.vm) / span,
-        vmauth: (end.vmauth - measuredFrom.vmauth) / span,
-        proot: (end.proot - measuredFrom.proot) / span,
-        generator: (end.generator - measuredFrom.generator) / span,
+        victoriaMetrics: (end.vm - measureFrom.vm) / span,
+        vmauth: (end.vmauth - measureFrom.vmauth) / span,
+        proot: (end.proot - measureFrom.proot) / span,
+        generator: (end.generator - measureFrom.generator) / span,
       },
       rssBytes: { victoriaMetrics: rssBytes(pids.vm), vmauth: rssBytes(pids.vmauth) },
       requests: stats.sent,
+      /** Errors while the step's new series were being registered, and in the steady-state window. */
       errors: stats.errors,
+      steadyErrors: stats.steadyErrors,
       errorKinds: stats.errorKinds,
       latencySeconds: { p50: quantile(stats.latencies, 0.5), p99: quantile(stats.latencies, 0.99), max: quantile(stats.latencies, 1) },
       lagSeconds: { p99: quantile(stats.lags, 0.99), max: Math.max(maxLag, quantile(stats.lags, 1) || 0) },
       requestsNeverStarted: behind,
       pendingRows: end.pendingRows,
       /** Rows whose series was not in VictoriaMetrics' cache (an index lookup each): high when memory is short. */
-      slowInsertShare: (end.slowInserts - measuredFrom.slowInserts) / Math.max(1, end.inserted - measuredFrom.inserted),
-      newSeriesInWindow: end.newSeries - measuredFrom.newSeries,
+      slowInsertShare: (end.slowInserts - measureFrom.slowInserts) / Math.max(1, end.inserted - measureFrom.inserted),
+      newSeriesInWindow: end.newSeries - measureFrom.newSeries,
     };
     results.push(step);
     const c = step.cpuCores;
     log(
       `  ingested ${step.ingestedSamplesPerSecond.toFixed(0)} of ${step.offeredSamplesPerSecond.toFixed(0)} samples/s; CPU VM ${c.victoriaMetrics.toFixed(2)}, vmauth ${c.vmauth.toFixed(2)}, proot ${c.proot.toFixed(2)}, generator ${c.generator.toFixed(2)}; ` +
-        `latency p50 ${(step.latencySeconds.p50 * 1000).toFixed(0)} ms p99 ${(step.latencySeconds.p99 * 1000).toFixed(0)} ms; lag p99 ${step.lagSeconds.p99.toFixed(2)} s max ${step.lagSeconds.max.toFixed(2)} s; errors ${step.errors}; never started ${behind}; slow inserts ${(step.slowInsertShare * 100).toFixed(1)} %; new series in the window ${step.newSeriesInWindow}; VM RSS ${(step.rssBytes.victoriaMetrics / 2 ** 20).toFixed(0)} MiB`,
+        `latency p50 ${(step.latencySeconds.p50 * 1000).toFixed(0)} ms p99 ${(step.latencySeconds.p99 * 1000).toFixed(0)} ms; lag p99 ${step.lagSeconds.p99.toFixed(2)} s max ${step.lagSeconds.max.toFixed(2)} s; errors ${step.errors} (${step.steadyErrors} in the steady state${step.errors ? `: ${JSON.stringify(step.errorKinds)}` : ''}); never started ${behind}; slow inserts ${(step.slowInsertShare * 100).toFixed(1)} %; new series in the window ${step.newSeriesInWindow}; VM RSS ${(step.rssBytes.victoriaMetrics / 2 ** 20).toFixed(0)} MiB`,
     );
-    // Let this step's requests finish before judging it (and before the next step).
-    const drainStart = now();
-    await Promise.race([Promise.all([...pending]), sleep(30_000)]);
-    step.drainSeconds = now() - drainStart;
-    step.acknowledgedSamplesPerSecond = stats.samplesOk / (stepEnd - stepStart - SETTLE_SECONDS);
     if (results.length === 1) {
       // The store holds what was sent: one bench host's series, read back through vmauth as the reader.
       const params = new URLSearchParams({ query: `count({host="${HOST_PREFIX}${'0'.repeat(HOST_DIGITS)}"})`, nocache: '1' });
@@ -421,15 +451,21 @@ try {
       log(`  check: the store holds ${count} series of ${HOST_PREFIX}${'0'.repeat(HOST_DIGITS)} (sent ${mix.length})`);
       if (count !== mix.length) throw new Error(`the store holds ${count} series of the first bench host, ${mix.length} were sent: the generator's requests are wrong`);
     }
-    const saturated =
-      step.errors > 0 ||
-      step.ingestedSamplesPerSecond < 0.95 * step.offeredSamplesPerSecond ||
-      step.lagSeconds.p99 > INTERVAL ||
-      step.latencySeconds.p99 > 5 ||
-      behind > hosts / INTERVAL;
-    step.saturated = saturated;
-    if (saturated) {
-      log(`  saturated at ${hosts} hosts (${[step.errors > 0 && 'errors', step.ingestedSamplesPerSecond < 0.95 * step.offeredSamplesPerSecond && 'ingestion behind', step.lagSeconds.p99 > INTERVAL && 'lag', step.latencySeconds.p99 > 5 && 'latency', behind > hosts / INTERVAL && 'generator behind'].filter(Boolean).join(', ')})`);
+    const reasons = [
+      step.steadyErrors > 0 && 'errors',
+      step.errors > step.steadyErrors && `${step.errors - step.steadyErrors} errors while registering (${Object.keys(step.errorKinds).join(', ')})`,
+      Number.isNaN(registeredAfter) && 'series registration behind',
+      step.ingestedSamplesPerSecond < 0.95 * step.offeredSamplesPerSecond && 'ingestion behind',
+      step.lagSeconds.p99 > INTERVAL && 'lag',
+      step.latencySeconds.p99 > 5 && 'latency',
+      behind > hosts / INTERVAL && 'generator behind',
+    ].filter(Boolean);
+    step.saturated = reasons.length > 0;
+    step.saturatedBy = reasons;
+    // The next step starts with this one's requests answered.
+    await Promise.race([Promise.all([...pending]), sleep(30_000)]);
+    if (step.saturated) {
+      log(`  saturated at ${hosts} hosts (${reasons.join(', ')})`);
       break;
     }
   }
@@ -446,7 +482,7 @@ try {
     machine: `${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     seriesPerHost: mix.length,
     intervalSeconds: INTERVAL,
-    stepSeconds: STEP_SECONDS,
+    measureSeconds: MEASURE_SECONDS,
     requestBytes: sampleBody.length,
     steps: results,
     lastKeptUp: {
@@ -472,12 +508,12 @@ try {
   console.log(JSON.stringify(summary, null, 2));
   const f = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
   console.log(`
-| hosts | offered samples/s | ingested samples/s | CPU VictoriaMetrics | CPU vmauth | CPU proot (both) | CPU generator | latency p50 / p99 | lag p99 / max | errors | VictoriaMetrics RSS |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| hosts | new series registered in | offered samples/s | ingested samples/s | CPU VictoriaMetrics | CPU vmauth | CPU proot (both) | CPU generator | latency p50 / p99 | lag p99 / max | errors (all / steady state) | VictoriaMetrics RSS |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${results
   .map(
     (r) =>
-      `| ${r.hosts}${r.saturated ? ' (saturated)' : ''} | ${f(r.offeredSamplesPerSecond, 0)} | ${f(r.ingestedSamplesPerSecond, 0)} | ${f(r.cpuCores.victoriaMetrics)} | ${f(r.cpuCores.vmauth)} | ${f(r.cpuCores.proot)} | ${f(r.cpuCores.generator)} | ${f(r.latencySeconds.p50 * 1000, 0)} / ${f(r.latencySeconds.p99 * 1000, 0)} ms | ${f(r.lagSeconds.p99)} / ${f(r.lagSeconds.max)} s | ${r.errors} | ${f(r.rssBytes.victoriaMetrics / 2 ** 20, 0)} MiB |`,
+      `| ${r.hosts}${r.saturated ? ` (saturated: ${r.saturatedBy.join(', ')})` : ''} | ${Number.isNaN(r.registeredAfterSeconds) ? `> ${REGISTER_TIMEOUT_SECONDS}` : f(r.registeredAfterSeconds, 0)} s | ${f(r.offeredSamplesPerSecond, 0)} | ${f(r.ingestedSamplesPerSecond, 0)} | ${f(r.cpuCores.victoriaMetrics)} | ${f(r.cpuCores.vmauth)} | ${f(r.cpuCores.proot)} | ${f(r.cpuCores.generator)} | ${f(r.latencySeconds.p50 * 1000, 0)} / ${f(r.latencySeconds.p99 * 1000, 0)} ms | ${f(r.lagSeconds.p99)} / ${f(r.lagSeconds.max)} s | ${r.errors} / ${r.steadyErrors} | ${f(r.rssBytes.victoriaMetrics / 2 ** 20, 0)} MiB |`,
   )
   .join('\n')}
 
