@@ -73,6 +73,14 @@ describe('README and docs/', () => {
     expect(files.flatMap((file) => brokenLinks(file))).toEqual([]);
   });
 
+  it('every source path the docs name (src/, scripts/, stacks/, test/) exists', () => {
+    const named = /`((?:src|scripts|stacks|test)\/[A-Za-z0-9_./-]+\.(?:ts|mjs|cjs|js|sh))`/g;
+    const missing = docFiles().flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(named)].map((match) => match[1]).filter((path) => !existsSync(join(REPO, path))).map((path) => `${relative(REPO, file)}: ${path}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('every doc in docs/ is reachable from the README (directly or through another doc)', () => {
     const reached = new Set<string>([README]);
     const queue = [README];
