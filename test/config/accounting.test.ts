@@ -77,7 +77,8 @@ describe('the Collector turns its factors into the energy rule group', () => {
     );
     expect(rule(ENERGY_RECORDS.hostCo2).expr).toBe(`${ENERGY_RECORDS.hostKwh} * 600`);
     expect(rule(ENERGY_RECORDS.hostCost)).toEqual({ record: ENERGY_RECORDS.hostCost, expr: `${ENERGY_RECORDS.hostKwh} * 0.375`, labels: { currency: 'CHF' } });
-    expect(rule(ENERGY_RECORDS.raplPackageKwh).expr).toContain('unless resets(node_rapl_package_joules_total[105s]) > 0) or rate(node_rapl_package_joules_total[75s] offset 105s)');
+    expect(rule(ENERGY_RECORDS.raplPackageKwh).expr).toContain('unless resets(node_rapl_package_joules_total[105s]) > 0) * 0.00000416666666667 or (avg_over_time(zone:rapl_package_energy_kwh:per_evaluation[105s])');
+    expect(rule(ENERGY_RECORDS.raplPackageKwh).expr).toContain('rate(node_rapl_package_joules_total[75s] offset 105s)');
   });
 
   it('has no rule for a source the collector lacks, and refuses a PUE under 1', () => {
