@@ -12,8 +12,8 @@
  * - Scaphandre's host power leaves out the one scrape where a counter went backwards (the series
  *   goes stale for that scrape): the evaluation interval without a sample takes the latest one.
  * - RAPL zone counters (node_exporter) wrap one zone at a time: a zone whose rate window holds a
- *   reset holds its own latest record instead (the rate just before the wrap), or, with none to
- *   hold, takes the rate of the window before.
+ *   reset holds its own recent records instead (their mean: the rate just before the wrap), or,
+ *   with none to hold, takes the rate of the window before.
  *
  * Only measured time counts: a record exists for an evaluation interval where the source was read,
  * none where it was not (collector or host down, before the collector existed), and
@@ -122,16 +122,17 @@ export function energyRuleGroup(input: EnergyRulesInput): RuleGroup {
     // Per zone (not summed): a panel can take increase() over its range for the zones that did not
     // wrap in it, which telescopes (only its two end samples matter), and these records for the
     // zones that did. See raplPackageEnergyKwh.
-    // While a zone wraps it holds its own latest record (the rate just before the wrap): unlike a
-    // window further back, that exists on a Prometheus only seconds old (the window before the wrap
-    // window needs rate + wrap window of data: 180 s at a 15 s scrape, and read 80 % low on a young
-    // Prometheus). Without a record to hold (Prometheus restarted at a wrap), the window before.
+    // While a zone wraps it holds its own recent records (their mean over the wrap window: the power
+    // just before the wrap, one record's read-time jitter averaged out): unlike a window further
+    // back, those exist on a Prometheus only seconds old (the window before the wrap window needs
+    // rate + wrap window of data: 180 s at a 15 s scrape, and read 80 % low on a young Prometheus).
+    // Without a record to hold (Prometheus restarted at a wrap), the window before.
     // Both only for a zone still read now: a zone gone (node_exporter or the host down) records nothing.
     rules.push({
       record: kwh,
       expr: [
         `(${cleanRate}) * ${kwhPerWattEvaluation}`,
-        `(last_over_time(${kwh}[${wrapWindow}]) and ${wrapping})`,
+        `(avg_over_time(${kwh}[${wrapWindow}]) and ${wrapping})`,
         `(rate(${counter}[${rateWindow}s] offset ${wrapWindow}) * ${kwhPerWattEvaluation} and ${wrapping})`,
       ].join(' or '),
     });
