@@ -196,6 +196,23 @@ describe('the fleet path survives its faults without losing a sample', () => {
       },
       60_000,
     );
+    // remote_write spreads series over shards that send on their own: one series past the window does
+    // not mean every series is. Wait until the window's count in the store holds still for a batch
+    // deadline (bounded), so a sample still on its way is not counted as lost.
+    const count = async () => [...(await storeSamples(store, from, until)).values()].reduce((sum, times) => sum + times.length, 0);
+    let last = await count();
+    await pollUntil(
+      'the store settled for the window',
+      async () => {
+        await sleep((BATCH_SEND_DEADLINE_SECONDS + 1) * 1000);
+        const current = await count();
+        const settled = current === last;
+        last = current;
+        return settled || `still arriving: ${current} samples`;
+      },
+      45_000,
+      0,
+    );
     // The collector's TSDB is the truth, read after the store caught up (and after any WAL replay).
     const expected = await collectorSamples(collector, from, until);
     const found = await storeSamples(store, from, until);
