@@ -92,6 +92,9 @@ const tryRun = (cmd: string, args: readonly string[]): void => {
   }
 };
 
+/** Whether /run/netns is a mount point (`ip netns add` makes it one the first time it runs). */
+const netnsDirMounted = (): boolean => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === '/run/netns');
+
 /** A /24 of 10.0.0.0/8 that no address or route of this machine touches. */
 function pickPrefix(): string {
   const taken = `${run('ip', ['-4', '-o', 'addr'])}\n${run('ip', ['-4', 'route', 'show', 'table', 'all'])}`;
@@ -246,6 +249,7 @@ export async function startLab(hosts: readonly EngineHostOptions[], opts: { engi
   const engines: Engine[] = [];
   let stopped = false;
   let runtime = '';
+  let netnsDirWasMounted = true;
 
   const env = { ...process.env, PATH: `${ENGINE_BIN}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` };
 
@@ -354,6 +358,8 @@ export async function startLab(hosts: readonly EngineHostOptions[], opts: { engi
         }
       }
       for (const n of netnsNames) tryRun('ip', ['netns', 'delete', n]);
+      // `ip netns add` makes /run/netns a mount of its own the first time; undo that when the lab made it and no namespace is left.
+      if (!netnsDirWasMounted && netnsDirMounted() && readdirSync('/run/netns').length === 0) tryRun('umount', ['/run/netns']);
       tryRun('ip', ['link', 'delete', bridge]);
       rmSync(dir, { recursive: true, force: true });
     },
@@ -375,6 +381,7 @@ export async function startLab(hosts: readonly EngineHostOptions[], opts: { engi
   };
 
   try {
+    netnsDirWasMounted = netnsDirMounted();
     mkdirSync(dir, { recursive: true });
     runtime = writeRuntime(dir);
     run('ip', ['link', 'add', bridge, 'type', 'bridge']);
