@@ -41,6 +41,7 @@ const { startHarness } = require(path.join(repo, 'test/real/harness.ts'));
 const { startFleetStore, STORE_HOST_NAME, withStorePasswords } = require(path.join(repo, 'test/real/fleet-store-harness.ts'));
 const { makeTestSecrets } = require(path.join(repo, 'test/support/test-secrets.ts'));
 const { httpsGet } = require(path.join(repo, 'test/real/prometheus-api.ts'));
+const { field, label: labelField, varint } = require(path.join(repo, 'test/real/remote-write-payload.ts'));
 const snappy = require('snappy');
 
 // ----------------------------------------------------------------------------------- options
@@ -123,18 +124,6 @@ function cutMix(mix, count) {
 
 // -------------------------------------------------------------- remote_write request template
 
-function varint(value) {
-  const bytes = [];
-  let rest = BigInt(value);
-  do {
-    let byte = Number(rest & 0x7fn);
-    rest >>= 7n;
-    if (rest > 0n) byte |= 0x80;
-    bytes.push(byte);
-  } while (rest > 0n);
-  return Buffer.from(bytes);
-}
-const field = (number, payload) => Buffer.concat([varint((number << 3) | 2), varint(payload.length), payload]);
 
 const HOST_DIGITS = 5;
 const HOST_PREFIX = 'bench-host-';
@@ -158,9 +147,7 @@ function buildTemplate(mix) {
     let hostAt = -1;
     let within = 0;
     for (const name of names) {
-      const nameField = field(1, Buffer.from(name));
-      const valueField = field(2, Buffer.from(labels[name]));
-      const label = field(1, Buffer.concat([nameField, valueField]));
+      const label = field(1, labelField(name, labels[name]));
       // The value's bytes end the label: the digits are the last HOST_DIGITS of them.
       if (name === 'host') hostAt = within + label.length - HOST_DIGITS;
       labelBytes.push(label);

@@ -11,7 +11,8 @@ export interface WriteSeries {
   readonly samples: readonly { readonly value: number; readonly timestampMs: number }[];
 }
 
-function varint(value: number): Buffer {
+/** A protobuf varint (also used by scripts/measure-store-capacity.mjs to build its request template). */
+export function varint(value: number): Buffer {
   const bytes: number[] = [];
   let rest = BigInt(value);
   do {
@@ -24,11 +25,12 @@ function varint(value: number): Buffer {
 }
 
 /** A length-delimited protobuf field. */
-function field(number: number, payload: Buffer): Buffer {
+export function field(number: number, payload: Buffer): Buffer {
   return Buffer.concat([varint((number << 3) | 2), varint(payload.length), payload]);
 }
 
-function label(name: string, value: string): Buffer {
+/** One protobuf `Label` (name and value). */
+export function label(name: string, value: string): Buffer {
   return Buffer.concat([field(1, Buffer.from(name)), field(2, Buffer.from(value))]);
 }
 
