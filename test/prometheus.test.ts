@@ -64,6 +64,17 @@ describe('Prometheus', () => {
     expect(container.upload.find((u: any) => u.file === '/etc/prometheus/secrets/prometheus.password')).toBeDefined();
   });
 
+  it('cuts a target\'s unbounded label values after the scrape, and refuses a cut RE2 cannot express', () => {
+    const { config } = build({ scrapeTargets: [{ jobName: 'procs', address: 'procs:1', dropMetrics: 'unused_.*', truncateLabels: { cmdline: 1000 } }] });
+    const job = config.scrape_configs.find((j: { job_name: string }) => j.job_name === 'procs');
+    expect(job.metric_relabel_configs).toEqual([
+      { source_labels: ['__name__'], regex: 'unused_.*', action: 'drop' },
+      { source_labels: ['cmdline'], regex: '(?s)(.{0,1000}).*', target_label: 'cmdline', replacement: '$1', action: 'replace' },
+    ]);
+    expect(() => build({ scrapeTargets: [{ jobName: 'procs', address: 'procs:1', truncateLabels: { cmdline: 1001 } }] })).toThrow(/truncateLabels\.cmdline.*1001/);
+    expect(() => build({ scrapeTargets: [{ jobName: 'procs', address: 'procs:1', truncateLabels: { 'cmd-line': 10 } }] })).toThrow(/truncateLabels.*cmd-line/);
+  });
+
   it('renders the same text for the same props (pure renderers)', () => {
     expect(build().prometheus.configYaml).toBe(build().prometheus.configYaml);
   });

@@ -47,6 +47,14 @@ export interface ScrapeTarget {
    */
   readonly dropMetrics?: string;
   /**
+   * Labels whose values are cut to at most this many characters after scraping, for exporters
+   * whose label values have no bound (Scaphandre's `cmdline`). VictoriaMetrics silently ignores a
+   * series with a label value over 4,096 bytes (`-maxLabelValueLen`), so without the cut such a
+   * series would live in the collector and never reach the fleet store.
+   * @default - no label is cut
+   */
+  readonly truncateLabels?: Readonly<Record<string, number>>;
+  /**
    * Set for exporters that answer with a Content-Type Prometheus 3 does not accept.
    * @default - none
    */
@@ -69,4 +77,11 @@ export interface ScrapeTarget {
 }
 
 /** Runtime/self metrics of Go exporters that no dashboard reads; dropped to save series. */
+/**
+ * The longest label value a {@link ScrapeTarget.truncateLabels} entry may keep: RE2, Prometheus's
+ * regex engine, allows a repetition count of at most 1,000, and 1,000 characters of UTF-8 (at most
+ * 4,000 bytes) stay under VictoriaMetrics' 4,096-byte limit.
+ */
+export const MAX_TRUNCATED_LABEL_LENGTH = 1000;
+
 export const GO_RUNTIME_METRICS = '(go|promhttp)_.*';

@@ -41,6 +41,11 @@ export interface ScrapeJob {
    */
   readonly dropMetrics?: string;
   /**
+   * Labels whose values are cut to at most this many characters (at most 1,000, RE2's repetition limit).
+   * @default - no label is cut
+   */
+  readonly truncateLabels?: Readonly<Record<string, number>>;
+  /**
    * Protocol assumed when the target sends a Content-Type Prometheus 3 cannot parse.
    * @default - none: such a scrape fails
    */
@@ -191,10 +196,25 @@ function renderJob(job: ScrapeJob, hostLabel: string): Record<string, unknown> {
     // Target relabeling puts the host label on every series of the job, including `up`; external
     // labels alone would not, since Prometheus applies them only to data leaving the server.
     relabel_configs: [{ target_label: HOST_LABEL, replacement: hostLabel }],
-    ...(job.dropMetrics
-      ? { metric_relabel_configs: [{ source_labels: ['__name__'], regex: job.dropMetrics, action: 'drop' }] }
-      : {}),
+    ...renderMetricRelabeling(job),
   };
+}
+
+/** The job's metric relabeling: drop the unwanted metrics, then cut the unbounded label values. */
+function renderMetricRelabeling(job: ScrapeJob): Record<string, unknown> {
+  const rules: Record<string, unknown>[] = [
+    ...(job.dropMetrics ? [{ source_labels: ['__name__'], regex: job.dropMetrics, action: 'drop' }] : []),
+    // `(?s)` lets `.` match a newline inside a command line; an absent label stays absent (an empty
+    // value written back is no label at all).
+    ...Object.entries(job.truncateLabels ?? {}).map(([label, length]) => ({
+      source_labels: [label],
+      regex: `(?s)(.{0,${length}}).*`,
+      target_label: label,
+      replacement: '$1',
+      action: 'replace',
+    })),
+  ];
+  return rules.length > 0 ? { metric_relabel_configs: rules } : {};
 }
 
 /** Renders prometheus.yml. Pure: the same input always gives the same text. */

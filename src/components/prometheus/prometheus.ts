@@ -10,8 +10,8 @@ import { PeekStackValidationError } from '../../core/errors';
 import { AlertmanagerConfig, OutgoingAuth, RemoteWriteConfig, RemoteWriteQueue, renderHttpClientConfig, renderPrometheusConfig, ScrapeJob, ScrapeTls } from '../../render/prometheus-config';
 import { renderRuleFile, RULE_FILE_HEADER } from '../../render/rules';
 import { servedTlsFiles } from '../../constructs/served-tls';
-import { assertRuleGroup, RuleGroup } from '../../core/rule-group';
-import { ScrapeTarget } from '../../core/scrape-target';
+import { assertRuleGroup, LABEL_NAME, RuleGroup } from '../../core/rule-group';
+import { MAX_TRUNCATED_LABEL_LENGTH, ScrapeTarget } from '../../core/scrape-target';
 import { resolvePrometheusSettings, resolveScrapeJobInterval } from './settings';
 import { assertIntegerInRange, assertMatches, assertNonEmpty, assertVolumeName } from '../../core/validate';
 import { assertSecretToken } from '../../constructs/secret-token';
@@ -513,6 +513,10 @@ export class Prometheus extends Construct {
     const interval = resolveScrapeJobInterval(target, this.scrapeIntervalSeconds);
     const timeout = target.scrapeTimeoutSeconds ?? Math.min(this.scrapeTimeoutSeconds, interval);
     assertIntegerInRange(`${field}.scrapeTimeoutSeconds`, timeout, 1, interval, `seconds (no longer than the job's ${interval} s interval)`);
+    for (const [label, length] of Object.entries(target.truncateLabels ?? {})) {
+      assertMatches(`${field}.truncateLabels`, label, LABEL_NAME, 'a label name of letters, digits and "_", not starting with a digit');
+      assertIntegerInRange(`${field}.truncateLabels.${label}`, length, 1, MAX_TRUNCATED_LABEL_LENGTH, 'characters');
+    }
     return {
       jobName: target.jobName,
       targets: [target.address],
@@ -523,6 +527,7 @@ export class Prometheus extends Construct {
         ? { username: target.basicAuth.username, passwordFile: PROMETHEUS_PATHS.targetPassword(target.jobName) }
         : undefined,
       dropMetrics: target.dropMetrics,
+      truncateLabels: target.truncateLabels,
       fallbackScrapeProtocol: target.fallbackScrapeProtocol,
       metricsPath: target.metricsPath,
       params: target.params,

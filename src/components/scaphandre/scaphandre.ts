@@ -7,7 +7,7 @@ import { PEEKSTACK_RULE_FILE } from '../../render/rules';
 import type { CollectorComponent, ComponentToggle } from '../collector-component';
 import { AlertThresholds, resolveAlertThresholds } from '../../core/alert-thresholds';
 import { SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from './floor';
-import { ScrapeTarget } from '../../core/scrape-target';
+import { MAX_TRUNCATED_LABEL_LENGTH, ScrapeTarget } from '../../core/scrape-target';
 import { assertNonEmpty } from '../../core/validate';
 import { resolveScaphandreSettings } from './settings';
 
@@ -21,6 +21,13 @@ export const SCAPHANDRE_PORT = 8080;
  * 40 % of a collector's series, and only the power one is read by the dashboards.
  */
 export const SCAPHANDRE_DROPPED_METRICS = 'scaph_process_(cpu_usage_percentage|memory_bytes|memory_virtual_bytes|disk_.*)';
+
+/**
+ * Scaphandre's `cmdline` label holds a process's whole command line, which has no bound (a JVM's
+ * class path runs to tens of kilobytes); it is cut to this many characters after each scrape so the
+ * series reaches the fleet store (see {@link ScrapeTarget.truncateLabels}).
+ */
+export const SCAPHANDRE_CMDLINE_MAX_LENGTH = MAX_TRUNCATED_LABEL_LENGTH;
 
 /** Props of {@link Scaphandre}. */
 export interface ScaphandreProps {
@@ -119,6 +126,7 @@ export class Scaphandre extends Construct {
       scrapeIntervalSeconds: props.scrapeIntervalSeconds,
       minScrapeIntervalSeconds: SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS,
       dropMetrics: SCAPHANDRE_DROPPED_METRICS,
+      truncateLabels: { cmdline: SCAPHANDRE_CMDLINE_MAX_LENGTH },
       fallbackScrapeProtocol: 'PrometheusText0.0.4',
     };
     this.component = componentOf(SCAPHANDRE_COMPONENT, this.scrapeTarget, resolveAlertThresholds('Scaphandre.alertThresholds', props.alertThresholds));
