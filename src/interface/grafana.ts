@@ -166,6 +166,23 @@ export const GRAFANA_PATHS = {
  * the admin password from the uploaded file (which fails harmlessly on the very first start, before
  * the admin exists, when the variable does the job), then runs the image's own entrypoint.
  */
+/**
+ * How long an apply waits for Grafana to answer its health check before it fails. A provisioning
+ * file Grafana cannot read makes it exit at start and restart in a loop; without the wait the apply
+ * would pass and the broken interface would be found only by its users. The first start migrates
+ * Grafana's database, which takes tens of seconds on slow disks, hence the margin.
+ */
+export const GRAFANA_APPLY_WAIT_SECONDS = 90;
+
+/**
+ * Grafana's own health endpoint, checked inside the container on its TLS port. The certificate is
+ * not verified: the check is about liveness on localhost and sends no credential. Grafana's
+ * Dockerfile installs `curl` in both its Alpine and Ubuntu images; busybox `wget` is the fallback
+ * for an image built without it.
+ */
+const HEALTH_URL = `https://127.0.0.1:${GRAFANA_CONTAINER_PORT}/api/health`;
+const HEALTH_CHECK = `curl -fsk -o /dev/null ${HEALTH_URL} || wget -q -O /dev/null --no-check-certificate ${HEALTH_URL}`;
+
 const START_SCRIPT = [
   'grafana cli --homepath "$GF_PATHS_HOME" --config "$GF_PATHS_CONFIG" admin reset-admin-password --password-from-stdin',
   `< ${GRAFANA_PATHS.adminPassword} >/dev/null 2>&1`,
@@ -277,7 +294,11 @@ export class Grafana extends Construct {
         dropAllCapabilities: true,
         // Not read-only: Docker refuses the provider's file uploads (provisioning, dashboards) into a
         // read-only root filesystem; Grafana also writes plugins and sessions under its home.
+        healthcheck: { test: ['CMD-SHELL', HEALTH_CHECK], interval: '10s', timeout: '5s', retries: 3, startPeriod: '60s' },
       },
+      // The apply fails when Grafana does not come up healthy (a provisioning file it cannot read).
+      wait: true,
+      waitTimeout: GRAFANA_APPLY_WAIT_SECONDS,
       provider: props.provider,
       entrypoint: ['/bin/sh', '-c', START_SCRIPT],
       // Rendered at synthesis: the home dashboard is the first one added, possibly after construction.

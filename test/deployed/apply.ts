@@ -577,7 +577,14 @@ export class Applier {
       for (;;) {
         const info = await container.inspect();
         if (info.State.Health?.Status === 'healthy') break;
-        if (Date.now() > waitUntil) await fail('wait', `not healthy after ${r.wait_timeout ?? 60} s (${info.State.Health?.Status})`);
+        if (Date.now() > waitUntil) {
+          const last = info.State.Health?.Log?.at(-1);
+          const logs = (await container.logs({ stdout: true, stderr: true, tail: 30 })).toString('utf8').replace(/[\x00-\x08]/g, '');
+          await fail(
+            'wait',
+            `not healthy after ${r.wait_timeout ?? 60} s (${info.State.Health?.Status}, restarted ${info.RestartCount} times; last check: exit ${last?.ExitCode}, ${JSON.stringify((last?.Output ?? '').slice(0, 300))}); logs:\n${logs}`,
+          );
+        }
         await sleep(500);
       }
     }

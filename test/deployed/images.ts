@@ -220,7 +220,10 @@ if (!fs.existsSync(db)) {
   const pw = env.GF_SECURITY_ADMIN_PASSWORD__FILE ? fs.readFileSync(env.GF_SECURITY_ADMIN_PASSWORD__FILE, 'utf8').trim() : (env.GF_SECURITY_ADMIN_PASSWORD || 'admin');
   fs.writeFileSync(db, JSON.stringify({ adminUser: env.GF_SECURITY_ADMIN_USER || 'admin', adminPassword: pw }));
 }
-const server = https.createServer({ cert: fs.readFileSync(env.GF_SERVER_CERT_FILE), key: fs.readFileSync(env.GF_SERVER_CERT_KEY) }, (req, res) => {
+// Grafana is a Go TLS server. The health check's fallback, busybox wget's own TLS 1.2 client (this
+// image has no curl), is accepted by Go's server but refused by Node's OpenSSL 3 at its default
+// security level ("no shared cipher"); level 0 makes the stand-in answer as Go does.
+const server = https.createServer({ ciphers: 'DEFAULT:@SECLEVEL=0', cert: fs.readFileSync(env.GF_SERVER_CERT_FILE), key: fs.readFileSync(env.GF_SERVER_CERT_KEY) }, (req, res) => {
   const state = JSON.parse(fs.readFileSync(db, 'utf8'));
   if (req.url === '/api/health') { res.setHeader('content-type', 'application/json'); return res.end(JSON.stringify({ database: 'ok', version: 'stand-in' })); }
   const auth = Buffer.from(String(req.headers.authorization || '').replace(/^Basic /, ''), 'base64').toString();
