@@ -39,13 +39,14 @@ describe('user information in URLs', () => {
       const cost = (n: number) => {
         const text = shape(n);
         const runs: number[] = [];
-        for (let i = 0; i < 5; i++) {
+        for (let i = 0; i < 7; i++) {
           const start = process.hrtime.bigint();
           redactSecrets(text, 'value');
           redactSecrets(text, 'line');
           runs.push(Number(process.hrtime.bigint() - start));
         }
-        return runs.sort((a, b) => a - b)[2];
+        // The fastest run: on a shared machine, load only ever adds time.
+        return Math.min(...runs);
       };
       cost(1 << 16); // warm up
       const small = cost(1 << 16);
