@@ -4,9 +4,11 @@ import { parseFleet } from '../src/config';
 import { alertmanagerTargetsFrom, fleetAlertmanagers } from '../src/config/alertmanagers';
 import { buildFleetApp } from '../src/fleet/fleet';
 import { HubStack } from '../src/fleet/hub-stack';
-import { ALERTMANAGER_PATHS } from '../src/hub/alertmanager';
+import { Alertmanager, ALERTMANAGER_PATHS } from '../src/hub/alertmanager';
+import { CertificateAuthority } from '../src/constructs/certificate-authority';
+import { GeneratedCredentials } from '../src/constructs/credentials';
 import { onlyProblem, problemsOf } from './config/helpers';
-import { resourcesOf, synthStack, testApp, uploadedFile } from './support/synth';
+import { resourcesOf, synthConstructs, synthStack, testApp, uploadedFile } from './support/synth';
 
 /** A fleet whose hub host (ops) and db-1 run the Alertmanager pair. */
 const PAIR_FLEET = `hosts:
@@ -111,5 +113,26 @@ describe('an Alertmanager pair (alerting.peerHost)', () => {
     const peerClash = onlyProblem(PAIR_FLEET.replace('addresses: [db-1.example.net, 192.0.2.11] }', 'addresses: [db-1.example.net, 192.0.2.11], ports: { prometheus: 9093 } }'));
     expect(peerClash).toMatchObject({ path: 'alerting.peerHost', found: 'port 9093 for the peer Alertmanager', allowed: expect.stringContaining('"db-1" (Prometheus uses 9093)') });
     expect(onlyProblem(PAIR_FLEET.replace('peerHost: db-1', 'peerHost: web-1')).found).toMatch(/host "web-1" with no IP address/);
+  });
+
+  it('the constructs refuse a pair they cannot advertise: a gossip address that is a name, a hub without an IP address', () => {
+    const cluster = (address: string) => () =>
+      synthConstructs((scope) => {
+        const ca = new CertificateAuthority(scope, 'ca', { commonName: 'test CA' });
+        new Alertmanager(scope, 'am', {
+          certificate: ca.issueServerCertificate('server-cert', 'am', ['localhost']),
+          credentials: new GeneratedCredentials(scope, 'credentials', { field: 'Alertmanager', username: 'prometheus' }),
+          receivers: [{ name: 'hook', kind: 'webhook', url: 'https://hooks.example.net/x' }],
+          cluster: { address, peers: ['192.0.2.11:9094'], certificate: ca.issuePeerCertificate('gossip-cert', 'am', [address]), caCertificatePem: ca.certificatePem },
+        });
+      });
+    expect(cluster('db-1.example.net')).toThrow(/Alertmanager\.cluster\.address.*an IP address/);
+    expect(cluster('192.0.2.10')).not.toThrow();
+    const peer = { hostName: 'db-1', addresses: ['192.0.2.11'], gossipAddress: '192.0.2.11', docker: { host: 'unix:///var/run/docker.sock' } };
+    const receivers = [{ name: 'hook', kind: 'webhook' as const, url: 'https://hooks.example.net/x' }];
+    expect(() => new HubStack(testApp(), 'hub', { hostName: 'ops', addresses: ['ops.example.net'], alertmanager: { receivers, peer } })).toThrow(/HubStack\.alertmanager\.gossipAddress/);
+    const named = synthStack(new HubStack(testApp(), 'hub', { hostName: 'ops', addresses: ['ops.example.net'], alertmanager: { receivers, peer, gossipAddress: '192.0.2.10', clusterPort: 19094 } }));
+    expect(containerOn(named, 'docker').command).toContain('--cluster.advertise-address=192.0.2.10:19094');
+    expect(containerOn(named, 'docker.alertmanager-peer').command).toContain('--cluster.peer=192.0.2.10:19094');
   });
 });
