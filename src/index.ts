@@ -74,6 +74,7 @@ export * from './render/grafana-provisioning';
 export * from './render/rules';
 export * from './render/vmauth-config';
 export * from './render/alertmanager-config';
+export * from './render/alertmanager-cluster-tls';
 export * from './render/blackbox-config';
 
 // Fleet file

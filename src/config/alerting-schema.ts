@@ -50,6 +50,8 @@ export function alertingSchema() {
   const { bounds } = ALERTMANAGER_DEFAULTS;
   return strict({
     port: z.optional(integer(PORT_BOUNDS.min, PORT_BOUNDS.max, '(a TCP port)')),
+    peerHost: z.optional(text('the name of a host of the fleet, other than the hub\'s, to run a second Alertmanager on')),
+    clusterPort: z.optional(integer(PORT_BOUNDS.min, PORT_BOUNDS.max, '(a TCP port)')),
     image: z.optional(text('an image reference such as "prom/alertmanager:v0.33.1"')),
     receivers: z.array(receiverSchema, { error: 'a list of receivers' }).check(z.minLength(1, { error: 'at least one receiver' })),
     defaultReceiver: z.optional(text('the name of a receiver')),

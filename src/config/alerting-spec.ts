@@ -13,6 +13,10 @@ export interface AlertingSpec
   /** Host Alertmanager runs on: the hub's (`store.host`, else the interface's). */
   readonly host: string;
   readonly port: number;
+  /** Host of the second Alertmanager of a pair (`alerting.peerHost`); none: a single Alertmanager. */
+  readonly peerHost?: string;
+  /** Gossip port of the pair, published on both hosts (unused without `peerHost`). */
+  readonly clusterPort: number;
   readonly image: string;
   readonly receivers: readonly ReceiverEntry[];
 }
@@ -22,6 +26,8 @@ export function toAlertingSpec(entry: AlertingEntry, hubHost: string): AlertingS
   return {
     host: hubHost,
     port: entry.port ?? ALERTMANAGER_DEFAULTS.publishedPort,
+    ...(entry.peerHost !== undefined ? { peerHost: entry.peerHost } : {}),
+    clusterPort: entry.clusterPort ?? ALERTMANAGER_DEFAULTS.clusterPort,
     image: entry.image ?? DEFAULT_IMAGES.alertmanager,
     receivers: entry.receivers,
     defaultReceiver: entry.defaultReceiver ?? entry.receivers[0].name,

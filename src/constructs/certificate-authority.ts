@@ -66,6 +66,19 @@ export class CertificateAuthority extends Construct {
    * IP SANs, everything else to the DNS SANs.
    */
   public issueServerCertificate(id: string, commonName: string, names: readonly string[]): ServerCertificate {
+    return this.issue(id, commonName, names, ['digital_signature', 'key_encipherment', 'server_auth']);
+  }
+
+  /**
+   * Issues a certificate for a member of a mutual-TLS mesh (Alertmanager gossip): it serves with it
+   * and presents it as a client, so it carries both `server_auth` and `client_auth`. A server
+   * certificate of the same CA (server_auth only) is refused as a client.
+   */
+  public issuePeerCertificate(id: string, commonName: string, names: readonly string[]): ServerCertificate {
+    return this.issue(id, commonName, names, ['digital_signature', 'key_encipherment', 'server_auth', 'client_auth']);
+  }
+
+  private issue(id: string, commonName: string, names: readonly string[], allowedUses: string[]): ServerCertificate {
     const scope = new Construct(this, id);
     const key = new PrivateKey(scope, 'key', { algorithm: 'ECDSA', ecdsaCurve: 'P256', provider: this.provider });
     const unique = [...new Set(names)];
@@ -82,7 +95,7 @@ export class CertificateAuthority extends Construct {
       caCertPem: this.certificatePem,
       validityPeriodHours: this.validityDays * HOURS_PER_DAY,
       earlyRenewalHours: EARLY_RENEWAL_DAYS * HOURS_PER_DAY,
-      allowedUses: ['digital_signature', 'key_encipherment', 'server_auth'],
+      allowedUses,
       provider: this.provider,
     });
     return { certificatePem: cert.certPem, privateKeyPem: key.privateKeyPem };

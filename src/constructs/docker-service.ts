@@ -27,8 +27,9 @@ export interface UploadedFile {
   readonly permissions?: string;
 }
 
-/** Name under which a container in a bridge network reaches its host's own network namespace. */
-export const DOCKER_HOST_GATEWAY_NAME = 'host.docker.internal';
+// Defined with the names (no cdktf) so the fleet file's pure modules share it; re-exported here for the constructs.
+import { DOCKER_HOST_GATEWAY_NAME } from '../core/names';
+export { DOCKER_HOST_GATEWAY_NAME };
 
 /** The container `host` entry that makes {@link DOCKER_HOST_GATEWAY_NAME} resolve (Docker's `host-gateway`). */
 export const DOCKER_HOST_GATEWAY_ENTRY = { host: DOCKER_HOST_GATEWAY_NAME, ip: 'host-gateway' } as const;

@@ -54,6 +54,8 @@ export const FLEET_STORE_DEFAULTS = {
 /** Alertmanager (see {@link AlertmanagerProps}). */
 export const ALERTMANAGER_DEFAULTS = {
   publishedPort: 9093,
+  /** Gossip port of an Alertmanager pair (Alertmanager's own default `--cluster.listen-address` port). */
+  clusterPort: 9094,
   groupWaitSeconds: 30,
   groupIntervalSeconds: 300,
   repeatIntervalSeconds: 14_400,

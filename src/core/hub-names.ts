@@ -17,6 +17,7 @@ export const HUB_OUTPUTS = {
   alertmanagerUrl: 'alertmanager_url',
   alertmanagerUsername: 'alertmanager_username',
   alertmanagerPassword: 'alertmanager_password',
+  alertmanagerPeerUrl: 'alertmanager_peer_url',
 } as const;
 
 /**

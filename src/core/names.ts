@@ -11,6 +11,9 @@ export const HOST_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** How {@link HOST_NAME_PATTERN} reads in an error message. */
 export const HOST_NAME_ALLOWED = 'lower-case letters, digits and "-", 1 to 63 characters, not starting or ending with "-"';
 
+/** Name under which a container in a bridge network reaches its host's own network namespace. */
+export const DOCKER_HOST_GATEWAY_NAME = 'host.docker.internal';
+
 /**
  * An address as the host part of a URL: IPv6 literals need brackets. Only a real IPv6 address gets
  * them (a "name:port" mistake must not become "[name:port]"; assertAddress refuses it anyway).

@@ -6,7 +6,7 @@ import type { AlertmanagerEndpoint } from '../components/prometheus/prometheus';
 import type { HostProbe } from '../components/collector-component';
 import { FleetSpec } from '../config';
 import { ReceiverEntry } from '../config/alerting-schema';
-import { DOCKER_HOST_GATEWAY_NAME } from '../constructs/docker-service';
+import { alertmanagerTargetsFrom, fleetAlertmanagers, gossipAddressOf } from '../config/alertmanagers';
 import { HubAlertmanagerOptions, HubStack } from './hub-stack';
 import { urlHost } from '../core/names';
 import { suppliedPasswordVariables } from '../constructs/secret-variables';
@@ -50,21 +50,31 @@ export function hubAlertmanagerOptions(fleet: FleetSpec, hub: HubStack): HubAler
     repeatIntervalSeconds: alerting.repeatIntervalSeconds,
     // With `credentials: variables`, the password Prometheus sends comes from hub_alertmanager_password(_bcrypt).
     password: fleet.credentials === 'variables' ? suppliedPasswordVariables(hub, 'alertmanager', 'Alertmanager password') : undefined,
+    ...alertmanagerPeerOf(fleet),
   };
 }
 
+/** The second Alertmanager of a pair (`alerting.peerHost`), as the hub deploys it; nothing for a single one. */
+function alertmanagerPeerOf(fleet: FleetSpec): Pick<HubAlertmanagerOptions, 'peer' | 'clusterPort'> {
+  const peer = fleetAlertmanagers(fleet).find((each) => each.role === 'peer');
+  const host = fleet.hosts.find((candidate) => candidate.name === peer?.hostName);
+  if (!peer || !host) return {};
+  const gossipAddress = gossipAddressOf(host.addresses);
+  if (gossipAddress === undefined) throw new PeekStackValidationError('HubStack.alertmanager.peer.gossipAddress', host.addresses, `an IP address among the addresses of host "${host.name}"`);
+  return { peer: { hostName: host.name, addresses: host.addresses, gossipAddress, docker: host.docker }, clusterPort: fleet.alerting!.clusterPort };
+}
+
 /**
- * What the collector of `hostName` is told about alerting, at construction: the hub's Alertmanager
- * to send to (HTTPS verified against the hub's CA, basic auth; the CA and password cross stacks as
+ * What the collector of `hostName` is told about alerting, at construction: every Alertmanager of
+ * the fleet to send to (HTTPS verified against the hub's CA, basic auth; the CA and password cross stacks as
  * references), and, on the prober (the collector on the hub's host, else the first), every other
  * host's Prometheus port to probe, so a whole host down fires `PeekStackHostDown`.
  */
 export function collectorAlertingOf(fleet: FleetSpec, hub: HubStack | undefined, hostName: string): { alertmanagers: AlertmanagerEndpoint[]; hostProbes: HostProbe[] } {
   if (!fleet.alerting || !hub?.alertmanager) return { alertmanagers: [], hostProbes: [] };
   const user = hub.alertmanagerUser!;
-  // A collector on the hub's own host reaches the published port through the Docker host gateway.
-  const host = hostName === hub.hostName ? DOCKER_HOST_GATEWAY_NAME : urlHost(hub.addresses[0]);
-  const alertmanagers = [{ name: 'hub', targets: [`${host}:${hub.alertmanager.publishedPort}`], caCertificatePem: hub.caCertificatePem, basicAuth: { username: user.username, password: user.password } }];
+  // Every Alertmanager of the fleet (both of a pair: they deduplicate), one on the collector's own host through the Docker host gateway.
+  const alertmanagers = [{ name: 'hub', targets: alertmanagerTargetsFrom(fleet, hostName), caCertificatePem: hub.caCertificatePem, basicAuth: { username: user.username, password: user.password } }];
   const proberName = fleet.hosts.some((candidate) => candidate.name === hub.hostName) ? hub.hostName : fleet.hosts[0].name;
   const hostProbes =
     hostName === proberName

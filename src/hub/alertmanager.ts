@@ -3,13 +3,15 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { ServerCertificate } from '../constructs/certificate-authority';
 import { BasicAuthCredentials } from '../constructs/credentials';
-import { DockerService } from '../constructs/docker-service';
+import { DockerService, UploadedFile } from '../constructs/docker-service';
 import { listSome, PeekStackValidationError } from '../core/errors';
 import { ALERTMANAGER_DEFAULTS } from '../core/defaults';
 import { DEFAULT_IMAGES } from '../core/images';
 import { assertHttpUrl } from '../components/prometheus/prometheus';
 import { AlertSeverity, ALERT_SEVERITIES, ReceiverConfig, renderAlertmanagerConfig, SeverityRoute } from '../render/alertmanager-config';
 import { servedTlsFiles } from '../constructs/served-tls';
+import { renderClusterTlsConfig } from '../render/alertmanager-cluster-tls';
+import { ipVersion, urlHost } from '../core/names';
 import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertVolumeName, findDuplicate } from '../core/validate';
 import { assertSecretToken } from '../constructs/secret-token';
 
@@ -21,11 +23,39 @@ export const ALERTMANAGER_PATHS = {
   serverKey: '/etc/alertmanager/tls/server.key',
   /** A receiver's secret (password, URL, key, token). */
   secret: (receiver: string, what: string) => `/etc/alertmanager/secrets/${receiver}.${what}`,
+  /** Gossip of a pair: the `--cluster.tls-config` file, this member's certificate and key, the cluster CA. */
+  clusterTlsConfig: '/etc/alertmanager/cluster-tls.yml',
+  clusterCertificate: '/etc/alertmanager/cluster/peer.crt',
+  clusterKey: '/etc/alertmanager/cluster/peer.key',
+  clusterCa: '/etc/alertmanager/cluster/ca.crt',
   data: '/alertmanager',
 } as const;
 
 /** Port Alertmanager listens on inside its container. */
 export const ALERTMANAGER_CONTAINER_PORT = 9093;
+
+/** Port Alertmanager gossips on inside its container, when it is one of a pair. */
+export const ALERTMANAGER_CLUSTER_CONTAINER_PORT = 9094;
+
+/** Gossip with the other Alertmanager of a pair, over mutual TLS. */
+export interface AlertmanagerCluster {
+  /**
+   * IP address of this host that the peer reaches: the gossip port is published on it alone and
+   * advertised at it (Alertmanager advertises an IP, never a name).
+   */
+  readonly address: string;
+  /**
+   * Gossip port published on `address` (TCP: with a TLS config, gossip runs over TLS streams only).
+   * @default 9094
+   */
+  readonly port?: number;
+  /** `ip:port` of the other members' gossip ports (`--cluster.peer`). */
+  readonly peers: readonly string[];
+  /** This member's certificate, from `caCertificatePem`'s CA, with server and client auth and `address` among its IP names. */
+  readonly certificate: ServerCertificate;
+  /** PEM of the CA that signs every member's certificate: the only one gossip trusts. */
+  readonly caCertificatePem: string;
+}
 
 /** A receiver, its secret a Terraform token (a sensitive variable), never a literal. */
 export type AlertReceiver =
@@ -127,6 +157,12 @@ export interface AlertmanagerProps {
    * @default 5
    */
   readonly dataRetentionDays?: number;
+  /**
+   * Gossip with the other Alertmanager of a pair (encrypted and authenticated by mutual TLS), so the
+   * pair sends one notification per alert and shares silences.
+   * @default - none: a single instance, gossip off
+   */
+  readonly cluster?: AlertmanagerCluster;
   /** Docker provider. @default - the stack's default */
   readonly provider?: DockerProvider;
 }
@@ -136,7 +172,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const HOST_PORT = /^[^\s:/]+:\d{1,5}$/;
 
 /**
- * Alertmanager, single instance, serving its API and UI only over HTTPS (TLS 1.2+) with bcrypt basic
+ * Alertmanager, a single instance or one of a pair (`cluster`), serving its API and UI only over HTTPS (TLS 1.2+) with bcrypt basic
  * auth through its own `--web.config.file`, gossip off, silences and notification log on a named
  * volume. Receivers' secrets are uploaded to files the configuration names (`*_file`).
  */
@@ -155,6 +191,8 @@ export class Alertmanager extends Construct {
   /** The receivers as rendered (secrets as file paths). */
   public readonly receiverConfigs: readonly ReceiverConfig[];
   public readonly command: readonly string[];
+  /** The gossip port published on the host, when it is one of a pair. */
+  public readonly clusterPort?: number;
   public readonly volume: Volume;
   public readonly service: DockerService;
 
@@ -186,14 +224,28 @@ export class Alertmanager extends Construct {
       if (!names.includes(route.receiver)) throw new PeekStackValidationError(`Alertmanager.routes[${index}].receiver`, route.receiver, `one of the receivers: ${listSome(names)}`);
     });
 
+    const cluster = props.cluster;
+    if (cluster) {
+      if (ipVersion(cluster.address) === 0) throw new PeekStackValidationError('Alertmanager.cluster.address', cluster.address, 'an IP address: Alertmanager advertises its gossip at an IP, never a name');
+      this.clusterPort = assertPort('Alertmanager.cluster.port', cluster.port ?? ALERTMANAGER_DEFAULTS.clusterPort);
+      if (cluster.peers.length === 0) throw new PeekStackValidationError('Alertmanager.cluster.peers', cluster.peers, 'at least one peer ip:port');
+    }
     this.command = [
       `--config.file=${ALERTMANAGER_PATHS.config}`,
       `--web.config.file=${ALERTMANAGER_PATHS.webConfig}`,
       `--web.listen-address=:${ALERTMANAGER_CONTAINER_PORT}`,
       `--storage.path=${ALERTMANAGER_PATHS.data}`,
       `--data.retention=${this.dataRetentionDays * 24}h`,
-      // A single instance: gossip off (an empty address disables clustering). See README for an HA pair.
-      '--cluster.listen-address=',
+      ...(cluster
+        ? [
+            `--cluster.listen-address=0.0.0.0:${ALERTMANAGER_CLUSTER_CONTAINER_PORT}`,
+            // The container's own address is unreachable from the peer's host: advertise the published one.
+            `--cluster.advertise-address=${urlHost(cluster.address)}:${this.clusterPort}`,
+            `--cluster.tls-config=${ALERTMANAGER_PATHS.clusterTlsConfig}`,
+            ...cluster.peers.map((peer) => `--cluster.peer=${peer}`),
+          ]
+        : // A single instance: gossip off (an empty address disables clustering).
+          ['--cluster.listen-address=']),
     ];
 
     const secretFiles: { path: string; content: string }[] = [];
@@ -235,13 +287,17 @@ export class Alertmanager extends Construct {
       component: 'alertmanager',
       hardening: {
         memoryLimitMegabytes: 256,
-        // Runs as nobody on an unprivileged port, gossip off: no capability needed.
+        // Runs as nobody on unprivileged ports (HTTPS, and gossip in a pair): no capability needed.
         dropAllCapabilities: true,
         // Not read-only: Docker refuses the provider's file uploads into a read-only root filesystem.
       },
       provider: props.provider,
       command: [...this.command],
-      ports: [{ internal: ALERTMANAGER_CONTAINER_PORT, external: this.publishedPort, ip: this.publishAddress, protocol: 'tcp' }],
+      ports: [
+        { internal: ALERTMANAGER_CONTAINER_PORT, external: this.publishedPort, ip: this.publishAddress, protocol: 'tcp' },
+        // Gossip only on the address the peer reaches; mutual TLS refuses anyone else who gets there.
+        ...(cluster ? [{ internal: ALERTMANAGER_CLUSTER_CONTAINER_PORT, external: this.clusterPort!, ip: cluster.address, protocol: 'tcp' }] : []),
+      ],
       volumes: [{ volumeName: this.volume.name, containerPath: ALERTMANAGER_PATHS.data }],
       files: [
         {
@@ -258,7 +314,21 @@ export class Alertmanager extends Construct {
         // The image runs as nobody: the key and secrets must be readable by it. Only Alertmanager runs in this container.
         ...servedTlsFiles({ webConfig: ALERTMANAGER_PATHS.webConfig, certificate: ALERTMANAGER_PATHS.serverCertificate, key: ALERTMANAGER_PATHS.serverKey }, props.certificate, props.credentials),
         ...secretFiles,
+        ...(cluster ? clusterTlsFiles(cluster) : []),
       ],
     });
   }
+}
+
+/** The files of a pair member's gossip TLS: its config, certificate, key and the cluster CA (readable by nobody, the image's user). */
+function clusterTlsFiles(cluster: AlertmanagerCluster): UploadedFile[] {
+  return [
+    {
+      path: ALERTMANAGER_PATHS.clusterTlsConfig,
+      content: renderClusterTlsConfig({ certFile: ALERTMANAGER_PATHS.clusterCertificate, keyFile: ALERTMANAGER_PATHS.clusterKey, caFile: ALERTMANAGER_PATHS.clusterCa }),
+    },
+    { path: ALERTMANAGER_PATHS.clusterCertificate, content: cluster.certificate.certificatePem },
+    { path: ALERTMANAGER_PATHS.clusterKey, content: cluster.certificate.privateKeyPem },
+    { path: ALERTMANAGER_PATHS.clusterCa, content: cluster.caCertificatePem },
+  ];
 }

@@ -131,6 +131,8 @@ interface ResourceState {
   hash?: string;
   resolved?: ResourceBlock;
   values: Record<string, string>;
+  /** The resource's `provider` meta-argument: which engine it lives on. */
+  provider?: string;
 }
 
 interface StackState {
@@ -211,10 +213,16 @@ export class Applier {
     throw new Error(`no container ${containerName} applied in ${stack}`);
   }
 
-  private docker(stack: string): Docker {
+  /**
+   * The engine of a resource: its `provider` meta-argument (`docker`, or `docker.<alias>` for a
+   * second engine of one stack, as the hub's peer Alertmanager), else the stack's default provider.
+   */
+  private docker(stack: string, provider?: string): Docker {
     const s = this.stacks.get(stack)!;
-    const host = s.json.provider?.docker?.[0]?.host;
-    if (!host) throw new ApplyError(`${stack}: provider.docker`, 'host', 'no Docker endpoint');
+    const alias = provider?.startsWith('docker.') ? provider.slice('docker.'.length) : undefined;
+    const block = (s.json.provider?.docker ?? []).find((candidate) => candidate.alias === alias);
+    const host = block?.host;
+    if (!host) throw new ApplyError(`${stack}: provider.docker${alias ? ` (alias ${alias})` : ''}`, 'host', 'no Docker endpoint');
     return dockerFor(host);
   }
 
@@ -333,7 +341,6 @@ export class Applier {
     const previous = this.stacks.get(stackName);
     this.stacks.set(stackName, { json, resources: previous?.resources ?? {}, applied: false });
     const report: ApplyReport = { created: [], replaced: [], updated: [], unchanged: [], seconds: 0 };
-    const docker = this.docker(stackName);
     const res = json.resource ?? {};
     const at = (type: string, name: string) => `${stackName}: ${type}.${name}`;
 
@@ -342,7 +349,7 @@ export class Applier {
       for (const type of ['docker_container', 'docker_volume', 'docker_network', 'docker_image']) {
         for (const [address, st] of Object.entries(previous.resources)) {
           if (!address.startsWith(`${type}.`) || res[type]?.[address.slice(type.length + 1)]) continue;
-          await this.destroyOne(docker, stackName, type, address, st);
+          await this.destroyOne(this.docker(stackName, st.provider), stackName, type, address, st);
           delete previous.resources[address];
         }
       }
@@ -351,6 +358,8 @@ export class Applier {
     for (const [name, block] of Object.entries(res.docker_image ?? {})) {
       const address = at('docker_image', name);
       const st = this.state(stackName, `docker_image.${name}`);
+      const docker = this.docker(stackName, block.provider);
+      st.provider = block.provider;
       let image: Docker.ImageInspectInfo;
       try {
         image = await docker.getImage(block.name).inspect();
@@ -374,6 +383,8 @@ export class Applier {
     for (const [name, block] of Object.entries(res.docker_network ?? {})) {
       const address = at('docker_network', name);
       const st = this.state(stackName, `docker_network.${name}`);
+      const docker = this.docker(stackName, block.provider);
+      st.provider = block.provider;
       const resolved = this.resolveResource(stackName, address, block);
       const existing = st.id ? await docker.getNetwork(st.id).inspect().catch(() => undefined) : undefined;
       if (existing && existing.Name === resolved.name) {
@@ -393,6 +404,8 @@ export class Applier {
     for (const [name, block] of Object.entries(res.docker_volume ?? {})) {
       const address = at('docker_volume', name);
       const st = this.state(stackName, `docker_volume.${name}`);
+      const docker = this.docker(stackName, block.provider);
+      st.provider = block.provider;
       const resolved = this.resolveResource(stackName, address, block);
       if (st.values.name === resolved.name && (await docker.getVolume(resolved.name).inspect().catch(() => undefined))) {
         report.unchanged.push(address);
@@ -412,6 +425,8 @@ export class Applier {
       const address = at('docker_container', name);
       const key = `docker_container.${name}`;
       const st = this.state(stackName, key);
+      const docker = this.docker(stackName, block.provider);
+      st.provider = block.provider;
       const resolved = this.resolveResource(stackName, address, block);
       const hash = createHash('sha256').update(JSON.stringify(resolved)).digest('hex');
       const exists = st.id ? await docker.getContainer(st.id).inspect().catch(() => undefined) : undefined;
@@ -623,12 +638,11 @@ export class Applier {
   async destroy(stackName: string): Promise<string[]> {
     const s = this.stacks.get(stackName);
     if (!s) return [];
-    const docker = this.docker(stackName);
     const done: string[] = [];
     for (const type of ['docker_container', 'docker_volume', 'docker_network', 'docker_image']) {
       for (const [address, st] of Object.entries(s.resources)) {
         if (!address.startsWith(`${type}.`)) continue;
-        await this.destroyOne(docker, stackName, type, address, st);
+        await this.destroyOne(this.docker(stackName, st.provider), stackName, type, address, st);
         done.push(address);
       }
     }

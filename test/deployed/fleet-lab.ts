@@ -86,6 +86,8 @@ export function fleetYaml(lab: Lab, webhookUrl: string, extra: { scrapeIntervalS
     'interface:',
     '  host: hub',
     'alerting:',
+    // The Alertmanager pair: a second one on col-a, deployed by the hub stack on col-a's engine.
+    '  peerHost: col-a',
     '  receivers:',
     '    - name: hook',
     '      type: webhook',

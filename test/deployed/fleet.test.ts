@@ -46,13 +46,15 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined>, tim
   }
 }
 
-/** Containers the stacks declare, per engine host: name -> resource block. */
+/** Containers the stacks declare, per engine host: name -> resource block. A container's engine is its provider's (`docker.<alias>`: a second engine of the stack, as the hub's peer Alertmanager). */
 function declaredContainers(stacks: Record<string, StackJson>, host: string): Record<string, Record<string, any>> {
   const out: Record<string, Record<string, any>> = {};
   for (const [name, s] of Object.entries(stacks)) {
-    const onHost = s.provider?.docker?.[0]?.host === fleet.lab.engine(host).endpoint;
-    if (!onHost) continue;
-    for (const c of Object.values(s.resource?.docker_container ?? {})) out[c.name] = { ...c, stack: name };
+    for (const c of Object.values(s.resource?.docker_container ?? {})) {
+      const alias = String(c.provider ?? 'docker').split('.')[1];
+      const provider = (s.provider?.docker ?? []).find((p) => p.alias === alias);
+      if (provider?.host === fleet.lab.engine(host).endpoint) out[c.name] = { ...c, stack: name };
+    }
   }
   return out;
 }
@@ -191,7 +193,7 @@ describe('the synthesized fleet on three real Docker Engines', () => {
   });
 
   it('from another host, only the published ports answer (and node_exporter on the host network, behind TLS + basic auth)', async () => {
-    const candidates = [3000, 8080, 8426, 8427, 8428, 9090, 9093, 9100, 9115, 13000, 18427, 19090];
+    const candidates = [3000, 8080, 8426, 8427, 8428, 9090, 9093, 9094, 9100, 9115, 13000, 18427, 19090];
     for (const e of fleet.lab.engines) {
       const declared = Object.values(declaredContainers(fleet.stacks, e.name));
       const published = declared.flatMap((c) => (c.ports ?? []).map((p: any) => Number(p.external)));
@@ -277,6 +279,35 @@ describe('the synthesized fleet on three real Docker Engines', () => {
     expect(alert.status).toBe('firing');
     expect(alert.receiver).toBe('hook');
   }, 180_000);
+
+  it('the Alertmanager pair: the hub\'s and col-a\'s Alertmanager gossip over mutual TLS, each counting alertmanager_cluster_members 2', async () => {
+    const members = await eventually(
+      'both Alertmanagers in one cluster',
+      async () => {
+        const counts: string[] = [];
+        for (const host of ['hub', 'col-a']) {
+          const endpoint = {
+            address: fleet.lab.engine(host).address,
+            port: 9093,
+            caPem: fleet.applier.output('hub', 'hub_ca_certificate'),
+            serverName: fleet.lab.engine(host).address,
+            username: fleet.applier.output('hub', 'alertmanager_username'),
+            password: fleet.applier.output('hub', 'alertmanager_password'),
+          };
+          const metrics = await httpsGet(endpoint, '/metrics');
+          const value = /^alertmanager_cluster_members (\S+)$/m.exec(metrics.body)?.[1];
+          if (value !== '2') return undefined;
+          const status = JSON.parse((await httpsGet(endpoint, '/api/v2/status')).body) as { cluster: { status: string; peers: { address: string }[] } };
+          counts.push(`${host}: members ${value}, ${status.cluster.status}, peers ${status.cluster.peers.map((p) => p.address).sort().join(' ')}`);
+        }
+        return counts;
+      },
+      120_000,
+    );
+    console.log(`[deployed] ${members.join('\n')}`);
+    const gossip = ['hub', 'col-a'].map((host) => `${fleet.lab.engine(host).address}:9094`).sort().join(' ');
+    for (const line of members) expect(line).toMatch(new RegExp(`ready, peers ${gossip.replaceAll('.', '\\.')}$`));
+  }, 150_000);
 
   it('power within 2 % and energy within 1 % of the simulated RAPL, through Scaphandre and node_exporter as deployed', async () => {
     for (const host of fleet.collectors) {

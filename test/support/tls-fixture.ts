@@ -34,3 +34,24 @@ export function makeTlsFixture(names: readonly string[]): TlsFixture {
     caPem: readFileSync(join(dir, 'ca.crt'), 'utf8'),
   };
 }
+
+/** A certificate and key as PEM text. */
+export interface IssuedCertificate {
+  certPem: string;
+  keyPem: string;
+}
+
+/**
+ * Another certificate from `fixture`'s CA for `names` (ECDSA P-256, valid 2 days). With
+ * `clientAuth` it carries client authentication beside server authentication, as the certificate
+ * of a member of a mutual-TLS mesh does (Alertmanager gossip).
+ */
+export function issueFromFixture(fixture: TlsFixture, id: string, names: readonly string[], options: { clientAuth?: boolean } = {}): IssuedCertificate {
+  const run = (args: string[]) => execFileSync('openssl', args, { cwd: fixture.dir, stdio: 'pipe' });
+  run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `${id}.key`]);
+  run(['req', '-new', '-key', `${id}.key`, '-subj', `/O=PeekStack test/CN=${id}`, '-out', `${id}.csr`]);
+  const san = names.map((name) => (/^[0-9.]+$|:/.test(name) ? `IP:${name}` : `DNS:${name}`)).join(',');
+  writeFileSync(join(fixture.dir, `${id}.cnf`), `subjectAltName=${san}\nextendedKeyUsage=serverAuth${options.clientAuth ? ',clientAuth' : ''}\n`);
+  run(['x509', '-req', '-in', `${id}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', `${id}.cnf`, '-out', `${id}.crt`]);
+  return { certPem: readFileSync(join(fixture.dir, `${id}.crt`), 'utf8'), keyPem: readFileSync(join(fixture.dir, `${id}.key`), 'utf8') };
+}
