@@ -114,7 +114,7 @@ ipmi_ok() {
 }
 
 if tools_ok && engine_ok && ipmi_ok; then
-  log "all tools present in $BIN (${TOOL_NAMES[*]}) and the engine in $ENGINE/bin; nothing to do"
+  log "all tools present in $BIN (${TOOL_NAMES[*]} ipmi_exporter) and the engine in $ENGINE/bin; nothing to do"
   exit 0
 fi
 
