@@ -53,7 +53,8 @@ export function ipmiSchema() {
   }).check(z.superRefine((ipmi, ctx) => {
     if (ipmi.mode === 'remote') {
       if (ipmi.address === undefined) ctx.addIssue({ code: 'custom', path: ['address'], message: 'the BMC\'s DNS name or IP address (mode "remote")' });
-      if (ipmi.passwordVariable === undefined) ctx.addIssue({ code: 'custom', path: ['passwordVariable'], message: 'the name of the sensitive Terraform variable holding the BMC password (mode "remote")' });
+      // A password written in the file is refused on its own (its message says where it goes).
+      if (ipmi.passwordVariable === undefined && ipmi.password === undefined && ipmi.pass === undefined) ctx.addIssue({ code: 'custom', path: ['passwordVariable'], message: 'the name of the sensitive Terraform variable holding the BMC password (mode "remote")' });
       if (ipmi.user !== undefined && ipmi.userVariable !== undefined) ctx.addIssue({ code: 'custom', path: ['userVariable'], message: 'user or userVariable, not both' });
       if (ipmi.userVariable !== undefined && ipmi.userVariable === ipmi.passwordVariable) ctx.addIssue({ code: 'custom', path: ['userVariable'], message: 'a variable other than passwordVariable\'s (one holds the user name, the other the password)' });
     } else {
