@@ -33,7 +33,7 @@ const bmcAddress = () =>
       assertAddress('ipmi.address', value);
     } catch (error) {
       if (!(error instanceof PeekStackValidationError)) throw error;
-      ctx.addIssue({ code: 'custom', message: `the BMC's ${error.allowed}`, params: { found: error.received } });
+      ctx.addIssue({ code: 'custom', message: error.allowed, params: { found: error.received } });
     }
   }));
 
