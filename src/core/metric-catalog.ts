@@ -18,6 +18,8 @@
  *   among them (both on by default; see NodeExporter.command);
  * - Scaphandre 1.0.2 `prometheus --containers`;
  * - Prometheus scraping itself (job `prometheus`).
+ * - ipmi_exporter with its `dcmi` collector (job `ipmi`, the IPMI add-on), from its own
+ *   src/components/ipmi/metrics.ts.
  * Every series also carries `job`, `instance` and the `host` label set by relabeling; those are
  * not repeated in `labels` below.
  *
