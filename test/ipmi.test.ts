@@ -45,7 +45,7 @@ describe('IPMI from the fleet file', () => {
   });
 
   it('remote: a job reading the BMC through the exporter\'s /ipmi endpoint; in-band: /metrics; no exporter on hosts without ipmi', () => {
-    const jobOf = (synth: Record<string, any>) =>
+    const jobOf = (synth: typeof db) =>
       parse(uploadedFile(containerNamed(synth, 'peekstack-prometheus'), PROMETHEUS_PATHS.config)).scrape_configs.find((job: { job_name: string }) => job.job_name === 'ipmi');
     expect(jobOf(db)).toMatchObject({ metrics_path: '/ipmi', params: { module: ['remote'], target: ['bmc-db-1.example.net'] }, scheme: 'http', static_configs: [{ targets: ['peekstack-ipmi-exporter:9290'] }] });
     expect(jobOf(web)).toMatchObject({ metrics_path: '/metrics', static_configs: [{ targets: ['peekstack-ipmi-exporter:9290'] }] });
