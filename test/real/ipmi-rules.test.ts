@@ -4,13 +4,12 @@
  * across a power step, and a BMC unreachable for minutes counted as not measured. A unit mistake and
  * a record that holds the last reading through an outage are shown to fail them.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Collector } from '../../src/collector/collector';
 import { PROMETHEUS_PATHS } from '../../src/components/prometheus/prometheus';
-import { promtool } from '../support/promtool';
+import { promtool, type PromtoolResult, withRuleFile as withRuleFileIn } from '../support/promtool';
 import { containerNamed, synthConstructs, uploadedFile } from '../support/synth';
 import { REPO_ROOT } from './tools';
 
@@ -25,17 +24,8 @@ function deployedIpmiRules(): string {
   return uploadedFile(containerNamed(synth, 'peekstack-prometheus'), PROMETHEUS_PATHS.rules(RULE_FILE));
 }
 
-/** Runs promtool `args` on `content` written as the rule file beside a copy of the unit tests. */
-function withRuleFile(content: string, run: (dir: string) => ReturnType<typeof promtool>): ReturnType<typeof promtool> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'peekstack-ipmi-rules-'));
-  try {
-    writeFileSync(path.join(dir, RULE_FILE), content);
-    copyFileSync(RULE_TESTS, path.join(dir, 'ipmi.rules.test.yml'));
-    return run(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** Runs `run` on `content` written as the rule file beside a copy of the unit tests. */
+const withRuleFile = (content: string, run: (dir: string) => PromtoolResult): PromtoolResult => withRuleFileIn(RULE_FILE, content, RULE_TESTS, run);
 
 describe('the IPMI platform records a collector ships', () => {
   const rules = deployedIpmiRules();
