@@ -16,6 +16,9 @@ import { IPMI_JOB } from './metrics';
 /** Port the exporter serves on, inside the collector's private network (its upstream default). */
 export const IPMI_EXPORTER_PORT = 9290;
 
+/** The BMC device of the kernel's OpenIPMI driver (`ipmi_devintf`), mapped into the container in-band. */
+export const IPMI_DEVICE = '/dev/ipmi0';
+
 /** Where the exporter finds the file PeekStack uploads. */
 export const IPMI_EXPORTER_PATHS = { config: '/etc/ipmi_exporter/ipmi.yml' } as const;
 

@@ -16,14 +16,11 @@ import { DEFAULT_IMAGES } from '../../core/images';
 import { ScrapeTarget } from '../../core/scrape-target';
 import { assertAddress, assertMatches, assertPinnedImage } from '../../core/validate';
 import { IPMI_REMOTE_MODULE, renderIpmiExporterConfig } from '../../render/ipmi-exporter-config';
-import { IPMI_EXPORTER_PATHS, IPMI_EXPORTER_PORT, ipmiPowerDashboard, ipmiRuleGroup } from './definition';
+import { IPMI_DEVICE, IPMI_EXPORTER_PATHS, IPMI_EXPORTER_PORT, ipmiPowerDashboard, ipmiRuleGroup } from './definition';
 import { IPMI_JOB, IPMI_METRICS } from './metrics';
 
 /** The pinned ipmi_exporter image (pinned with the others, in images.ts). */
 export const IPMI_EXPORTER_IMAGE = DEFAULT_IMAGES.ipmiExporter;
-
-/** The BMC device of the kernel's OpenIPMI driver, mapped into the container in-band. */
-export const IPMI_DEVICE = '/dev/ipmi0';
 
 /** How the exporter reaches the BMC. */
 export type IpmiMode = 'in-band' | 'remote';
