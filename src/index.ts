@@ -35,6 +35,10 @@ export * from './constructs/hardening';
 
 // Add-ons, written against the public API only
 export * from './components/dcgm/dcgm';
+export * from './components/ipmi/ipmi-exporter';
+export * from './components/ipmi/definition';
+export * from './components/ipmi/metrics';
+export * from './components/energy/platform';
 
 // Components: how they attach to a collector (yours as PeekStack's), and PeekStack's registry
 export * from './components/collector-component';
@@ -75,6 +79,7 @@ export * from './render/rules';
 export * from './render/vmauth-config';
 export * from './render/alertmanager-config';
 export * from './render/alertmanager-cluster-tls';
+export * from './render/ipmi-exporter-config';
 export * from './render/blackbox-config';
 
 // Fleet file

@@ -3,6 +3,7 @@ import { blackboxComponent, BlackboxOptions } from './blackbox/blackbox-exporter
 import { cadvisorComponent, CadvisorOptions } from './cadvisor/cadvisor';
 import { dcgmComponent, DcgmOptions } from './dcgm/dcgm';
 import { energyComponent } from './energy/energy';
+import { ipmiComponent, IpmiOptions } from './ipmi/ipmi-exporter';
 import { nodeExporterComponent, NodeExporterOptions } from './node-exporter/node-exporter';
 import { prometheusSelfScrapeComponent } from './prometheus/self-scrape';
 import { scaphandreComponent, ScaphandreOptions } from './scaphandre/scaphandre';
@@ -23,6 +24,8 @@ export interface BuiltinComponentOptions {
   readonly blackbox?: BlackboxOptions;
   /** @default - no DCGM exporter */
   readonly dcgm?: DcgmOptions;
+  /** Whole-machine power from the BMC (ipmi_exporter, DCMI). @default - no IPMI exporter */
+  readonly ipmi?: IpmiOptions;
 }
 
 /**
@@ -39,4 +42,5 @@ export const COLLECTOR_COMPONENTS: readonly ((options: BuiltinComponentOptions) 
   () => prometheusSelfScrapeComponent(),
   () => energyComponent(),
   (options) => dcgmComponent(options.dcgm),
+  (options) => ipmiComponent(options.ipmi),
 ];

@@ -8,6 +8,7 @@ import { checkStore } from './store-checks';
 import { TERRAFORM_IDENTIFIER } from './stack-names';
 import { checkAlerting } from './alerting-checks';
 import { checkAlertmanagerPair } from './alertmanager-pair-checks';
+import { checkIpmi } from './ipmi-checks';
 import { closestKey } from './suggest';
 import { origin } from './origin';
 import { collectorDatasourceUid, FLEET_DATASOURCE } from '../core/datasources';
@@ -164,5 +165,6 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
   problems.push(...checkStore(file, spec));
   problems.push(...checkAlerting(file, spec));
   problems.push(...checkAlertmanagerPair(file, spec));
+  problems.push(...checkIpmi(spec));
   return problems;
 }

@@ -62,7 +62,7 @@ const NOT_SECRETS: readonly (readonly [parent: string, key: string])[] = [
  * Keys that name where a secret is kept (a Terraform variable): a value there that is not such a name
  * is often the secret itself, pasted in the wrong place, so it is never shown either.
  */
-const SECRET_POINTERS: readonly string[] = ['secretVariable'];
+const SECRET_POINTERS: readonly string[] = ['secretVariable', 'passwordVariable', 'userVariable'];
 
 /** Whether a value at `path` may be a secret: it sits under a key named like one (`password`, `token`, `credentials`...). */
 function isSecretPath(path: readonly PropertyKey[]): boolean {

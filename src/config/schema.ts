@@ -8,6 +8,7 @@ import { assertAddress, assertPinnedImage } from '../core/validate';
 import { FACTOR_LIMITS, isCurrencyCode } from '../components/energy/factors';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
 import { alertingSchema, alertThresholdsSchema } from './alerting-schema';
+import { ipmiSchema } from './ipmi-schema';
 import { integer, strict, text } from './schema-builders';
 import { LruCache } from '../core/lru-cache';
 
@@ -276,6 +277,8 @@ function fleetFileSchemaUsing(used: KeysUsed) {
           addresses: z.array(addressSchema(), { error: 'a list of DNS names or IP addresses' }).check(z.minLength(1, {
             error: 'at least one DNS name or IP address other machines reach the host at',
           })),
+          // The host's own BMC: per host only (a BMC address or login is never shared by `defaults`).
+          ipmi: used.settings('ipmi') ? z.optional(ipmiSchema()) : absent(),
           ...settings,
         }),
         { error: 'a list of hosts' },

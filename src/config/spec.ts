@@ -4,6 +4,7 @@ import { GRAFANA_DEFAULTS, NODE_EXPORTER_DEFAULTS, PROMETHEUS_DEFAULTS } from '.
 import { DEFAULT_STATE_BACKEND, StateBackend } from '../core/state-backend';
 import { AccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from '../components/energy/factors';
 import { FleetFile, HostSettings } from './schema';
+import type { IpmiEntry } from './ipmi-schema';
 import { FLEET_STORE_DEFAULTS } from '../core/defaults';
 import { collectorStackName, HUB_STACK_NAME, INTERFACE_STACK_NAME } from './stack-names';
 import { AlertThresholds } from '../core/alert-thresholds';
@@ -25,6 +26,19 @@ export const FLEET_DEFAULTS = {
 export interface ExporterSpec {
   readonly enabled: boolean;
   readonly image: string;
+}
+
+/** A host's `ipmi:` (whole-machine power from its BMC), as written: secrets are variable names. */
+export interface IpmiSpec {
+  readonly mode: 'in-band' | 'remote';
+  /** Remote: the BMC's DNS name or IP address. */
+  readonly address?: string;
+  /** Remote: the BMC user name, written in the file. */
+  readonly user?: string;
+  /** Remote: the sensitive Terraform variable holding the BMC user name. */
+  readonly userVariable?: string;
+  /** Remote: the sensitive Terraform variable holding the BMC password. */
+  readonly passwordVariable?: string;
 }
 
 /** One host after defaults: everything a CollectorStack needs. */
@@ -49,6 +63,8 @@ export interface HostSpec {
     readonly scaphandre: ExporterSpec & { readonly scrapeIntervalSeconds?: number };
   };
   readonly images: { readonly prometheus: string };
+  /** Whole-machine power from the BMC; absent: no IPMI exporter. */
+  readonly ipmi?: IpmiSpec;
   readonly backend: StateBackend;
   /** Energy accounting factors: the host's over `defaults` over PeekStack's. */
   readonly accounting: AccountingFactors;
@@ -141,6 +157,12 @@ export function effectiveSettings(file: FleetFile, hostIndex: number): HostSetti
   return { ...merged, backend: host.backend ?? file.defaults?.backend };
 }
 
+/** A host's `ipmi:` without the keys that only refuse (a password written in the file). */
+function ipmiSpecOf(entry: IpmiEntry): IpmiSpec {
+  const { mode, address, user, userVariable, passwordVariable } = entry;
+  return { mode, address, user, userVariable, passwordVariable };
+}
+
 /** Applies every default to a structurally valid fleet file (checks.ts has validated it). */
 export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
   const hosts = file.hosts.map((host, index): HostSpec => {
@@ -172,6 +194,7 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
         },
       },
       images: { prometheus: s.images?.prometheus ?? DEFAULT_IMAGES.prometheus },
+      ...(host.ipmi ? { ipmi: ipmiSpecOf(host.ipmi) } : {}),
       backend: s.backend ?? FLEET_DEFAULTS.backend,
       accounting: { ...DEFAULT_ACCOUNTING_FACTORS, ...s.accounting },
       alertThresholds: toAlertThresholds(s.alertThresholds),

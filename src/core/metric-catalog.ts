@@ -18,6 +18,8 @@
  *   among them (both on by default; see NodeExporter.command);
  * - Scaphandre 1.0.2 `prometheus --containers`;
  * - Prometheus scraping itself (job `prometheus`).
+ * - ipmi_exporter with its `dcmi` collector (job `ipmi`, the IPMI add-on), from its own
+ *   src/components/ipmi/metrics.ts.
  * Every series also carries `job`, `instance` and the `host` label set by relabeling; those are
  * not repeated in `labels` below.
  *
@@ -26,44 +28,16 @@
  */
 
 import { BuiltinJobName, JOB } from './labels';
+import type { CatalogMetric } from './catalog-metric';
+import { IPMI_METRICS } from '../components/ipmi/metrics';
 
-/**
- * Prometheus metric type. `info` is a gauge whose value is always 1 and whose labels carry
- * the information (`*_info`); the text exposition declares it `gauge`.
- */
-export type MetricType = 'counter' | 'gauge' | 'info';
+export type { CadvisorMetricGroup, CatalogMetric, MetricType } from './catalog-metric';
 
 /** Scrape job names of PeekStack's built-in components (see {@link JOB}). */
 export type ScrapeJobName = BuiltinJobName;
 
 /** Every built-in scrape job, in a stable order. */
 export const SCRAPE_JOBS: readonly ScrapeJobName[] = [JOB.node, JOB.cadvisor, JOB.scaphandre, JOB.prometheus];
-
-/**
- * The cAdvisor `--enable_metrics` group that turns a metric on; `always` for the metrics cAdvisor
- * exports whatever the flag says.
- */
-export type CadvisorMetricGroup = 'always' | 'cpu' | 'memory' | 'network' | 'oom_event';
-
-/** One metric of the catalog. */
-export interface CatalogMetric {
-  readonly name: string;
-  readonly type: MetricType;
-  /** Jobs whose targets expose the metric (several for the Go client's `process_*` metrics); a user component's own job name for its metrics. */
-  readonly jobs: readonly string[];
-  readonly help: string;
-  /** Labels of the metric beyond `job`, `instance` and `host`, when dashboards rely on them. */
-  readonly labels?: readonly string[];
-  /** For cAdvisor metrics: the `--enable_metrics` group that produces it. */
-  readonly cadvisorGroup?: CadvisorMetricGroup;
-  /**
-   * Set when the metric exists only on some machines or setups (a RAPL domain the CPU lacks,
-   * a measure that needs two samples...): says when it is there. Absent: always exported.
-   */
-  readonly onlyWhen?: string;
-  /** True for series Prometheus itself writes for every scrape (`up`, `scrape_*`). */
-  readonly synthetic?: boolean;
-}
 
 /** The `# TYPE` a text exposition declares for a catalog metric (`info` is written as `gauge`). */
 export function expositionType(metric: CatalogMetric): 'counter' | 'gauge' {
@@ -257,6 +231,7 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   ...CADVISOR_METRICS,
   ...SCAPHANDRE_METRICS,
   ...PROMETHEUS_METRICS,
+  ...IPMI_METRICS,
 ];
 
 const BY_NAME: ReadonlyMap<string, CatalogMetric> = new Map(METRIC_CATALOG.map((m) => [m.name, m]));

@@ -1,6 +1,7 @@
 import type { RemoteWriteEndpoint } from '../components/prometheus/prometheus';
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import type { IpmiOptions } from '../components/ipmi/ipmi-exporter';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { addCollectorIdentity, Collector, CollectorProps, prometheusUrlOf } from '../collector/collector';
@@ -15,8 +16,32 @@ import { SecretSource, suppliedPasswordVariables } from '../constructs/secret-va
 /** The construct id of a collector stack's Collector: references into the stack (and their outputs) are named by it. */
 const COLLECTOR_ID = 'collector';
 
+/** The IPMI exporter of a collector stack: its secrets named as sensitive variables of the stack. */
+export interface CollectorStackIpmiOptions extends Omit<IpmiOptions, 'user' | 'password'> {
+  /**
+   * The BMC user name, written as it is (not a secret).
+   * @default - `userVariable`'s value, else FreeIPMI's null user
+   */
+  readonly user?: string;
+  /**
+   * A sensitive variable of the stack holding the BMC user name (`TF_VAR_<name>`).
+   * @default - `user`
+   */
+  readonly userVariable?: string;
+  /**
+   * A sensitive variable of the stack holding the BMC password (`TF_VAR_<name>`); required for `remote`.
+   * @default - none (in-band)
+   */
+  readonly passwordVariable?: string;
+}
+
 /** Props of {@link CollectorStack}. */
-export interface CollectorStackProps extends Omit<CollectorProps, 'provider' | 'remoteWrite'> {
+export interface CollectorStackProps extends Omit<CollectorProps, 'provider' | 'remoteWrite' | 'ipmi'> {
+  /**
+   * Whole-machine power from the BMC, its secrets from sensitive variables of this stack.
+   * @default - no IPMI exporter
+   */
+  readonly ipmi?: CollectorStackIpmiOptions;
   /**
    * The host's Docker engine.
    * @default LOCAL_DOCKER_ENDPOINT (the local socket)
@@ -53,7 +78,7 @@ export class CollectorStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: CollectorStackProps) {
     super(scope, id);
     this.stackName = id;
-    const { docker, backend, secrets, remoteWrite, ...collectorProps } = props;
+    const { docker, backend, secrets, remoteWrite, ipmi, ...collectorProps } = props;
     const provider = dockerProviderFor(this, 'docker', 'CollectorStack.docker', docker ?? LOCAL_DOCKER_ENDPOINT);
     new RandomProvider(this, 'random');
     new TlsProvider(this, 'tls');
@@ -64,6 +89,7 @@ export class CollectorStack extends TerraformStack {
       prometheus: { ...collectorProps.prometheus, password },
       provider,
       remoteWrite: typeof remoteWrite === 'function' ? remoteWrite(this) : remoteWrite,
+      ipmi: ipmi && ipmiOptionsOf(this, props.hostName, ipmi),
     });
 
     new TerraformOutput(this, 'prometheus_url', { value: this.collector.prometheusUrl, description: 'HTTPS URL of the Prometheus API and UI' });
@@ -78,6 +104,18 @@ export class CollectorStack extends TerraformStack {
       description: 'PEM of the CA to trust for the Prometheus HTTPS port',
     });
   }
+}
+
+/** The IPMI options of `stack`'s collector: the variables the options name, declared sensitive in the stack. */
+function ipmiOptionsOf(stack: TerraformStack, hostName: string, options: CollectorStackIpmiOptions): IpmiOptions {
+  const { userVariable, passwordVariable, ...rest } = options;
+  const variable = (name: string, what: string) =>
+    new TerraformVariable(stack, name, { type: 'string', sensitive: true, nullable: false, description: `${what} of host "${hostName}" (environment: TF_VAR_${name})` }).stringValue;
+  return {
+    ...rest,
+    ...(userVariable === undefined ? {} : { user: variable(userVariable, 'BMC user name') }),
+    ...(passwordVariable === undefined ? {} : { password: variable(passwordVariable, 'BMC password') }),
+  };
 }
 
 /** The sensitive variables a collector stack takes its Prometheus password from, with `secrets: 'variables'`. */

@@ -43,6 +43,8 @@ export function collectorStackPropsOf(fleet: FleetSpec, host: HostSpec): Collect
     accounting: host.accounting,
     alertThresholds: host.alertThresholds,
     dcgm: host.exporters.dcgm,
+    // Secrets by the names of the stack's variables: CollectorStack declares them.
+    ipmi: host.ipmi,
   };
 }
 

@@ -84,6 +84,8 @@ export interface ProbeFacts {
   readonly hwmon: readonly HwmonDevice[];
   /** `/dev/nvidia*` device names of the host. */
   readonly nvidiaDevices: readonly string[];
+  /** `/dev/ipmi*` device names of the host (the kernel's OpenIPMI driver, `ipmi_devintf`). */
+  readonly ipmiDevices: readonly string[];
   /** DRM cards (`/sys/class/drm/cardN`) and their drivers. */
   readonly drmCards: readonly { readonly card: string; readonly driver?: string }[];
   readonly listeners: readonly Listener[];

@@ -190,6 +190,7 @@ async function probe(docker: Docker, engine: EngineFacts, image: { name: string;
     maskedPaths,
     hwmon: main.hwmon,
     nvidiaDevices: main.nvidiaDevices,
+    ipmiDevices: main.ipmiDevices,
     drmCards: main.drmCards,
     listeners: main.listeners,
     ...(main.disk ? { disk: main.disk } : {}),

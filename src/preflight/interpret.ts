@@ -5,11 +5,15 @@
  */
 import type { HostFacts, PowercapView } from './facts';
 import { CADVISOR_DOCKER29, type HostNeeds, MINIMUM_ENGINE } from './needs';
+import { IPMI_DEVICE } from '../components/ipmi/definition';
+
+/** The device the IPMI add-on maps in-band, as the probe names it (without /dev/). */
+const IPMI_IN_BAND_DEVICE = IPMI_DEVICE.replace(/^\/dev\//, '');
 
 /** `fail`: the host cannot serve the stack (preflight exits 1). `warn`: it can, with something lost. */
 export type Level = 'ok' | 'info' | 'warn' | 'fail';
 
-export type Check = 'connection' | 'engine' | 'cgroup' | 'kernel' | 'rapl' | 'power-meter' | 'gpu' | 'ports' | 'disk' | 'probe';
+export type Check = 'connection' | 'engine' | 'cgroup' | 'kernel' | 'rapl' | 'power-meter' | 'gpu' | 'bmc' | 'ports' | 'disk' | 'probe';
 
 export interface Finding {
   readonly level: Level;
@@ -217,6 +221,18 @@ function hardwareFindings(facts: HostFacts, needs: HostNeeds): Finding[] {
     out.push({ level: 'warn', check: 'gpu', text: 'the DCGM exporter is on but the host has no /dev/nvidia[0-9]*: it will find no GPU' });
   } else {
     out.push({ level: 'info', check: 'gpu', text: 'no NVIDIA GPU (/dev/nvidia*)' });
+  }
+  // The IPMI add-on in-band maps /dev/ipmi0 into its container: Docker refuses to create a
+  // container whose device does not exist, so the collector's apply would fail.
+  const bmc = p.ipmiDevices.find((d) => /^ipmi\d+$/.test(d));
+  if (needs.ipmiInBand) {
+    out.push(
+      p.ipmiDevices.includes(IPMI_IN_BAND_DEVICE)
+        ? { level: 'ok', check: 'bmc', text: `BMC device /dev/${IPMI_IN_BAND_DEVICE} (the IPMI exporter reads it in-band)` }
+        : { level: 'fail', check: 'bmc', text: `ipmi is in-band but the host has no /dev/${IPMI_IN_BAND_DEVICE}: Docker would refuse the exporter's container; load the OpenIPMI driver (modprobe ipmi_si ipmi_devintf), or set ipmi to remote with the BMC's address` },
+    );
+  } else if (bmc !== undefined) {
+    out.push({ level: 'info', check: 'bmc', text: `BMC device /dev/${bmc}: set ipmi: { mode: in-band } for whole-machine power from the BMC` });
   }
   if (p.drmCards.length > 0) {
     out.push({ level: 'info', check: 'gpu', text: `DRM card(s): ${p.drmCards.map((c) => (c.driver ? `${c.card} (${c.driver})` : c.card)).join(', ')}` });

@@ -61,6 +61,8 @@ export interface HostNeeds {
   readonly cadvisorImage?: string;
   /** The DCGM (GPU) exporter is on. */
   readonly dcgm: boolean;
+  /** The IPMI exporter reads the host's BMC in-band (through /dev/ipmi0). */
+  readonly ipmiInBand: boolean;
   /** Images the selected stacks run here, in the order a probe should try them (node_exporter's first). */
   readonly images: readonly string[];
 }
@@ -86,6 +88,7 @@ function collectorNeeds(host: HostSpec): Omit<HostNeeds, 'host' | 'endpoint' | '
     nodeExporter: ex.nodeExporter.enabled,
     cadvisorImage: ex.cadvisor.enabled ? ex.cadvisor.image : undefined,
     dcgm: ex.dcgm.enabled,
+    ipmiInBand: host.ipmi?.mode === 'in-band',
     images: ex.nodeExporter.enabled ? images : images.slice(1).concat(ex.nodeExporter.image),
   };
 }
@@ -96,11 +99,11 @@ function collectorNeeds(host: HostSpec): Omit<HostNeeds, 'host' | 'endpoint' | '
  */
 export function hostNeeds(fleet: FleetSpec, stacks: readonly string[]): HostNeeds[] {
   const selected = new Set(stacks);
-  const byHost = new Map<string, { ports: PortNeed[]; disk: DiskNeed[]; stacks: string[]; images: string[]; scaphandre: boolean; nodeExporter: boolean; cadvisorImage?: string; dcgm: boolean }>();
+  const byHost = new Map<string, { ports: PortNeed[]; disk: DiskNeed[]; stacks: string[]; images: string[]; scaphandre: boolean; nodeExporter: boolean; cadvisorImage?: string; dcgm: boolean; ipmiInBand: boolean }>();
   const entry = (hostName: string) => {
     let e = byHost.get(hostName);
     if (!e) {
-      e = { ports: [], disk: [], stacks: [], images: [], scaphandre: false, nodeExporter: false, dcgm: false };
+      e = { ports: [], disk: [], stacks: [], images: [], scaphandre: false, nodeExporter: false, dcgm: false, ipmiInBand: false };
       byHost.set(hostName, e);
     }
     return e;
@@ -136,6 +139,7 @@ export function hostNeeds(fleet: FleetSpec, stacks: readonly string[]): HostNeed
     e.nodeExporter ||= c.nodeExporter;
     e.cadvisorImage ??= c.cadvisorImage;
     e.dcgm ||= c.dcgm;
+    e.ipmiInBand ||= c.ipmiInBand;
   }
   const ui = fleet.interface;
   if (selected.has(ui.stackName)) {

@@ -30,6 +30,7 @@ export const HOST_PROBE_SCRIPT = [
   'zones own /sys/class/powercap',
   'for h in /host/sys/class/hwmon/*; do [ -e "$h/name" ] || continue; p="$(cat "$h/power1_average" 2>/dev/null)"; echo "@hwmon ${h##*/} $(cat "$h/name" | tr -d "[:space:]") ${p:--}"; done',
   'for d in /host/dev/nvidia*; do [ -e "$d" ] && echo "@nvidia ${d##*/}"; done',
+  'for d in /host/dev/ipmi*; do [ -e "$d" ] && echo "@ipmi ${d##*/}"; done',
   'for c in /host/sys/class/drm/card*; do case "${c##*/}" in *-*) continue;; esac; [ -e "$c" ] || continue; dr="$(readlink "$c/device/driver" 2>/dev/null)"; echo "@drm ${c##*/} ${dr##*/}"; done',
   'for f in /proc/net/tcp /proc/net/tcp6; do [ -r "$f" ] && while read -r sl local rem st rest; do echo "@tcp $local $st"; done < "$f"; done',
   'df -Pk "/host$ROOTDIR" 2>/dev/null | tail -n 1 | sed "s/^/@df /"',
@@ -44,6 +45,7 @@ export interface ProbeOutput {
   readonly views: Record<string, PowercapView>;
   readonly hwmon: HwmonDevice[];
   readonly nvidiaDevices: string[];
+  readonly ipmiDevices: string[];
   readonly drmCards: { card: string; driver?: string }[];
   readonly listeners: Listener[];
   readonly disk?: { freeBytes: number; totalBytes: number };
@@ -71,7 +73,7 @@ export function procNetAddress(hex: string): string {
 /** Parses the probes' output (one or several runs concatenated). */
 export function parseProbeOutput(text: string): ProbeOutput {
   const views: Record<string, { present: boolean; zones: PowercapZone[] }> = {};
-  const out: ProbeOutput = { views, hwmon: [], nvidiaDevices: [], drmCards: [], listeners: [], complete: false };
+  const out: ProbeOutput = { views, hwmon: [], nvidiaDevices: [], ipmiDevices: [], drmCards: [], listeners: [], complete: false };
   let disk: ProbeOutput['disk'];
   let complete = false;
   const seen = new Set<string>();
@@ -96,6 +98,9 @@ export function parseProbeOutput(text: string): ProbeOutput {
       }
       case '@nvidia':
         out.nvidiaDevices.push(f[0]);
+        break;
+      case '@ipmi':
+        out.ipmiDevices.push(f[0]);
         break;
       case '@drm':
         out.drmCards.push({ card: f[0], ...(f[1] ? { driver: f[1] } : {}) });

@@ -40,6 +40,7 @@ const probe = (over: Partial<ProbeFacts> = {}): ProbeFacts => ({
   maskedPaths: ['/proc/kcore', '/sys/devices/virtual/powercap'],
   hwmon: [],
   nvidiaDevices: [],
+  ipmiDevices: [],
   drmCards: [],
   listeners: [],
   disk: { freeBytes: 100 * GIB, totalBytes: 200 * GIB },
@@ -156,6 +157,20 @@ describe('findings', () => {
     expect(texts(f)).toContain('DRM card(s): card0 (nvidia)');
   });
 
+  it('the BMC device: in-band IPMI without /dev/ipmi0 fails (Docker would refuse the container); present, ok; present and unused, a hint', () => {
+    const inBand = hostNeeds(parseFleet(FLEET.replace('    retentionSizeGigabytes: 20\n', '    retentionSizeGigabytes: 20\n    ipmi: { mode: in-band }\n'), 'fleet.yaml'), ['collector-db-1'])[0];
+    expect(inBand.ipmiInBand).toBe(true);
+    expect(db.ipmiInBand).toBe(false);
+    const missing = interpret(facts(), inBand);
+    expect(texts(missing, 'fail')).toEqual([
+      "ipmi is in-band but the host has no /dev/ipmi0: Docker would refuse the exporter's container; load the OpenIPMI driver (modprobe ipmi_si ipmi_devintf), or set ipmi to remote with the BMC's address",
+    ]);
+    expect(verdictOf(missing)).toBe('fail');
+    expect(texts(interpret(facts({ probe: probe({ ipmiDevices: ['ipmi0'] }) }), inBand), 'ok')).toContain('BMC device /dev/ipmi0 (the IPMI exporter reads it in-band)');
+    expect(texts(interpret(facts({ probe: probe({ ipmiDevices: ['ipmi0'] }) }), db), 'info')).toContain('BMC device /dev/ipmi0: set ipmi: { mode: in-band } for whole-machine power from the BMC');
+    expect(interpret(facts(), db).filter((finding) => finding.check === 'bmc')).toEqual([]);
+  });
+
   it('no probe: the probed checks are unknown, with the reason', () => {
     const f = interpret(facts({ probe: undefined, probeUnknown: 'no probe image on the host' }), db);
     expect(texts(f, 'warn')).toEqual(['RAPL, power meter, GPUs, host listeners and free disk: unknown: no probe image on the host']);
@@ -181,6 +196,7 @@ describe('the probe output', () => {
         '@hwmon hwmon0 coretemp -',
         '@hwmon hwmon1 power_meter 120000000',
         '@nvidia nvidia0',
+        '@ipmi ipmi0',
         '@drm card0 i915',
         '@tcp local_address st',
         '@tcp 00000000:4A52 0A',
@@ -195,6 +211,7 @@ describe('the probe output', () => {
     expect(out.views.host.zones).toEqual([zone('intel-rapl:0', 'package-0'), zone('intel-rapl:0:0', 'core', false)]);
     expect(out.views.own).toEqual({ present: false, zones: [] });
     expect(out.hwmon).toEqual([{ id: 'hwmon0', name: 'coretemp' }, { id: 'hwmon1', name: 'power_meter', power1AverageMicrowatts: 120000000 }]);
+    expect(out.ipmiDevices).toEqual(['ipmi0']);
     expect(out.listeners).toEqual([{ address: '0.0.0.0', port: 19026 }, { address: '::', port: 9090 }, { address: '::1', port: 80 }]);
     expect(out.disk).toEqual({ totalBytes: 264212084 * 1024, freeBytes: 79843520 * 1024 });
     expect(procNetAddress('0100007F')).toBe('127.0.0.1');

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { Collector } from '../../src/collector/collector';
 import { PROMETHEUS_PATHS } from '../../src/components/prometheus/prometheus';
 import { raplPackageEnergyKwh } from '../../src/components/energy/definition';
-import { promtool } from '../support/promtool';
+import { promtool, type PromtoolResult, withRuleFile as withRuleFileIn } from '../support/promtool';
 import { containerNamed, synthConstructs, uploadedFile } from '../support/synth';
 import { REPO_ROOT } from './tools';
 
@@ -32,17 +32,8 @@ function deployedEnergyRules(): string {
   return uploadedFile(containerNamed(synth, 'peekstack-prometheus'), PROMETHEUS_PATHS.rules('energy.rules.yml'));
 }
 
-/** Runs promtool `args` on `content` written as energy.rules.yml beside a copy of the unit tests. */
-function withRuleFile(content: string, run: (dir: string) => ReturnType<typeof promtool>): ReturnType<typeof promtool> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'peekstack-energy-rules-'));
-  try {
-    writeFileSync(path.join(dir, 'energy.rules.yml'), content);
-    copyFileSync(RULE_TESTS, path.join(dir, 'energy.rules.test.yml'));
-    return run(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** Runs `run` on `content` written as energy.rules.yml beside a copy of the unit tests. */
+const withRuleFile = (content: string, run: (dir: string) => PromtoolResult): PromtoolResult => withRuleFileIn('energy.rules.yml', content, RULE_TESTS, run);
 
 describe('the energy rules every collector ships', () => {
   const rules = deployedEnergyRules();

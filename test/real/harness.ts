@@ -108,6 +108,21 @@ export interface HarnessOptions {
   readonly secrets?: TestSecrets;
   /** More name → loopback address lines for Prometheus's hosts file (e.g. the fleet store's host). @default - none */
   readonly extraHosts?: Readonly<Record<string, string>>;
+  /**
+   * Containers added in `configure` (an add-on's exporter) whose deployed files the test runs its
+   * own binary on: each is written out like Prometheus's, removed by `stop()`. @default - none
+   */
+  readonly extraContainers?: readonly string[];
+  /** Values of the Terraform variables (`${var.NAME}`) in the extra containers' files. @default - none */
+  readonly variables?: Readonly<Record<string, string>>;
+}
+
+/** An extra container of {@link HarnessOptions.extraContainers}: as synthesized, and where its files were written. */
+export interface HarnessContainer {
+  /** The synthesized container (its command, hardening...), as in cdk.tf.json. */
+  readonly container: Record<string, any>;
+  /** Mirrors the container's paths: `<root>/etc/...`. */
+  readonly root: string;
 }
 
 /** A running harness. */
@@ -139,6 +154,8 @@ export interface Harness {
    */
   restartPrometheus(signal?: 'SIGKILL' | 'SIGTERM'): Promise<{ killedAt: number; readyAt: number }>;
   readonly cadvisor?: CadvisorFixtureServer;
+  /** The containers of {@link HarnessOptions.extraContainers}, by name. */
+  readonly extraContainers: Readonly<Record<string, HarnessContainer>>;
   /** Unix time (s) at which Prometheus first answered. */
   readonly startedAt: number;
   /** Runs a PromQL query against the harness Prometheus. */
@@ -278,6 +295,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     cleanups.push(() => rmSync(files.blackboxRoot, { recursive: true, force: true }));
     cleanups.push(() => rmSync(files.prometheusRoot, { recursive: true, force: true }));
     cleanups.push(() => rmSync(files.nodeExporterRoot, { recursive: true, force: true }));
+    const extraContainers: Record<string, HarnessContainer> = {};
+    for (const name of opts.extraContainers ?? []) {
+      const container = containerNamed(synth, name);
+      const root = materializeUploads(container as never, secrets, opts.variables);
+      cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+      extraContainers[name] = { container, root };
+    }
 
     // The container names the rendered scrape targets use, read from the rendered file itself.
     const rendered = parse(readFileSync(path.join(files.prometheusRoot, PROMETHEUS_PATHS.config), 'utf8'));
@@ -444,6 +468,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         return { killedAt, readyAt: Date.now() / 1000 };
       },
       cadvisor,
+      extraContainers,
       startedAt,
       query: (expr, queryOpts) => query(endpoint, expr, queryOpts),
       async waitForTargetsUp(jobs = HARNESS_JOBS, timeoutMs = 30_000) {

@@ -17,7 +17,8 @@ export type ToolName =
   | 'vmagent'
   | 'alertmanager'
   | 'amtool'
-  | 'blackbox_exporter';
+  | 'blackbox_exporter'
+  | 'ipmi_exporter';
 
 /** Absolute path of the repository root (this file is <repo>/test/real/tools.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');

@@ -59,7 +59,20 @@ export interface EnergyRulesInput {
 }
 
 /** A number as PromQL writes it (no exponent surprises for small factors). */
-const num = (n: number): string => String(Number(n.toPrecision(12)));
+export const num = (n: number): string => String(Number(n.toPrecision(12)));
+
+/**
+ * The mean power of one evaluation interval of `evaluationIntervalSeconds`, from a power gauge
+ * scraped every `scrapeIntervalSeconds`: the mean of the interval's own samples (the intervals tile
+ * time, so every sample counts once: exact when the gauge is scraped as often or more often than
+ * rules run), or, for an interval without a sample (scraped less often, jitter, a scrape the
+ * exporter left out, or up to two failed scrapes), the latest sample of the last three scrapes.
+ * Nothing when the gauge was not read for longer: that time is not measured.
+ */
+export function meanPowerOfEvaluation(selector: string, evaluationIntervalSeconds: number, scrapeIntervalSeconds: number): string {
+  const e = evaluationIntervalSeconds;
+  return `(avg_over_time(${selector}[${e}s]) or last_over_time(${selector}[${e + 3 * scrapeIntervalSeconds}s]))`;
+}
 
 /** The energy recording rules of one collector, for the sources it has. */
 export function energyRuleGroup(input: EnergyRulesInput): RuleGroup {
@@ -70,13 +83,9 @@ export function energyRuleGroup(input: EnergyRulesInput): RuleGroup {
   const costPerKwh = num(pue * pricePerKwh);
   const rules: RecordingRule[] = [];
   if (input.scaphandreScrapeIntervalSeconds !== undefined) {
-    // Each record is the mean of the samples of its own evaluation interval (the intervals tile
-    // time, so every sample counts once: exact when Scaphandre is scraped as often or more often
-    // than rules run); an interval without a sample (scraped less often, jitter, the scrape
-    // Scaphandre leaves out at a counter wrap, or up to two failed scrapes) takes the latest sample
-    // of the last three scrapes.
-    const power = (selector: string) =>
-      `(avg_over_time(${selector}[${e}s]) or last_over_time(${selector}[${e + 3 * input.scaphandreScrapeIntervalSeconds!}s]))`;
+    // Each record is the mean of the samples of its own evaluation interval, or the latest sample
+    // where it has none (Scaphandre leaves out the scrape where a counter wrapped).
+    const power = (selector: string) => meanPowerOfEvaluation(selector, e, input.scaphandreScrapeIntervalSeconds!);
     const hostPower = power('scaph_host_power_microwatts');
     const processPower = power('scaph_process_power_consumption_microwatts{container_scheduler="docker"}');
     rules.push(
