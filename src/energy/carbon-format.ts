@@ -10,7 +10,12 @@ const SOURCE_WORDS = { api: 'API', csv: 'CSV', static: 'static (fallback)' } as 
 
 /** The carbon section as text, after the energy table. */
 export function formatCarbonText(carbon: CarbonReport): string {
-  const lines: string[] = ['', `Carbon hour by hour (intensity: ${carbon.source ?? 'the fleet file\'s static factors'}; gCO2e = kWh x PUE x the hour's intensity)`, ''];
+  const lines: string[] = [
+    '',
+    `Carbon hour by hour (intensity: ${carbon.source ?? 'the fleet file\'s static factors'}; gCO2e = kWh x PUE x the hour's intensity)`,
+    'The gCO2e column above uses the static factor; the figures below, each hour\'s intensity.',
+    '',
+  ];
   const rows = carbon.hosts.flatMap((h) =>
     h.hours.map((hour) => [
       h.host,
