@@ -113,7 +113,8 @@ export class ElectricityMapsIntensities implements CarbonIntensitySource {
     const params = new URLSearchParams({ zone, start: new Date(start * 1000).toISOString(), end: new Date(end * 1000).toISOString() });
     const url = new URL(`${this.base.pathname.replace(/\/$/, '')}${PAST_RANGE_PATH}?${params}`, this.base);
     this.requests += 1;
-    const answer = await httpGet(url, { 'auth-token': this.options.token, accept: 'application/json' }, this.where, this.options.timeoutMs ?? 15_000);
+    const answer = await httpGet(url, { 'auth-token': this.options.token, accept: 'application/json' }, this.where, this.options.timeoutMs ?? 15_000, undefined,
+      "The carbon API's certificate is checked against the system's CAs: use its public https:// URL.");
     const tokenSource = `--carbon-token-file (or $${CARBON_TOKEN_ENV})`;
     if (answer.status === 401 || answer.status === 403) {
       throw new EnergyQueryError(

@@ -51,6 +51,9 @@ export function parseBaseUrl(url: string): URL {
   return parsed;
 }
 
+/** What to do about a Prometheus's certificate failure. */
+const PROMETHEUS_TLS_HINT = "Pass the CA that signed the server's certificate with --ca-file (a collector's is its Terraform output prometheus_ca_certificate), and use the host name the certificate was issued for.";
+
 /** What an HTTP GET answered. */
 export interface HttpAnswer {
   readonly status: number;
@@ -64,9 +67,11 @@ export interface HttpAnswer {
  * says what to do: the Prometheus API below and the carbon-intensity API use it.
  * @param where the server as named in messages (`https://host:port`): never the query, which may
  *   carry parameters the user did not write
+ * @param tlsHint what to do about a certificate failure
+ *   (@default pass the collector's CA with --ca-file)
  * @throws EnergyQueryError (unreachable, TLS) with a message for people
  */
-export async function httpGet(url: URL, headers: Record<string, string>, where: string, timeoutMs: number, caPem?: string): Promise<HttpAnswer> {
+export async function httpGet(url: URL, headers: Record<string, string>, where: string, timeoutMs: number, caPem?: string, tlsHint = PROMETHEUS_TLS_HINT): Promise<HttpAnswer> {
   const options: https.RequestOptions = { method: 'GET', headers, timeout: timeoutMs, ...(caPem ? { ca: caPem } : {}) };
   try {
     return await new Promise((resolve, reject) => {
@@ -86,7 +91,7 @@ export async function httpGet(url: URL, headers: Record<string, string>, where: 
     const detail = (error as Error).message;
     if (TLS_CODES.test(code) || /certificate|SSL|TLS/i.test(detail)) {
       throw new EnergyQueryError(
-        `TLS failure talking to ${where}: ${detail}. Pass the CA that signed the server's certificate with --ca-file (a collector's is its Terraform output prometheus_ca_certificate), and use the host name the certificate was issued for.`,
+        `TLS failure talking to ${where}: ${detail}. ${tlsHint}`,
         'tls',
       );
     }
