@@ -188,10 +188,13 @@ describe('peekstack energy: hourly carbon intensity and SCI', () => {
     expect(host.hours.map((h) => Date.parse(h.hour) / 1000)).toEqual([from, from + HOUR]);
     expect(host.hours.map((h) => h.intensitySource)).toEqual(['api', 'api']);
     expectArithmetic(report, stubIntensity, 1, { count: 3, name: 'experiments' });
-    // Only measured time counts: each hour's energy is 50 W over the seconds it has readings for (the
-    // hour before the harness started adds nothing). Scaphandre's readings wander by a few watts on
-    // a loaded machine: the ±1 % accuracy is the first test's; here, ±2 % of the window's energy.
-    for (const h of host.hours) expect(Math.abs(h.joules - WATTS * h.coveredSeconds), h.hour).toBeLessThanOrEqual(0.02 * report.rows[0]!.joules + 1e-9);
+    // Only measured time counts: an hour without readings adds nothing, and an hour's energy is about
+    // 50 W over the seconds it has readings for (±10 %: a sanity check of the hours, not of accuracy,
+    // which is the first test's; Scaphandre's readings wander by watts when the machine is loaded).
+    for (const h of host.hours) {
+      if (h.coveredSeconds === 0) expect(h.joules, h.hour).toBe(0);
+      else expect(Math.abs(h.joules - WATTS * h.coveredSeconds), h.hour).toBeLessThanOrEqual(0.1 * WATTS * h.coveredSeconds);
+    }
     const weights = host.hours.map((h) => h.joules / report.rows[0]!.joules);
     measured(`two hours: share of energy per hour (${weights.map((w) => w.toFixed(4)).join(', ')}), I (g/kWh)`, report.carbon!.I.gramsPerKwh!);
     // The time-weighted mean would give the empty hour its full weight; the energy-weighted one does not.
