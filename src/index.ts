@@ -96,3 +96,9 @@ export * from './dashboards/shared';
 export { AccountingFactors, ACCOUNTING_FACTOR_SOURCES, DEFAULT_ACCOUNTING_FACTORS, account, assertAccountingFactors } from './components/energy/factors';
 export { ENERGY_RECORDS, ENERGY_RULE_GROUP, energyAccountingComponent, energyRuleGroup, EnergyRulesInput, raplPackageEnergyKwh } from './components/energy/definition';
 export { EnergyReport, EnergyRow, EnergySelection, queryEnergy } from './energy/query';
+// Carbon by the hour and SCI: the embodied emissions a host is given, the intensity sources, the report.
+export { EmbodiedEmissions, embodiedGrams } from './components/energy/embodied';
+export { CarbonHour, CarbonReport, CarbonReportOptions, carbonReport, FunctionalUnit, HostCarbon, HostCarbonInput } from './energy/carbon';
+export { CarbonIntensitySource } from './energy/carbon-intensity';
+export { CarbonApiOptions, ElectricityMapsIntensities } from './energy/carbon-api';
+export { CsvCarbonIntensities, parseCarbonCsv } from './energy/carbon-csv';

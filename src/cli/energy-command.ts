@@ -4,7 +4,8 @@
  * container. Kept apart from cli.ts (which only dispatches here) so the synth path loads none of it.
  *
  * Exit codes: 0 ok (with `--`: the command's own status), 2 invalid input (flags, files, the
- * window), 1 anything else (unreachable server, TLS, 401, no data). Messages, never stack traces.
+ * window, a carbon CSV with gaps or overlaps), 1 anything else (unreachable server, TLS, 401, no
+ * data, a carbon API refusing the token or rate-limiting). Messages, never stack traces.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { constants } from 'node:os';
@@ -14,6 +15,12 @@ import { parseArgs } from 'node:util';
 import { describeFailure, EXIT, loadFleetFile, UsageError } from '../config';
 import { EnergyQueryError, parseBaseUrl, type PrometheusConnection } from '../energy/client';
 import type { AccountingFactors } from '../components/energy/factors';
+import type { EmbodiedEmissions } from '../components/energy/embodied';
+import { carbonReport, type CarbonReport, type FunctionalUnit } from '../energy/carbon';
+import { CARBON_TOKEN_ENV, ElectricityMapsIntensities } from '../energy/carbon-api';
+import { readCarbonCsv } from '../energy/carbon-csv';
+import { carbonJson, formatCarbonText } from '../energy/carbon-format';
+import type { CarbonIntensitySource } from '../energy/carbon-intensity';
 import { queryEnergy, type EnergySelection, unmeasuredRows } from '../energy/query';
 import { ENERGY_FORMATS, type EnergyFormat, formatCsv, formatJson, formatTable } from '../energy/report';
 import { renderEnergySvg } from '../energy/svg';
@@ -46,6 +53,16 @@ Selection (regular expressions, anchored):
   --container <re>          add a row per matching container, with its share of the host
   --project <re>            Compose project of the containers
   --service <re>            Compose service of the containers
+
+Carbon (an hourly breakdown and SCI = (E x I + M) / R in the table and JSON outputs):
+  --carbon-api <url>        an Electricity Maps-compatible API (https://api.electricitymaps.com),
+                            hourly intensity of each host's carbon.zone (fleet file)
+    --carbon-token-file <file>  its token (default: $${CARBON_TOKEN_ENV})
+  --carbon-csv <file>       hourly intensities: hour start (ISO 8601 UTC), [zone,] gCO2e/kWh
+                            (hours without a value: the host's static accounting factor, said so)
+  --functional-unit <N NAME>  SCI's R, e.g. --functional-unit 1200 requests
+  --resource-share <x>      share of each machine the run used, for the embodied part
+                            (0 < x <= 1; default 1: the whole machine)
 
 Output:
   --format <table|csv|json> (default: table)
@@ -109,10 +126,60 @@ export function connectionFromStack(stack: string, outdir: string): PrometheusCo
   return { url: value('prometheus_url'), caPem: value('prometheus_ca_certificate'), username: value('prometheus_username'), password: value('prometheus_password') };
 }
 
-/** The factors of each host: the fleet file's host entry, else its defaults, else PeekStack's. */
-function factorsResolver(fleetFile: string): (host: string) => AccountingFactors {
+/** What the fleet file says of a host for energy: its factors, zone and embodied emissions. */
+interface HostEnergySettings {
+  readonly accounting: AccountingFactors;
+  readonly carbonZone?: string;
+  readonly embodied?: EmbodiedEmissions;
+}
+
+/** The settings of each host: the fleet file's host entry, else its defaults, else PeekStack's. */
+function hostSettingsResolver(fleetFile: string): (host: string) => HostEnergySettings {
   const fleet = loadFleetFile(fleetFile);
-  return (host) => fleet.hosts.find((h) => h.name === host)?.accounting ?? fleet.accounting;
+  return (host) => fleet.hosts.find((h) => h.name === host) ?? fleet;
+}
+
+/** The carbon-intensity source the flags name, checked (and a CSV read) before anything is queried. */
+function carbonSourceFrom(values: Record<string, string | boolean | undefined>): CarbonIntensitySource | undefined {
+  const api = values['carbon-api'];
+  const csv = values['carbon-csv'];
+  const tokenFile = values['carbon-token-file'];
+  if (typeof api === 'string' && typeof csv === 'string') throw new UsageError('peekstack energy: --carbon-api and --carbon-csv exclude each other; give one intensity source');
+  if (typeof tokenFile === 'string' && typeof api !== 'string') throw new UsageError('peekstack energy: --carbon-token-file goes with --carbon-api');
+  if (typeof csv === 'string') return readCarbonCsv(csv);
+  if (typeof api !== 'string') return undefined;
+  let token: string | undefined;
+  if (typeof tokenFile === 'string') {
+    try {
+      // A token file usually ends with a newline that is not part of the token.
+      token = readFileSync(tokenFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new UsageError(`peekstack energy: --carbon-token-file ${tokenFile}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  } else token = process.env[CARBON_TOKEN_ENV];
+  if (token === undefined || token.trim() === '') {
+    throw new UsageError(`peekstack energy: --carbon-api needs a token: --carbon-token-file <file>, or $${CARBON_TOKEN_ENV} (${typeof tokenFile === 'string' ? 'the file is empty' : 'not set'})`);
+  }
+  return new ElectricityMapsIntensities({ url: api, token });
+}
+
+/** `--functional-unit "1200 requests"`: SCI's R. */
+export function parseFunctionalUnit(text: string): FunctionalUnit {
+  const match = /^\s*(\d+(\.\d+)?([eE][+-]?\d+)?)\s+(\S.*?)\s*$/.exec(text);
+  const count = match ? Number(match[1]) : NaN;
+  if (!match || !Number.isFinite(count) || count <= 0) {
+    throw new UsageError(`peekstack energy: --functional-unit ${JSON.stringify(text)}: expected a count more than 0 and a name, e.g. --functional-unit 1200 requests`);
+  }
+  return { count, name: match[4]! };
+}
+
+/** `--resource-share x`, in (0, 1]. */
+function parseResourceShare(text: string): number {
+  const share = /^\d*\.?\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(share > 0 && share <= 1)) {
+    throw new UsageError(`peekstack energy: --resource-share ${JSON.stringify(text)}: expected the share of the machine the run used, more than 0 and at most 1 (e.g. 0.25 for 4 of 16 cores)`);
+  }
+  return share;
 }
 
 /** Runs `argv` as a child with the terminal's stdio; resolves with its status and its time span. */
@@ -125,18 +192,22 @@ function runCommand(argv: readonly string[]): Promise<{ code: number; start: num
   });
 }
 
-const STRING_OPTIONS = ['prometheus', 'ca-file', 'username', 'password-file', 'stack', 'out', 'from', 'to', 'last', 'host', 'container', 'project', 'service', 'format', 'svg', 'fleet'];
+const STRING_OPTIONS = ['prometheus', 'ca-file', 'username', 'password-file', 'stack', 'out', 'from', 'to', 'last', 'host', 'container', 'project', 'service', 'format', 'svg', 'fleet', 'carbon-api', 'carbon-token-file', 'carbon-csv', 'functional-unit', 'resource-share'];
 
 /**
  * `--from -2h` as `--from=-2h`: node's parseArgs takes a value starting with "-" for an option,
- * and relative times start with one.
+ * and relative times start with one. `--functional-unit 1200 requests` as one value: its count
+ * and name are two words.
  */
 function joinNegativeValues(args: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const next = args[i + 1];
-    if (STRING_OPTIONS.includes(arg.replace(/^--/, '')) && arg.startsWith('--') && next !== undefined && /^-\d/.test(next)) {
+    if (arg === '--functional-unit' && next !== undefined && /^\d/.test(next) && !/\s/.test(next.trim()) && args[i + 2] !== undefined && !args[i + 2]!.startsWith('--')) {
+      out.push(`${arg}=${next} ${args[i + 2]}`);
+      i += 2;
+    } else if (STRING_OPTIONS.includes(arg.replace(/^--/, '')) && arg.startsWith('--') && next !== undefined && /^-\d/.test(next)) {
       out.push(`${arg}=${next}`);
       i++;
     } else out.push(arg);
@@ -180,7 +251,14 @@ export async function runEnergyCommand(args: readonly string[], io: CliIo, stder
     }
     const connection = connectionFrom(values);
     fleetFile = chooseFleetFile(values.fleet as string | undefined);
-    const factorsFor = factorsResolver(fleetFile);
+    const settingsFor = hostSettingsResolver(fleetFile);
+    const carbonSource = carbonSourceFrom(values);
+    const functionalUnit = typeof values['functional-unit'] === 'string' ? parseFunctionalUnit(values['functional-unit']) : undefined;
+    const resourceShare = typeof values['resource-share'] === 'string' ? parseResourceShare(values['resource-share']) : undefined;
+    const wantsCarbon = carbonSource !== undefined || functionalUnit !== undefined || resourceShare !== undefined;
+    if (wantsCarbon && format === 'csv') {
+      throw new UsageError('peekstack energy: the hourly carbon breakdown and SCI are in the table and JSON outputs; use --format table or json with --carbon-api, --carbon-csv, --functional-unit or --resource-share');
+    }
     const selection: EnergySelection = {
       host: values.host as string | undefined,
       container: values.container as string | undefined,
@@ -200,7 +278,7 @@ export async function runEnergyCommand(args: readonly string[], io: CliIo, stder
       connection,
       window,
       selection,
-      factorsFor,
+      factorsFor: (host) => settingsFor(host).accounting,
       onProgress: stderrIsTty
         ? (status) => {
             progressShown = true;
@@ -209,10 +287,26 @@ export async function runEnergyCommand(args: readonly string[], io: CliIo, stder
         : undefined,
     });
     if (progressShown) io.err('\r\x1b[K');
+    // Before any output: a carbon API that refuses leaves nothing half printed.
+    let carbon: CarbonReport | undefined;
+    if (wantsCarbon) {
+      carbon = await carbonReport({
+        window,
+        source: carbonSource,
+        resourceShare,
+        functionalUnit,
+        hosts: report.rows
+          .filter((r) => r.scope === 'host')
+          .map((r) => {
+            const settings = settingsFor(r.host);
+            return { host: r.host, samples: report.hostSamples.get(r.host) ?? [], factors: settings.accounting, zone: settings.carbonZone, embodied: settings.embodied };
+          }),
+      });
+    }
     const header = run ? [`command: ${command!.join(' ')} (exit status ${run.code})`] : [];
-    if (format === 'table') io.out(formatTable(report, header));
+    if (format === 'table') io.out(formatTable(report, header) + (carbon ? formatCarbonText(carbon) : ''));
     else if (format === 'csv') io.out(formatCsv(report));
-    else io.out(formatJson(report, run ? { command: command, exitStatus: run.code } : {}));
+    else io.out(formatJson(report, { ...(run ? { command: command, exitStatus: run.code } : {}), ...(carbon ? { carbon: carbonJson(carbon) } : {}) }));
     if (typeof values.svg === 'string') {
       const title = run ? `peekstack energy -- ${command!.join(' ')}` : 'peekstack energy';
       try {

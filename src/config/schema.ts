@@ -6,6 +6,7 @@ import { assertScaphandreInterval } from '../components/scaphandre/floor';
 import { assertNoCredentials } from '../core/state-backend';
 import { assertAddress, assertPinnedImage } from '../core/validate';
 import { FACTOR_LIMITS, isCurrencyCode } from '../components/energy/factors';
+import { CARBON_ZONE_ALLOWED, CARBON_ZONE_PATTERN, EMBODIED_LIMITS } from '../components/energy/embodied';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
 import { alertingSchema, alertThresholdsSchema } from './alerting-schema';
 import { ipmiSchema } from './ipmi-schema';
@@ -143,6 +144,25 @@ const accountingSchema = () =>
     }
   }));
 
+/** A number more than 0, with `error` as its message. */
+const positive = (error: string) => z.number({ error }).check(z.gt(0, { error }));
+
+/**
+ * Embodied emissions (src/components/energy/embodied.ts) for `peekstack energy`'s SCI: both numbers
+ * together, each more than 0 (a lifetime of 0 would divide by zero, a negative footprint subtract).
+ */
+const embodiedSchema = () =>
+  strict({
+    kgCO2e: positive(EMBODIED_LIMITS.kgCO2e),
+    lifetimeYears: positive(EMBODIED_LIMITS.lifetimeYears),
+  });
+
+/** The grid zone whose hourly carbon intensity `peekstack energy --carbon-api/--carbon-csv` reads. */
+const carbonSchema = () =>
+  strict({
+    zone: z.string({ error: CARBON_ZONE_ALLOWED }).check(z.regex(CARBON_ZONE_PATTERN, { error: CARBON_ZONE_ALLOWED })),
+  });
+
 /** The builders of a mapping's optional keys, by key: each returns the key's (optional) schema. */
 type Parts = Record<string, () => z.ZodMiniType>;
 /** The shape `parts` build when every key is used. */
@@ -195,6 +215,8 @@ const settingsParts = {
   images: () => z.optional(strict({ prometheus: z.optional(image()) })),
   backend: () => z.optional(backendSchema()),
   accounting: () => z.optional(accountingSchema()),
+  embodied: () => z.optional(embodiedSchema()),
+  carbon: () => z.optional(carbonSchema()),
   alertThresholds: () => z.optional(alertThresholdsSchema()),
 };
 

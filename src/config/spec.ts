@@ -3,6 +3,7 @@ import { DEFAULT_IMAGES } from '../core/images';
 import { GRAFANA_DEFAULTS, NODE_EXPORTER_DEFAULTS, PROMETHEUS_DEFAULTS } from '../core/defaults';
 import { DEFAULT_STATE_BACKEND, StateBackend } from '../core/state-backend';
 import { AccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from '../components/energy/factors';
+import type { EmbodiedEmissions } from '../components/energy/embodied';
 import { FleetFile, HostSettings } from './schema';
 import type { IpmiEntry } from './ipmi-schema';
 import { FLEET_STORE_DEFAULTS } from '../core/defaults';
@@ -68,6 +69,10 @@ export interface HostSpec {
   readonly backend: StateBackend;
   /** Energy accounting factors: the host's over `defaults` over PeekStack's. */
   readonly accounting: AccountingFactors;
+  /** Embodied emissions, for `peekstack energy`'s SCI. @default - unknown: M counts 0 and the report says so */
+  readonly embodied?: EmbodiedEmissions;
+  /** Grid zone of the hourly carbon intensity (`carbon.zone`). @default - none: the static `accounting` factor */
+  readonly carbonZone?: string;
   /** Thresholds of this host's alerting rules, defaults applied. */
   readonly alertThresholds: Required<AlertThresholds>;
 }
@@ -132,6 +137,10 @@ export interface FleetSpec {
   readonly store: StoreSpec;
   /** The fleet's accounting factors (`defaults` over PeekStack's), for hosts not in the file. */
   readonly accounting: AccountingFactors;
+  /** `defaults.embodied`, for hosts not in the file. @default - unknown */
+  readonly embodied?: EmbodiedEmissions;
+  /** `defaults.carbon.zone`, for hosts not in the file. @default - none */
+  readonly carbonZone?: string;
   /** Alertmanager and its receivers; absent: alerts stay in each Prometheus. */
   readonly alerting?: AlertingSpec;
 }
@@ -197,6 +206,8 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
       ...(host.ipmi ? { ipmi: ipmiSpecOf(host.ipmi) } : {}),
       backend: s.backend ?? FLEET_DEFAULTS.backend,
       accounting: { ...DEFAULT_ACCOUNTING_FACTORS, ...s.accounting },
+      ...(s.embodied ? { embodied: s.embodied } : {}),
+      ...(s.carbon ? { carbonZone: s.carbon.zone } : {}),
       alertThresholds: toAlertThresholds(s.alertThresholds),
     };
   });
@@ -228,6 +239,8 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
       username: file.store?.username,
     },
     accounting: { ...DEFAULT_ACCOUNTING_FACTORS, ...file.defaults?.accounting },
+    ...(file.defaults?.embodied ? { embodied: file.defaults.embodied } : {}),
+    ...(file.defaults?.carbon ? { carbonZone: file.defaults.carbon.zone } : {}),
     // Alertmanager runs in the hub, on the fleet's central host.
     ...(file.alerting ? { alerting: toAlertingSpec(file.alerting, file.store?.host ?? file.interface.host) } : {}),
   };

@@ -26,7 +26,7 @@ export class EnergyQueryError extends Error {
   constructor(
     message: string,
     /** What kind of failure, for tests and scripts. */
-    public readonly kind: 'unreachable' | 'tls' | 'unauthorized' | 'http' | 'no-data',
+    public readonly kind: 'unreachable' | 'tls' | 'unauthorized' | 'rate-limited' | 'http' | 'no-data',
   ) {
     super(message);
     this.name = 'EnergyQueryError';
@@ -51,6 +51,57 @@ export function parseBaseUrl(url: string): URL {
   return parsed;
 }
 
+/** What to do about a Prometheus's certificate failure. */
+const PROMETHEUS_TLS_HINT = "Pass the CA that signed the server's certificate with --ca-file (a collector's is its Terraform output prometheus_ca_certificate), and use the host name the certificate was issued for.";
+
+/** What an HTTP GET answered. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/**
+ * GETs `url` with `headers`, verified against `caPem` (or the system's CAs) for https, bounded by
+ * `timeoutMs`. One place for the request and for turning a failed connection into a message that
+ * says what to do: the Prometheus API below and the carbon-intensity API use it.
+ * @param where the server as named in messages (`https://host:port`): never the query, which may
+ *   carry parameters the user did not write
+ * @param tlsHint what to do about a certificate failure
+ *   (@default pass the collector's CA with --ca-file)
+ * @throws EnergyQueryError (unreachable, TLS) with a message for people
+ */
+export async function httpGet(url: URL, headers: Record<string, string>, where: string, timeoutMs: number, caPem?: string, tlsHint = PROMETHEUS_TLS_HINT): Promise<HttpAnswer> {
+  const options: https.RequestOptions = { method: 'GET', headers, timeout: timeoutMs, ...(caPem ? { ca: caPem } : {}) };
+  try {
+    return await new Promise((resolve, reject) => {
+      const req = (url.protocol === 'https:' ? https : http).request(url, options, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end();
+    });
+  } catch (error) {
+    const code = String((error as NodeJS.ErrnoException).code ?? '');
+    const detail = (error as Error).message;
+    if (TLS_CODES.test(code) || /certificate|SSL|TLS/i.test(detail)) {
+      throw new EnergyQueryError(
+        `TLS failure talking to ${where}: ${detail}. ${tlsHint}`,
+        'tls',
+      );
+    }
+    if (UNREACHABLE_CODES.has(code)) {
+      throw new EnergyQueryError(`cannot reach ${where} (${code}: ${detail}). Check the URL and port, and that the collector is running and reachable from here.`, 'unreachable');
+    }
+    throw new EnergyQueryError(`request to ${where} failed: ${detail}`, 'unreachable');
+  }
+}
+
 /**
  * GETs `path` (with `params`) from the API and returns the parsed JSON body's `data`.
  * @throws EnergyQueryError with a message for people
@@ -63,36 +114,7 @@ export async function getApi<T>(connection: PrometheusConnection, path: string, 
   if (connection.username !== undefined) {
     headers.Authorization = `Basic ${Buffer.from(`${connection.username}:${connection.password ?? ''}`).toString('base64')}`;
   }
-  const timeoutMs = connection.timeoutMs ?? 15_000;
-  const options: https.RequestOptions = { method: 'GET', headers, timeout: timeoutMs, ...(connection.caPem ? { ca: connection.caPem } : {}) };
-  let answer: { status: number; body: string };
-  try {
-    answer = await new Promise((resolve, reject) => {
-      const req = (url.protocol === 'https:' ? https : http).request(url, options, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', reject);
-      });
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
-      req.on('error', reject);
-      req.end();
-    });
-  } catch (error) {
-    const code = String((error as NodeJS.ErrnoException).code ?? '');
-    const detail = (error as Error).message;
-    if (TLS_CODES.test(code) || /certificate|SSL|TLS/i.test(detail)) {
-      throw new EnergyQueryError(
-        `TLS failure talking to ${where}: ${detail}. Pass the CA that signed the server's certificate with --ca-file (a collector's is its Terraform output prometheus_ca_certificate), and use the host name the certificate was issued for.`,
-        'tls',
-      );
-    }
-    if (UNREACHABLE_CODES.has(code)) {
-      throw new EnergyQueryError(`cannot reach ${where} (${code}: ${detail}). Check the URL and port, and that the collector is running and reachable from here.`, 'unreachable');
-    }
-    throw new EnergyQueryError(`request to ${where} failed: ${detail}`, 'unreachable');
-  }
+  const answer = await httpGet(url, headers, where, connection.timeoutMs ?? 15_000, connection.caPem);
   if (answer.status === 401) {
     throw new EnergyQueryError(
       `${where} refused the credentials (HTTP 401). Check --username and --password-file (a collector's are its Terraform outputs prometheus_username and prometheus_password).`,

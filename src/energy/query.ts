@@ -54,6 +54,11 @@ export interface EnergyReport {
   readonly rows: readonly EnergyRow[];
   /** The median spacing of the host power samples (the Scaphandre scrape interval), seconds. */
   readonly scrapeIntervalSeconds: number;
+  /**
+   * Each host's power samples as integrated (with the lookback before the window): what the hourly
+   * carbon figures integrate again, hour by hour, with the same function.
+   */
+  readonly hostSamples: ReadonlyMap<string, readonly PowerSample[]>;
 }
 
 /** Options of {@link queryEnergy}. */
@@ -183,6 +188,7 @@ export async function queryEnergy(options: EnergyQueryOptions): Promise<EnergyRe
     );
   }
   const rows: EnergyRow[] = [];
+  const samplesByHost = new Map<string, readonly PowerSample[]>();
   let interval = 0;
   for (const [i, host] of hosts.entries()) {
     options.onProgress?.(`querying ${host} (${i + 1}/${hosts.length})`);
@@ -198,6 +204,7 @@ export async function queryEnergy(options: EnergyQueryOptions): Promise<EnergyRe
     const factors = options.factorsFor(host);
     const hostRow = row(host, 'host', host, samples, window, factors);
     rows.push(hostRow);
+    samplesByHost.set(host, samples);
     if (selection.container !== undefined || selection.project !== undefined || selection.service !== undefined) {
       const series = await rawSamples(connection, containerPowerSelector({ ...selection, host: escapeRegex(host) }), Math.min(window.to + spacing * 3, (options.now ?? (() => Date.now() / 1000))()), window.to + spacing * 3 - (window.from - LOOKBACK_SECONDS));
       const byContainer = new Map<string, RawSeries[]>();
@@ -219,7 +226,7 @@ export async function queryEnergy(options: EnergyQueryOptions): Promise<EnergyRe
   if (rows.length === 0) {
     throw new EnergyQueryError(`host power has fewer than two samples between ${iso(window.from)} and ${iso(window.to)}: nothing to integrate. Widen the window.`, 'no-data');
   }
-  return { window, rows, scrapeIntervalSeconds: interval };
+  return { window, rows, scrapeIntervalSeconds: interval, hostSamples: samplesByHost };
 }
 
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();

@@ -11,13 +11,13 @@ export type EnergyFormat = (typeof ENERGY_FORMATS)[number];
 const iso = (seconds: number): string => new Date(Math.round(seconds * 1000)).toISOString();
 
 /** Significant digits, without exponent notation for everyday magnitudes. */
-function sig(value: number, digits = 4): string {
+export function significant(value: number, digits = 4): string {
   if (value === 0) return '0';
   return Number(value.toPrecision(digits)).toString();
 }
 
 /** Aligned plain-text table; numeric columns right-aligned. */
-function table(header: readonly string[], rows: readonly string[][], numeric: readonly boolean[]): string {
+export function textTable(header: readonly string[], rows: readonly string[][], numeric: readonly boolean[]): string {
   const widths = header.map((title, c) => Math.max(title.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: readonly string[]) => cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
@@ -29,12 +29,12 @@ function cells(r: EnergyRow): string[] {
   return [
     r.host,
     r.scope === 'host' ? 'host' : `container ${r.name}`,
-    sig(r.joules, 5),
-    sig(r.kwh, 4),
-    sig(r.meanWatts, 4),
-    sig(r.peakWatts, 4),
-    sig(r.gramsCo2e, 4),
-    `${sig(r.cost, 4)} ${r.currency}`,
+    significant(r.joules, 5),
+    significant(r.kwh, 4),
+    significant(r.meanWatts, 4),
+    significant(r.peakWatts, 4),
+    significant(r.gramsCo2e, 4),
+    `${significant(r.cost, 4)} ${r.currency}`,
     r.shareOfHost === undefined ? '' : `${(r.shareOfHost * 100).toFixed(1)} %`,
     `${(r.coverage * 100).toFixed(1)} %`,
   ];
@@ -45,10 +45,10 @@ export function formatTable(report: EnergyReport, extraHeader: readonly string[]
   const seconds = report.window.to - report.window.from;
   const header = [
     ...extraHeader,
-    `window: ${iso(report.window.from)} .. ${iso(report.window.to)} (${sig(seconds, 6)} s), power sampled every ${sig(report.scrapeIntervalSeconds, 3)} s`,
+    `window: ${iso(report.window.from)} .. ${iso(report.window.to)} (${significant(seconds, 6)} s), power sampled every ${significant(report.scrapeIntervalSeconds, 3)} s`,
     '',
   ];
-  const body = table(COLUMNS, report.rows.map(cells), [false, false, true, true, true, true, true, true, true, true]);
+  const body = textTable(COLUMNS, report.rows.map(cells), [false, false, true, true, true, true, true, true, true, true]);
   const footer = ['', 'gCO2e and COST = kWh x PUE x the host\'s carbon intensity / price (fleet file `accounting`).'];
   if (report.rows.some((r) => r.coverage < 0.99)) footer.push('COVERED under 100 %: samples are missing for part of the window (exporter or Prometheus down); ENERGY counts only what was measured.');
   return `${[...header, body, ...footer].join('\n')}\n`;

@@ -19,11 +19,13 @@ export interface CliResult {
 
 /**
  * Runs `peekstack energy ARGS` asynchronously: the RAPL simulation ticks in this process, so a
- * synchronous spawn would freeze the counters for the duration of the command.
+ * synchronous spawn would freeze the counters for the duration of the command (and a stub server
+ * in this process could not answer it).
+ * @param env the command's environment (@default this process's)
  */
-export function energy(args: readonly string[], timeoutMs = 90_000): Promise<CliResult> {
+export function energy(args: readonly string[], timeoutMs = 90_000, env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'energy', ...args], { encoding: 'utf8', timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, 'energy', ...args], { encoding: 'utf8', timeout: timeoutMs, env }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
