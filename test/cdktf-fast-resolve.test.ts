@@ -6,7 +6,7 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { buildFleetApp } from '../src/fleet/fleet';
 import { loadFleetFile } from '../src/config';
-import { cdktfModuleFile, patchedCdktfModule } from './support/patched-cdktf';
+import { cdktfModuleFile, patchedCdktfModule, stockCdktfModule } from './support/patched-cdktf';
 
 /**
  * The programs' bundles replace cdktf's resolve() with src/cli/fast/cdktf/fast-resolve.js (appended to
@@ -18,7 +18,7 @@ type ResolveFn = (obj: unknown, options: { scope: unknown; prefix?: string[]; re
 
 const ROOT = resolvePath(__dirname, '..');
 const cdktfResolveFile = cdktfModuleFile('cdktf/lib/tokens/private/resolve.js');
-const stock = (require(cdktfResolveFile) as { resolve: ResolveFn }).resolve;
+const stock = stockCdktfModule<{ resolve: ResolveFn }>(cdktfResolveFile).resolve;
 /** cdktf's module with the fast resolve appended, as the bundles have it. */
 const fast = patchedCdktfModule<{ resolve: ResolveFn }>(cdktfResolveFile, 'fast-resolve.js').resolve;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cdktfModuleFile, patchedCdktfModule } from './support/patched-cdktf';
+import { cdktfModuleFile, patchedCdktfModule, stockCdktfModule } from './support/patched-cdktf';
 
 /**
  * The programs' bundles append src/cli/fast/cdktf/snake-case-memo.js to cdktf's util module
@@ -11,7 +11,7 @@ import { cdktfModuleFile, patchedCdktfModule } from './support/patched-cdktf';
 type Util = { keysToSnakeCase(object: unknown): unknown; snakeCase(str: unknown): string };
 
 const utilFile = cdktfModuleFile('cdktf/lib/util.js');
-const stock = require(utilFile) as Util;
+const stock = stockCdktfModule<Util>(utilFile);
 const memoized = patchedCdktfModule<Util>(utilFile, 'snake-case-memo.js');
 
 /** Keys as resources have them (camelCase attribute names) and as data has them (anything). */

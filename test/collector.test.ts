@@ -4,6 +4,7 @@ import { Collector } from '../src/collector/collector';
 import { DEFAULT_IMAGES } from '../src/core/images';
 import { PeekStackValidationError } from '../src/core/errors';
 import { containerNamed, resourcesOf, synthConstructs, uploadedFile } from './support/synth';
+import type { UntypedJson } from './support/untyped-json';
 
 const build = (props: Partial<ConstructorParameters<typeof Collector>[2]> = {}) =>
   synthConstructs((scope) => new Collector(scope, 'collector', { hostName: 'host-a', addresses: ['192.0.2.10', 'host-a.example'], ...props }));
@@ -69,7 +70,7 @@ describe('Collector', () => {
     ]);
     expect(cadvisor.privileged).toBe(true);
     expect(cadvisor.devices).toEqual([{ host_path: '/dev/kmsg', container_path: '/dev/kmsg' }]);
-    expect(cadvisor.volumes.map((v: any) => `${v.host_path}:${v.container_path}:${v.read_only ? 'ro' : 'rw'}`)).toEqual([
+    expect(cadvisor.volumes.map((v: UntypedJson) => `${v.host_path}:${v.container_path}:${v.read_only ? 'ro' : 'rw'}`)).toEqual([
       '/:/rootfs:ro',
       '/var/run:/var/run:ro',
       '/sys:/sys:ro',
@@ -102,7 +103,7 @@ describe('Collector', () => {
     expect(volume.name).toBe('peekstack-prometheus-data');
     expect(prometheus.volumes).toEqual([{ volume_name: expect.stringMatching(/^\$\{docker_volume\..+\.name\}$/), container_path: '/prometheus' }]);
     expect(prometheus.host).toEqual([{ host: 'host.docker.internal', ip: 'host-gateway' }]);
-    expect(prometheus.upload.map((u: any) => u.file).sort()).toEqual([
+    expect(prometheus.upload.map((u: UntypedJson) => u.file).sort()).toEqual([
       '/etc/prometheus/healthcheck.yml',
       '/etc/prometheus/prometheus.yml',
       '/etc/prometheus/rules/energy.rules.yml',

@@ -98,12 +98,12 @@ describe('DCGM exporter add-on', () => {
       ];
       const file = path.join(dir, 'gpu.test.yml');
       writeFileSync(file, stringify({ rule_files: [], evaluation_interval: '15s', tests: [{ interval: '15s', input_series: inputSeries, promql_expr_test: tests }] }));
-      let output = '';
+      let output: string;
       try {
         output = execFileSync(toolPath('promtool'), ['test', 'rules', file], { encoding: 'utf8', stdio: 'pipe' });
       } catch (error) {
         const e = error as { stdout?: string; stderr?: string };
-        throw new Error(`promtool test rules failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+        throw new Error(`promtool test rules failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: error });
       }
       expect(output).toContain('SUCCESS');
     });

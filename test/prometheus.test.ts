@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { Prometheus, PrometheusProps } from '../src/components/prometheus/prometheus';
 import { containerNamed, synthConstructs } from './support/synth';
+import type { UntypedJson } from './support/untyped-json';
 
 /** Minimal props: material as plain strings stands in for tokens here (the Collector passes tokens). */
 const base: PrometheusProps = {
@@ -46,13 +47,13 @@ describe('Prometheus', () => {
 
   it('caps each job timeout at its own interval and keeps per-job intervals', () => {
     const { config } = build();
-    const fast = config.scrape_configs.find((job: any) => job.job_name === 'fast');
+    const fast = config.scrape_configs.find((job: UntypedJson) => job.job_name === 'fast');
     expect(fast).toMatchObject({ scrape_interval: '5s', scrape_timeout: '5s', scheme: 'http' });
   });
 
   it('always scrapes itself over HTTPS with its own CA and password file', () => {
     const { config, synth } = build();
-    const self = config.scrape_configs.find((job: any) => job.job_name === 'prometheus');
+    const self = config.scrape_configs.find((job: UntypedJson) => job.job_name === 'prometheus');
     expect(self).toMatchObject({
       scheme: 'https',
       static_configs: [{ targets: ['localhost:9090'] }],
@@ -61,7 +62,7 @@ describe('Prometheus', () => {
     });
     expect(JSON.stringify(config)).not.toContain('"pw"');
     const container = containerNamed(synth, 'peekstack-prometheus');
-    expect(container.upload.find((u: any) => u.file === '/etc/prometheus/secrets/prometheus.password')).toBeDefined();
+    expect(container.upload.find((u: UntypedJson) => u.file === '/etc/prometheus/secrets/prometheus.password')).toBeDefined();
   });
 
   it('renders the same text for the same props (pure renderers)', () => {

@@ -567,6 +567,7 @@ export class Applier {
       if (!mustRun) break;
       const finished = Date.parse(info.State.FinishedAt);
       if (finished >= startedAt - 1000 || Date.now() > until) {
+        // eslint-disable-next-line no-control-regex -- the frame headers of Docker's multiplexed log stream are control bytes: matching them is the point
         const logs = (await container.logs({ stdout: true, stderr: true, tail: 30 })).toString('utf8').replace(/[\x00-\x08]/g, '');
         await fail('must_run', `container exited immediately (exit ${info.State.ExitCode}); logs:\n${logs}`);
       }

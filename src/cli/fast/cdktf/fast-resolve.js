@@ -17,6 +17,7 @@
 //   - the path of a node, only used in error messages, is joined when an error is thrown.
 // The programs' output is compared byte for byte with stock cdktf's (test/synth-fleet.test.ts), and
 // this function with stock resolve() on generated values (test/cdktf-fast-resolve.test.ts).
+/* global resolvable_1, encoding_1, token_map_1, token_1, errors_1, tokenMap, isConstruct, resolveNumberToken -- the host module's, see above */
 ;(function installFastResolve() {
   const NEEDS_RESOLVING = Symbol('needs resolving');
 
