@@ -52,6 +52,20 @@ module.exports = {
       to: { path: '^src/', pathNot: PURE, dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'core-is-the-bottom',
+      comment: 'src/core/ holds the building blocks everything else stands on: it imports only itself, except the gatherer of image pins, which reads the component folders\' image.ts (leaf files that import nothing).',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { path: '^src/', pathNot: ['^src/core/', '^src/components/[^/]+/image[.]ts$'] },
+    },
+    {
+      name: 'image-pins-import-nothing',
+      comment: 'A component\'s image.ts is gathered by src/core/images.ts: importing anything would pull it under core.',
+      severity: 'error',
+      from: { path: '^src/components/[^/]+/image[.]ts$' },
+      to: {},
+    },
+    {
       name: 'library-never-imports-cli',
       comment: 'The library (src/ outside src/cli/) never imports the CLI: the CLI parses the file and calls the library, not the other way round.',
       severity: 'error',

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expositionType, lookupMetric, METRIC_CATALOG, metricsOfJob, SCRAPE_JOBS } from '../src/core/metric-catalog';
+import { expositionType, SCRAPE_JOBS } from '../src/core/metric-catalog';
+import { lookupMetric, METRIC_CATALOG, metricsOfJob } from '../src/components/metric-catalog';
 
 /** cAdvisor's golden exposition, kept in the repository (test/fixtures/README.md says where from). */
 const FIXTURES = path.resolve(__dirname, 'fixtures');
