@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LruCache } from '../src/core/lru-cache';
+import { LruCache } from '../../src/core/lru-cache';
 
 describe('LruCache', () => {
   it('keeps the values of the keys used last, forgetting the least recently used first, and a key set again is not counted twice', () => {

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { TerraformVariable } from 'cdktf';
 import { parse } from 'yaml';
 import { Construct } from 'constructs';
-import { Alertmanager, AlertmanagerProps, ALERTMANAGER_PATHS } from '../src/hub/alertmanager';
-import { CertificateAuthority } from '../src/constructs/certificate-authority';
-import { Collector } from '../src/collector/collector';
-import { parseFleet } from '../src/config';
-import { GeneratedCredentials } from '../src/constructs/credentials';
-import { DEFAULT_IMAGES } from '../src/core/images';
-import { buildFleetApp } from '../src/fleet/fleet';
-import { VALID_FLEET } from './config/helpers';
-import { containerNamed, resourcesOf, synthConstructs, synthStack, testApp, uploadedFile } from './support/synth';
+import { Alertmanager, AlertmanagerProps, ALERTMANAGER_PATHS } from '../../src/hub/alertmanager';
+import { CertificateAuthority } from '../../src/constructs/certificate-authority';
+import { Collector } from '../../src/collector/collector';
+import { parseFleet } from '../../src/config';
+import { GeneratedCredentials } from '../../src/constructs/credentials';
+import { DEFAULT_IMAGES } from '../../src/core/images';
+import { buildFleetApp } from '../../src/fleet/fleet';
+import { VALID_FLEET } from '../config/helpers';
+import { containerNamed, resourcesOf, synthConstructs, synthStack, testApp, uploadedFile } from '../support/synth';
 
 const variable = (scope: Construct, name: string) => new TerraformVariable(scope, name, { type: 'string', sensitive: true }).stringValue;
 

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { App, Aspects, Fn, Lazy, S3Backend, TerraformIterator, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { DockerLabels } from '../src/constructs/aspects';
-import { CollectorStack } from '../src/fleet/collector-stack';
-import { synthesizeStacks } from '../src/cli/fast/synthesize';
+import { DockerLabels } from '../../../src/constructs/aspects';
+import { CollectorStack } from '../../../src/fleet/collector-stack';
+import { synthesizeStacks } from '../../../src/cli/fast/synthesize';
 
 /**
  * synthesizeStacks resolves each element once (src/resolve-once.ts): what it writes must be, byte

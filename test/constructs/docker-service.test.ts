@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TerraformVariable } from 'cdktf';
-import { DockerService, escapeTemplateSequences } from '../src/constructs/docker-service';
-import { containerNamed, synthConstructs, uploadedFile } from './support/synth';
+import { DockerService, escapeTemplateSequences } from '../../src/constructs/docker-service';
+import { containerNamed, synthConstructs, uploadedFile } from '../support/synth';
 
 describe('DockerService', () => {
   it('renders a file given as a function at synthesis, with what was added after construction', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isAbsolute } from 'node:path';
 import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from 'cdktf';
-import { CollectorStack, CollectorStackProps, CollectorStackStandIn } from '../src/fleet/collector-stack';
-import { MonitoringComponent } from '../src/components/component';
-import { synthStack, testApp } from './support/synth';
+import { CollectorStack, CollectorStackProps, CollectorStackStandIn } from '../../src/fleet/collector-stack';
+import { MonitoringComponent } from '../../src/components/component';
+import { synthStack, testApp } from '../support/synth';
 
 const synthWith = (props: Partial<CollectorStackProps> = {}) =>
   synthStack(new CollectorStack(testApp(), 'collector-a', { hostName: 'a', addresses: ['192.0.2.1'], ...props }));

@@ -4,10 +4,10 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
-import { ContainerHardening, DockerLabels, RegistryMirror } from '../src/constructs/aspects';
-import { Collector } from '../src/collector/collector';
-import { DEFAULT_IMAGES } from '../src/core/images';
-import { containerNamed, resourcesOf } from './support/synth';
+import { ContainerHardening, DockerLabels, RegistryMirror } from '../../src/constructs/aspects';
+import { Collector } from '../../src/collector/collector';
+import { DEFAULT_IMAGES } from '../../src/core/images';
+import { containerNamed, resourcesOf } from '../support/synth';
 
 function synthWith(apply: (stack: TerraformStack) => void) {
   const app = Testing.app();

@@ -1,10 +1,10 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { Collector } from '../src/collector/collector';
-import { DEFAULT_IMAGES } from '../src/core/images';
-import { PeekStackValidationError } from '../src/core/errors';
-import { containerNamed, resourcesOf, synthConstructs, uploadedFile } from './support/synth';
-import type { UntypedJson } from './support/untyped-json';
+import { Collector } from '../../src/collector/collector';
+import { DEFAULT_IMAGES } from '../../src/core/images';
+import { PeekStackValidationError } from '../../src/core/errors';
+import { containerNamed, resourcesOf, synthConstructs, uploadedFile } from '../support/synth';
+import type { UntypedJson } from '../support/untyped-json';
 
 const build = (props: Partial<ConstructorParameters<typeof Collector>[2]> = {}) =>
   synthConstructs((scope) => new Collector(scope, 'collector', { hostName: 'host-a', addresses: ['192.0.2.10', 'host-a.example'], ...props }));

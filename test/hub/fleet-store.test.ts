@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CertificateAuthority } from '../src/constructs/certificate-authority';
-import { FleetStore, FleetStoreProps, fleetDatasource, fleetRemoteWrite, FLEET_REMOTE_WRITE_QUEUE } from '../src/hub/fleet-store';
-import { DEFAULT_IMAGES } from '../src/core/images';
-import { VMAUTH_READ_PATHS } from '../src/render/vmauth-config';
-import { containerNamed, resourcesOf, synthConstructs, uploadedFile } from './support/synth';
+import { CertificateAuthority } from '../../src/constructs/certificate-authority';
+import { FleetStore, FleetStoreProps, fleetDatasource, fleetRemoteWrite, FLEET_REMOTE_WRITE_QUEUE } from '../../src/hub/fleet-store';
+import { DEFAULT_IMAGES } from '../../src/core/images';
+import { VMAUTH_READ_PATHS } from '../../src/render/vmauth-config';
+import { containerNamed, resourcesOf, synthConstructs, uploadedFile } from '../support/synth';
 
 function synthStore(props: Partial<FleetStoreProps> = {}) {
   let store: FleetStore | undefined;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CollectorStack } from '../src/fleet/collector-stack';
-import { InterfaceStack } from '../src/fleet/interface-stack';
-import { DEFAULT_IMAGES } from '../src/core/images';
-import { containerNamed, resourcesOf, synthStack, testApp, uploadedFile } from './support/synth';
+import { CollectorStack } from '../../src/fleet/collector-stack';
+import { InterfaceStack } from '../../src/fleet/interface-stack';
+import { DEFAULT_IMAGES } from '../../src/core/images';
+import { containerNamed, resourcesOf, synthStack, testApp, uploadedFile } from '../support/synth';
 
 /** Two collectors and an interface on the first host's machine. */
 function fleet(grafana: ConstructorParameters<typeof InterfaceStack>[2]['grafana'] = {}) {

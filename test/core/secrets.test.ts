@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { REDACTED, redactSecrets, redactUserinfo, type RedactScope } from '../src/core/secrets';
+import { REDACTED, redactSecrets, redactUserinfo, type RedactScope } from '../../src/core/secrets';
 
 /**
  * The user-information rule of src/secrets.ts is scanned by hand so that its time stays linear in

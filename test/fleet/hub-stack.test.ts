@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HubStack } from '../src/fleet/hub-stack';
-import { containerNamed, resourcesOf, synthStack, testApp, uploadedFile } from './support/synth';
+import { HubStack } from '../../src/fleet/hub-stack';
+import { containerNamed, resourcesOf, synthStack, testApp, uploadedFile } from '../support/synth';
 
 describe('HubStack', () => {
   const hub = new HubStack(testApp(), 'hub', { hostName: 'ops', addresses: ['ops.example.net', '192.0.2.7'] });

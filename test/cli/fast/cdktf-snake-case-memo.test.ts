@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cdktfModuleFile, patchedCdktfModule, stockCdktfModule } from './support/patched-cdktf';
+import { cdktfModuleFile, patchedCdktfModule, stockCdktfModule } from '../../support/patched-cdktf';
 
 /**
  * The programs' bundles append src/cli/fast/cdktf/snake-case-memo.js to cdktf's util module

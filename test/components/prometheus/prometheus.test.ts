@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { Prometheus, PrometheusProps } from '../src/components/prometheus/prometheus';
-import { containerNamed, synthConstructs } from './support/synth';
-import type { UntypedJson } from './support/untyped-json';
+import { Prometheus, PrometheusProps } from '../../../src/components/prometheus/prometheus';
+import { containerNamed, synthConstructs } from '../../support/synth';
+import type { UntypedJson } from '../../support/untyped-json';
 
 /** Minimal props: material as plain strings stands in for tokens here (the Collector passes tokens). */
 const base: PrometheusProps = {

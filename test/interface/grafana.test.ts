@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TerraformVariable } from 'cdktf';
-import { Grafana, GrafanaPrometheusSource, GrafanaProps } from '../src/interface/grafana';
-import { synthConstructs } from './support/synth';
+import { Grafana, GrafanaPrometheusSource, GrafanaProps } from '../../src/interface/grafana';
+import { synthConstructs } from '../support/synth';
 
 /** A collector as Grafana sees it, the password a token as the constructs require. */
 function build(source: Partial<GrafanaPrometheusSource> = {}, props: Partial<GrafanaProps> = {}) {
