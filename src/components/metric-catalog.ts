@@ -10,7 +10,7 @@ import { SCAPHANDRE_METRICS } from './scaphandre/metrics';
  * DCGM's or blackbox's, travel with its component instead: `MonitoringComponent.metrics`.)
  */
 
-/** The whole catalog of the built-in jobs. Metric names are unique (test/metric-catalog.test.ts). */
+/** The whole catalog of the built-in jobs. Metric names are unique (test/components/metric-catalog.test.ts). */
 export const METRIC_CATALOG: readonly CatalogMetric[] = [
   ...SCRAPE_METRICS,
   ...NODE_METRICS,

@@ -9,7 +9,7 @@
  * are silent in Grafana, so they are caught in tests instead:
  * - `test/dashboards.test.ts` checks every metric in every dashboard expression against the
  *   catalog and uses its `type` to forbid `rate()`/`increase()` on gauges and bare counters;
- * - `test/metric-catalog.test.ts` checks the cAdvisor entries against cAdvisor's own exposition
+ * - `test/components/metric-catalog.test.ts` checks the cAdvisor entries against cAdvisor's own exposition
  *   (`shared/fixtures/cadvisor-metrics.prom`); real-binary tests can check the node_exporter,
  *   Scaphandre and Prometheus entries against live `/metrics` pages.
  *

@@ -5,7 +5,7 @@ import { JOB } from '../../core/labels';
  * cAdvisor's part of the metric catalog (src/core/metric-catalog.ts says what the catalog is for), as
  * PeekStack runs it: `--docker_only=true --enable_metrics=cpu,memory,network
  * --store_container_labels=false --whitelisted_container_labels=com.docker.compose.project,
- * com.docker.compose.service,peekstack.component`. test/metric-catalog.test.ts checks these entries
+ * com.docker.compose.service,peekstack.component`. test/components/metric-catalog.test.ts checks these entries
  * against cAdvisor's own exposition.
  */
 

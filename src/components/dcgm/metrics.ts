@@ -13,7 +13,7 @@ const gpu = (name: string, type: CatalogMetric['type'], help: string): CatalogMe
 /**
  * What the exporter produces with its default counters (`etc/default-counters.csv` of the image):
  * names and types as the exporter declares them. Checked against a fixture exposition of those
- * counters in test/dcgm.test.ts.
+ * counters in test/components/dcgm/dcgm.test.ts.
  */
 export const DCGM_METRICS: readonly CatalogMetric[] = [
   gpu('DCGM_FI_DEV_SM_CLOCK', 'gauge', 'SM clock frequency, MHz.'),

@@ -14,14 +14,14 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { parse, stringify } from 'yaml';
-import { DCGM_METRICS, DcgmExporter, gpuPowerDashboard } from '../src/components/dcgm/dcgm';
-import { Collector } from '../src/collector/collector';
-import { Interface } from '../src/interface/interface';
-import { dashboardQueries, substituteVariables } from '../src/dashboards/dashboard-queries';
-import { toolPath } from './real/tools';
-import { containerNamed, uploadedFile } from './support/synth';
+import { DCGM_METRICS, DcgmExporter, gpuPowerDashboard } from '../../../src/components/dcgm/dcgm';
+import { Collector } from '../../../src/collector/collector';
+import { Interface } from '../../../src/interface/interface';
+import { dashboardQueries, substituteVariables } from '../../../src/dashboards/dashboard-queries';
+import { toolPath } from '../../real/tools';
+import { containerNamed, uploadedFile } from '../../support/synth';
 
-const FIXTURE = path.join(__dirname, 'fixtures', 'dcgm-metrics.prom');
+const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'dcgm-metrics.prom');
 
 /** `# TYPE name type` lines of an exposition. */
 function declaredTypes(text: string): Map<string, string> {

@@ -4,9 +4,9 @@ import { join, resolve as resolvePath } from 'node:path';
 import { App, DefaultTokenResolver, Fn, IResolveContext, Lazy, StringConcat, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { buildFleetApp } from '../src/fleet/fleet';
-import { loadFleetFile } from '../src/config';
-import { cdktfModuleFile, patchedCdktfModule, stockCdktfModule } from './support/patched-cdktf';
+import { buildFleetApp } from '../../../src/fleet/fleet';
+import { loadFleetFile } from '../../../src/config';
+import { cdktfModuleFile, patchedCdktfModule, stockCdktfModule } from '../../support/patched-cdktf';
 
 /**
  * The programs' bundles replace cdktf's resolve() with src/cli/fast/cdktf/fast-resolve.js (appended to
@@ -16,7 +16,7 @@ import { cdktfModuleFile, patchedCdktfModule, stockCdktfModule } from './support
 
 type ResolveFn = (obj: unknown, options: { scope: unknown; prefix?: string[]; resolver: unknown; preparing: boolean; previousContext?: unknown }) => unknown;
 
-const ROOT = resolvePath(__dirname, '..');
+const ROOT = resolvePath(__dirname, '..', '..', '..');
 const cdktfResolveFile = cdktfModuleFile('cdktf/lib/tokens/private/resolve.js');
 const stock = stockCdktfModule<{ resolve: ResolveFn }>(cdktfResolveFile).resolve;
 /** cdktf's module with the fast resolve appended, as the bundles have it. */

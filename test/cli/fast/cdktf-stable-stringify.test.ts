@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 
 type Stringify = (value: unknown, options?: { space?: number | string; cycles?: boolean }) => string | undefined;
 /** The stand-in the bundles use (plain JavaScript, loaded as the bundler loads it). */
-const stableStringify = createRequire(__filename)(resolve(__dirname, '..', 'src', 'cli', 'fast', 'cdktf', 'stable-stringify.js')) as Stringify;
+const stableStringify = createRequire(__filename)(resolve(__dirname, '..', '..', '..', 'src', 'cli', 'fast', 'cdktf', 'stable-stringify.js')) as Stringify;
 
 /** The package cdktf 0.21.0 writes stacks with, from cdktf's own dependencies. */
 const packageStringify = createRequire(require.resolve('cdktf'))('json-stable-stringify') as Stringify;

@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { FAST_PATH_CDKTF_VERSION, fastPathUsable, loadedCdktfVersion } from '../src/cli/fast/door';
+import { FAST_PATH_CDKTF_VERSION, fastPathUsable, loadedCdktfVersion } from '../../../src/cli/fast/door';
 
-const ROOT = resolve(__dirname, '..');
+const ROOT = resolve(__dirname, '..', '..', '..');
 const MAIN = join(ROOT, 'dist', 'bin', 'main.js');
 const EXAMPLE = join(ROOT, 'stacks', 'fleet.example.yaml');
 const work = mkdtempSync(join(tmpdir(), 'peekstack-fast-path-'));

@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expositionType, SCRAPE_JOBS } from '../src/core/metric-catalog';
-import { lookupMetric, METRIC_CATALOG, metricsOfJob } from '../src/components/metric-catalog';
+import { expositionType, SCRAPE_JOBS } from '../../src/core/metric-catalog';
+import { lookupMetric, METRIC_CATALOG, metricsOfJob } from '../../src/components/metric-catalog';
 
 /** cAdvisor's golden exposition, kept in the repository (test/fixtures/README.md says where from). */
-const FIXTURES = path.resolve(__dirname, 'fixtures');
+const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 
 /** Metric name → declared `# TYPE` of a Prometheus text exposition. */
 function declaredTypes(exposition: string): Map<string, string> {
