@@ -19,7 +19,7 @@
  */
 const PURE = [
   '^src/(config|render|core|dashboards|energy)/',
-  '^src/components/(component|definition|alert|dashboards|metric-catalog|images|fleet-keys)[.]ts$',
+  '^src/components/(component|definition|alert|dashboards|metric-catalog)[.]ts$',
   '^src/components/[^/]+/(definition|dashboard|settings|floor|factors|delivery-alerts|metrics|image|fleet-keys)[.]ts$',
   '^src/(collector|hub|interface|fleet)/[a-z-]*settings[.]ts$',
 ];
