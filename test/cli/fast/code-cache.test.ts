@@ -12,8 +12,8 @@ import { join, resolve } from 'node:path';
  * once left V8's flags changed (stacks/token-registry.ts).
  */
 
-const DIST_BIN = resolve(__dirname, '..', 'dist', 'bin');
-const DEFAULT_FLEET = resolve(__dirname, '..', 'stacks', 'fleet.default.yaml');
+const DIST_BIN = resolve(__dirname, '..', '..', '..', 'dist', 'bin');
+const DEFAULT_FLEET = resolve(__dirname, '..', '..', '..', 'stacks', 'fleet.default.yaml');
 const work = mkdtempSync(join(tmpdir(), 'peekstack-code-cache-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

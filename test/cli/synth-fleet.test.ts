@@ -4,11 +4,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App } from 'cdktf';
-import { FleetSpec, loadFleetFile, parseFleet } from '../src/config';
-import { hubStackOf } from '../src/config/spec';
-import { buildFleetApp } from '../src/fleet/fleet';
-import { synthFleet } from '../src/cli/synth-fleet';
-import { VALID_FLEET } from './config/helpers';
+import { FleetSpec, loadFleetFile, parseFleet } from '../../src/config';
+import { hubStackOf } from '../../src/config/spec';
+import { buildFleetApp } from '../../src/fleet/fleet';
+import { synthFleet } from '../../src/cli/synth-fleet';
+import { VALID_FLEET } from '../config/helpers';
 
 /**
  * `peekstack synth STACK ...` builds only what the named stacks need (stacks/app.ts buildFleetPart):
@@ -40,7 +40,7 @@ function bigFleet(n: number): string {
 }
 
 const FLEETS: Record<string, () => FleetSpec> = {
-  'the example fleet (S3 state, colocated Grafana, per-host overrides)': () => loadFleetFile(resolve(__dirname, '..', 'stacks', 'fleet.example.yaml')),
+  'the example fleet (S3 state, colocated Grafana, per-host overrides)': () => loadFleetFile(resolve(__dirname, '..', '..', 'stacks', 'fleet.example.yaml')),
   'credentials from variables': () => parseFleet(`${VALID_FLEET}credentials: { source: variables }\n`, 'variables.yaml'),
   'a 24-host fleet': () => parseFleet(bigFleet(24), 'big.yaml'),
   'an existing store (Mimir) and no alerting: no hub': () => parseFleet(`${VALID_FLEET}store:\n  kind: mimir\n  url: https://mimir.example.net\n  tenant: team-a\n  username: team-a\n`, 'mimir.yaml'),
@@ -112,7 +112,7 @@ describe('a large fleet, in chunks and on two threads (the shipped program)', ()
     writeFileSync(file, text);
     const whole = synthWhole(parseFleet(text, file));
     const parts = join(work, 'out-parts');
-    const program = resolve(__dirname, '..', 'dist', 'bin', 'peekstack.js');
+    const program = resolve(__dirname, '..', '..', 'dist', 'bin', 'peekstack.js');
     // Chunks of 10 collectors; the interface alone first; two threads (npm test builds the program).
     const run = spawnSync(process.execPath, [program, 'synth', '--fleet', file, '--out', parts], {
       encoding: 'utf8',
@@ -123,9 +123,9 @@ describe('a large fleet, in chunks and on two threads (the shipped program)', ()
 });
 
 describe('the shipped program (bundled, with its faster cdktf resolve) against stock cdktf', () => {
-  const program = resolve(__dirname, '..', 'dist', 'bin', 'main.js');
+  const program = resolve(__dirname, '..', '..', 'dist', 'bin', 'main.js');
   const texts: Record<string, () => string> = {
-    'the example fleet': () => readFileSync(resolve(__dirname, '..', 'stacks', 'fleet.example.yaml'), 'utf8'),
+    'the example fleet': () => readFileSync(resolve(__dirname, '..', '..', 'stacks', 'fleet.example.yaml'), 'utf8'),
     'credentials from variables': () => `${VALID_FLEET}credentials: { source: variables }\n`,
     'an existing store': () => `${VALID_FLEET}store:\n  kind: thanos\n  url: https://thanos.example.net/api/v1/receive\n  queryUrl: https://thanos-query.example.net\n  tenant: team-a\n  auth: bearer\n`,
   };
@@ -141,7 +141,7 @@ describe('the shipped program (bundled, with its faster cdktf resolve) against s
 
 describe('what a collector alone carries from the interface', () => {
   it('the outputs the interface reads, as in the full synthesis (not only its own)', () => {
-    const fleet = loadFleetFile(resolve(__dirname, '..', 'stacks', 'fleet.example.yaml'));
+    const fleet = loadFleetFile(resolve(__dirname, '..', '..', 'stacks', 'fleet.example.yaml'));
     const outputs = Object.keys(JSON.parse(stackJson(synth(fleet, ['collector-db-1']), 'collector-db-1')).output);
     // Without the interface's reads these two would be missing, and the interface's remote state would read nothing.
     expect(outputs.filter((name) => name.startsWith('cross-stack-output-'))).toHaveLength(2);

@@ -3,15 +3,15 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describeFailure, loadFleetFile } from '../src/config';
-import { PeekStackValidationError } from '../src/core/errors';
-import { synthFleet } from '../src/cli/synth-fleet';
-import { VALID_FLEET } from './config/helpers';
+import { describeFailure, loadFleetFile } from '../../src/config';
+import { PeekStackValidationError } from '../../src/core/errors';
+import { synthFleet } from '../../src/cli/synth-fleet';
+import { VALID_FLEET } from '../config/helpers';
 
 /** The programs as shipped (bundles behind launchers, scripts/build.mjs): `npm test` builds before running vitest. */
-const CLI = resolve(__dirname, '..', 'dist', 'bin', 'peekstack.js');
-const MAIN = resolve(__dirname, '..', 'dist', 'bin', 'main.js');
-const EXAMPLE = resolve(__dirname, '..', 'stacks', 'fleet.example.yaml');
+const CLI = resolve(__dirname, '..', '..', 'dist', 'bin', 'peekstack.js');
+const MAIN = resolve(__dirname, '..', '..', 'dist', 'bin', 'main.js');
+const EXAMPLE = resolve(__dirname, '..', '..', 'stacks', 'fleet.example.yaml');
 const work = mkdtempSync(join(tmpdir(), 'peekstack-cli-'));
 
 function run(args: string[], env: Record<string, string> = {}, script = CLI) {
@@ -167,7 +167,7 @@ describe('peekstack synth', () => {
 });
 
 describe('the shipped programs', () => {
-  const BIN = resolve(__dirname, '..', 'dist', 'bin');
+  const BIN = resolve(__dirname, '..', '..', 'dist', 'bin');
 
   it('write exactly what the library writes (bundling and its cdktf patch change no byte)', () => {
     const bundled = join(work, 'out-bundled');
@@ -198,7 +198,7 @@ describe('the shipped programs', () => {
   it('npm run synth does not rebuild when nothing changed', () => {
     const bundle = join(BIN, 'main.bundle.js');
     const before = statSync(bundle).mtimeMs;
-    const result = spawnSync(process.execPath, [resolve(__dirname, '..', 'scripts', 'synth.mjs'), '--fleet', EXAMPLE, '--out', join(work, 'out-npm')], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [resolve(__dirname, '..', '..', 'scripts', 'synth.mjs'), '--fleet', EXAMPLE, '--out', join(work, 'out-npm')], { encoding: 'utf8' });
     expect(result.status).toBe(0);
     expect(existsSync(join(work, 'out-npm', 'stacks', 'interface', 'cdk.tf.json'))).toBe(true);
     expect(statSync(bundle).mtimeMs).toBe(before);
