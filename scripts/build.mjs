@@ -110,7 +110,7 @@ function appendToCdktfModule(name, filter, patchFile, needs) {
  * and array element of every stack it resolves: about 40 % of synthesizing a collector stack. The
  * bundles that synthesize replace it with src/cli/fast/cdktf/fast-resolve.js, the same walk without
  * those allocations where no token is met (see that file). Checked against stock
- * cdktf by test/cdktf-fast-resolve.test.ts and, byte for byte on whole fleets, test/synth-fleet.test.ts.
+ * cdktf by test/cli/fast/cdktf-fast-resolve.test.ts and, byte for byte on whole fleets, test/cli/synth-fleet.test.ts.
  * On another cdktf, the module is bundled unpatched (appendToCdktfModule).
  */
 export const FAST_RESOLVE_FILE = join(ROOT, 'src', 'cli', 'fast', 'cdktf', 'fast-resolve.js');
@@ -121,7 +121,7 @@ const fastResolve = appendToCdktfModule('cdktf-fast-resolve', /[\\/]cdktf[\\/]li
 /**
  * cdktf converts every attribute name of every resource to snake case with three regular
  * expressions, each time: src/cli/fast/cdktf/snake-case-memo.js remembers the names it converted (about
- * 1 % of a 1000-host synthesis). Output byte for byte the same (test/synth-fleet.test.ts).
+ * 1 % of a 1000-host synthesis). Output byte for byte the same (test/cli/synth-fleet.test.ts).
  */
 export const SNAKE_CASE_MEMO_FILE = join(ROOT, 'src', 'cli', 'fast', 'cdktf', 'snake-case-memo.js');
 const snakeCaseMemo = appendToCdktfModule('cdktf-snake-case-memo', /[\\/]cdktf[\\/]lib[\\/]util\.js$/, SNAKE_CASE_MEMO_FILE, ['function snakeCase(str) {', 'newObject[snakeCase(key)] = value;']);
@@ -129,7 +129,7 @@ const snakeCaseMemo = appendToCdktfModule('cdktf-snake-case-memo', /[\\/]cdktf[\
 /**
  * cdktf writes every stack's JSON and the manifest with json-stable-stringify, whose walk cost 7 % of
  * a 1000-host synthesis. The bundles that synthesize take src/cli/fast/cdktf/stable-stringify.js in its
- * place: the same text (test/cdktf-stable-stringify.test.ts), one plain walk; not if cdktf depends
+ * place: the same text (test/cli/fast/cdktf-stable-stringify.test.ts), one plain walk; not if cdktf depends
  * on another version than the one that file was written for.
  */
 export const STABLE_STRINGIFY_FILE = join(ROOT, 'src', 'cli', 'fast', 'cdktf', 'stable-stringify.js');

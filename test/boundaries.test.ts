@@ -1,151 +1,110 @@
 /**
- * The layers of the source, checked on its imports (the rules issue 19 asks a boundary checker for):
- * no import loop; config, renderers, the pure building blocks and the components' definitions load
- * no cdktf (type-only imports aside: they are erased); the library never imports the CLI. The
- * checker is shown to fail on a loop and on a cdktf import in a renderer added to the graph.
+ * The layers of the source, as .dependency-cruiser.cjs writes them (the one place they are written;
+ * `npm run lint:boundaries` runs the same configuration in `npm test`): no import loop in src/ and
+ * test/support/; config, renderers, the pure building blocks and the components' pure pieces load no
+ * cdktf (type-only imports aside: they are erased); the library never imports the CLI.
+ *
+ * This file proves the configuration bites: the tree passes, and a copy of it with one deliberate
+ * violation of each rule fails with each one named, while a type-only cdktf import stays allowed.
  */
-import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, posix, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { ICruiseResult, IConfiguration } from 'dependency-cruiser' with { 'resolution-mode': 'import' };
 
 const ROOT = resolve(__dirname, '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the cruiser's configuration is CommonJS, read as the CLI reads it
+const CONFIG = require(join(ROOT, '.dependency-cruiser.cjs')) as IConfiguration;
 
-/** One import: the file or package it names, and whether it is erased at compile time (`import type`). */
-interface Edge {
-  readonly to: string;
-  readonly typeOnly: boolean;
+/** Runs dependency-cruiser with the project's configuration over `src/` and `test/support/` of the tree at `base`. */
+async function cruiseTree(base: string): Promise<ICruiseResult> {
+  // dependency-cruiser is an ES module; this file compiles to CommonJS, so it is loaded with import().
+  const { cruise } = await import('dependency-cruiser');
+  const { default: extractTSConfig } = await import('dependency-cruiser/config-utl/extract-ts-config');
+  const result = await cruise(
+    ['src', 'test/support'],
+    // A copy reaches node_modules through a symbolic link: keep its path so the cdktf rules recognise it.
+    { ...CONFIG.options, baseDir: base, preserveSymlinks: true, ruleSet: { forbidden: CONFIG.forbidden }, validate: true },
+    {},
+    { tsConfig: extractTSConfig(join(base, 'tsconfig.test.json')) },
+  );
+  return result.output as ICruiseResult;
 }
 
-/** Every .ts file under src/ and what it imports (relative imports resolved to files; packages by name). */
-function importGraph(): Map<string, Edge[]> {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts')) files.push(relative(ROOT, path).split('\\').join('/'));
-    }
-  };
-  walk(join(ROOT, 'src'));
-  const known = new Set(files);
-  const graph = new Map<string, Edge[]>();
-  const pattern = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)/g;
-  for (const file of files) {
-    const text = readFileSync(join(ROOT, file), 'utf8');
-    const edges: Edge[] = [];
-    for (const match of text.matchAll(pattern)) {
-      const specifier = match[3] ?? match[4];
-      const typeOnly = match[2] !== undefined;
-      if (specifier.startsWith('.')) {
-        const base = posix.normalize(posix.join(posix.dirname(file), specifier));
-        const target = [`${base}.ts`, `${base}/index.ts`].find((candidate) => known.has(candidate));
-        if (target) edges.push({ to: target, typeOnly });
-      } else {
-        edges.push({ to: specifier, typeOnly });
-      }
-    }
-    graph.set(file, edges);
-  }
-  return graph;
+/** Each violation as `rule: from -> to` (a loop as its files, in order). */
+function violations(result: ICruiseResult): string[] {
+  return result.summary.violations.map((v) => `${v.rule.name}: ${v.cycle ? [v.from, ...v.cycle.map((step) => step.name)].join(' -> ') : `${v.from} -> ${v.to}`}`);
 }
 
-/** The import loops of `graph` (strongly connected groups of more than one file, or a file importing itself). */
-function loops(graph: Map<string, Edge[]>): string[][] {
-  let index = 0;
-  const stack: string[] = [];
-  const order = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const found: string[][] = [];
-  const visit = (file: string) => {
-    order.set(file, index);
-    low.set(file, index++);
-    stack.push(file);
-    onStack.add(file);
-    for (const { to } of graph.get(file) ?? []) {
-      if (!graph.has(to)) continue;
-      if (!order.has(to)) {
-        visit(to);
-        low.set(file, Math.min(low.get(file)!, low.get(to)!));
-      } else if (onStack.has(to)) {
-        low.set(file, Math.min(low.get(file)!, order.get(to)!));
-      }
-    }
-    if (low.get(file) === order.get(file)) {
-      const group: string[] = [];
-      let member: string;
-      do {
-        member = stack.pop()!;
-        onStack.delete(member);
-        group.push(member);
-      } while (member !== file);
-      if (group.length > 1 || (graph.get(file) ?? []).some((edge) => edge.to === file)) found.push(group.sort());
-    }
-  };
-  for (const file of graph.keys()) if (!order.has(file)) visit(file);
-  return found;
-}
-
-const CDKTF = /^(cdktf|constructs|@cdktf\/.+)(\/.*)?$/;
-
-/** Files that must load no cdktf: config, renderers, pure building blocks, dashboards, components' definitions and settings. */
-const PURE = /^src\/(config|render|core|dashboards|energy)\/|^src\/components\/(component|definition|alert|dashboards)\.ts$|^src\/components\/[^/]+\/(definition|dashboard|settings|floor|factors|delivery-alerts)\.ts$|^src\/(collector|hub|interface|fleet)\/[a-z-]*settings\.ts$/;
-
-/** For each pure file, the chain of runtime imports by which it reaches cdktf, if any. */
-function cdktfReached(graph: Map<string, Edge[]>): string[] {
-  const problems: string[] = [];
-  for (const file of graph.keys()) {
-    if (!PURE.test(file)) continue;
-    const seen = new Set<string>([file]);
-    const queue: string[][] = [[file]];
-    while (queue.length > 0) {
-      const chain = queue.shift()!;
-      for (const edge of graph.get(chain[chain.length - 1]) ?? []) {
-        if (edge.typeOnly) continue;
-        if (CDKTF.test(edge.to)) {
-          problems.push([...chain, edge.to].join(' -> '));
-          queue.length = 0;
-          break;
-        }
-        if (graph.has(edge.to) && !seen.has(edge.to)) {
-          seen.add(edge.to);
-          queue.push([...chain, edge.to]);
-        }
-      }
-    }
-  }
-  return problems;
-}
-
-/** Imports of the CLI from the library. */
-function libraryToCli(graph: Map<string, Edge[]>): string[] {
-  return [...graph].flatMap(([file, edges]) => (file.startsWith('src/cli/') ? [] : edges.filter((edge) => edge.to.startsWith('src/cli/')).map((edge) => `${file} -> ${edge.to}`)));
+/** The pure-file patterns of the configuration (the `from` of its cdktf rule). */
+function purePatterns(): RegExp[] {
+  const rule = CONFIG.forbidden!.find((r) => r.name === 'pure-loads-no-cdktf')!;
+  const paths = (rule as { from: { path: string | string[] } }).from.path;
+  return (Array.isArray(paths) ? paths : [paths]).map((p) => new RegExp(p));
 }
 
 describe('the layers of src/', () => {
-  const graph = importGraph();
-
-  it('has no import loop', () => {
-    expect(graph.size).toBeGreaterThan(100);
-    expect(loops(graph)).toEqual([]);
+  let tree: ICruiseResult;
+  beforeAll(async () => {
+    tree = await cruiseTree(ROOT);
   });
 
-  it('config, renderers, pure building blocks and component definitions load no cdktf', () => {
-    expect([...graph.keys()].filter((file) => PURE.test(file)).length).toBeGreaterThan(40);
-    expect(cdktfReached(graph)).toEqual([]);
+  it('the tree keeps every rule', () => {
+    expect(tree.summary.totalCruised).toBeGreaterThan(150);
+    expect(violations(tree)).toEqual([]);
   });
 
-  it('the library never imports the CLI', () => {
-    expect(libraryToCli(graph)).toEqual([]);
+  it('the pure layer is the files the rules name, and they are many', () => {
+    const pure = tree.modules.map((m) => m.source).filter((source) => purePatterns().some((p) => p.test(source)));
+    expect(pure.length).toBeGreaterThan(60);
+    expect(pure).toEqual(expect.arrayContaining(['src/render/web-config.ts', 'src/config/schema.ts', 'src/components/scaphandre/definition.ts', 'src/core/errors.ts']));
+    expect(pure).not.toContain('src/components/scaphandre/scaphandre.ts');
   });
 
-  it('the checks fail on a loop and on a cdktf import in a renderer', () => {
-    const broken = new Map(graph);
-    broken.set('src/core/names.ts', [...graph.get('src/core/names.ts')!, { to: 'src/config/spec.ts', typeOnly: false }]);
-    broken.set('src/render/web-config.ts', [...graph.get('src/render/web-config.ts')!, { to: 'cdktf', typeOnly: false }]);
-    broken.set('src/collector/collector.ts', [...graph.get('src/collector/collector.ts')!, { to: 'src/cli/options.ts', typeOnly: false }]);
-    expect(loops(broken).length).toBeGreaterThan(0);
-    expect(cdktfReached(broken)).toContain('src/render/web-config.ts -> cdktf');
-    expect(libraryToCli(broken)).toEqual(['src/collector/collector.ts -> src/cli/options.ts']);
+  describe('on a copy with deliberate violations', () => {
+    let copy: string;
+    let broken: ICruiseResult;
+    beforeAll(async () => {
+      copy = mkdtempSync(join(tmpdir(), 'peekstack-boundaries-'));
+      for (const entry of ['src', 'test', 'tsconfig.json', 'tsconfig.test.json', 'package.json']) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+      symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+      // A loop of two files.
+      writeFileSync(join(copy, 'src/core/loop-a.ts'), "import { b } from './loop-b';\nexport const a = (): number => b() + 1;\n");
+      writeFileSync(join(copy, 'src/core/loop-b.ts'), "import { a } from './loop-a';\nexport const b = (): number => a() - 1;\n");
+      // A renderer that loads cdktf, and one that only names a cdktf type (erased: allowed).
+      appendFileSync(join(copy, 'src/render/web-config.ts'), "\nimport { Token } from 'cdktf';\nexport const isToken = (value: string): boolean => Token.isUnresolved(value);\n");
+      appendFileSync(join(copy, 'src/render/rules.ts'), "\nimport type { App } from 'cdktf';\nexport type SomeApp = App;\n");
+      // A renderer that reaches cdktf through a construct.
+      appendFileSync(join(copy, 'src/render/yaml.ts'), "\nexport { DockerService } from '../constructs/docker-service';\n");
+      // The library importing the CLI.
+      appendFileSync(join(copy, 'src/collector/collector.ts'), "\nexport { chooseOutdir } from '../cli/options';\n");
+      broken = await cruiseTree(copy);
+    });
+    afterAll(() => {
+      // Removes the copy and the link to node_modules, not what it points to.
+      if (copy) rmSync(copy, { recursive: true, force: true });
+    });
+
+    it('finds the loop', () => {
+      expect(violations(broken)).toContain('no-cycle: src/core/loop-a.ts -> src/core/loop-b.ts -> src/core/loop-a.ts');
+    });
+
+    it('finds the cdktf import in a renderer, and lets the type-only one through', () => {
+      expect(violations(broken)).toContain('pure-loads-no-cdktf: src/render/web-config.ts -> node_modules/cdktf/lib/index.js');
+      expect(violations(broken).filter((v) => v.includes('src/render/rules.ts'))).toEqual([]);
+    });
+
+    it('finds the renderer that imports a construct', () => {
+      expect(violations(broken)).toContain('pure-imports-only-pure: src/render/yaml.ts -> src/constructs/docker-service.ts');
+    });
+
+    it('finds the library importing the CLI', () => {
+      expect(violations(broken)).toContain('library-never-imports-cli: src/collector/collector.ts -> src/cli/options.ts');
+    });
+
+    it('finds nothing else', () => {
+      expect(violations(broken)).toHaveLength(4);
+    });
   });
 });

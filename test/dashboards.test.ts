@@ -220,7 +220,7 @@ describe('promtool', () => {
       output = execFileSync(toolPath('promtool'), ['check', 'rules', file], { encoding: 'utf8', stdio: 'pipe' });
     } catch (error) {
       const e = error as { stdout?: string; stderr?: string };
-      throw new Error(`promtool check rules failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+      throw new Error(`promtool check rules failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: error });
     }
     expect(output).toContain(`SUCCESS: ${rules.length} rules found`);
   });

@@ -17,6 +17,7 @@ import { PROMETHEUS_PATHS } from '../src/components/prometheus/prometheus';
 import { PeekStackValidationError } from '../src/core/errors';
 import { containerNamed, synthConstructs, synthStack, testApp, uploadedFile } from './support/synth';
 import { VALID_FLEET } from './config/helpers';
+import type { UntypedJson } from './support/untyped-json';
 
 const TEST_PASSWORD = 'Ipmi-Test-Pw-4711';
 const FLEET = VALID_FLEET.replace('    addresses: [web-1.example.net, 192.0.2.11]\n', '    addresses: [web-1.example.net, 192.0.2.11]\n    ipmi: { mode: in-band }\n').replace(
@@ -51,7 +52,7 @@ describe('IPMI from the fleet file', () => {
     expect(jobOf(web)).toMatchObject({ metrics_path: '/metrics', static_configs: [{ targets: ['peekstack-ipmi-exporter:9290'] }] });
     expect(jobOf(web).params).toBeUndefined();
     expect(jobOf(ops)).toBeUndefined();
-    expect(Object.values(ops.resource.docker_container).map((c: any) => c.name)).not.toContain('peekstack-ipmi-exporter');
+    expect(Object.values(ops.resource.docker_container).map((c: UntypedJson) => c.name)).not.toContain('peekstack-ipmi-exporter');
     expect(containerNamed(db, 'peekstack-ipmi-exporter').devices).toBeUndefined();
     expect(containerNamed(web, 'peekstack-ipmi-exporter').devices).toEqual([{ host_path: '/dev/ipmi0', container_path: '/dev/ipmi0', permissions: 'rw' }]);
   });

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { materializeUploads } from './support/deployed-files';
 import { makeTestSecrets } from './support/test-secrets';
 import { toolPath } from './real/tools';
+import type { UntypedJson } from './support/untyped-json';
 
 const REPO = resolve(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
@@ -121,7 +122,7 @@ export { url, fleet, InterfaceStack, renderPrometheusConfig, buildDashboards, pa
     execFileSync('node', ['compiled/extending.js'], { cwd: app, stdio: 'pipe' });
 
     const lab = JSON.parse(readFileSync(join(app, 'cdktf.out/stacks/lab/cdk.tf.json'), 'utf8'));
-    const containers = Object.values(lab.resource.docker_container as Record<string, any>);
+    const containers = Object.values(lab.resource.docker_container as Record<string, UntypedJson>);
     const prometheus = containers.find((c) => c.name === 'peekstack-prometheus');
     const root = materializeUploads(prometheus, secrets);
     const config = parse(readFileSync(join(root, 'etc/prometheus/prometheus.yml'), 'utf8'));
@@ -157,7 +158,7 @@ export { url, fleet, InterfaceStack, renderPrometheusConfig, buildDashboards, pa
 
     // The user's dashboard is provisioned beside the built-in ones.
     const ui = JSON.parse(readFileSync(join(app, 'cdktf.out/stacks/ui/cdk.tf.json'), 'utf8'));
-    const grafana = Object.values(ui.resource.docker_container as Record<string, any>).find((c) => c.name === 'peekstack-grafana');
+    const grafana = Object.values(ui.resource.docker_container as Record<string, UntypedJson>).find((c) => c.name === 'peekstack-grafana');
     const dashboards = (grafana.upload as { file: string }[]).map((u) => u.file).filter((f) => f.endsWith('.json')).sort();
     expect(dashboards).toEqual([
       '/etc/grafana/dashboards/peekstack/jobs.json',

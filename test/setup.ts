@@ -14,6 +14,7 @@ interface CdktfMatchers<R = unknown> {
 }
 
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // Merges into vitest's own `interface Assertion<T = any>`: the declarations must agree, `any` default included.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any -- declaration merging needs vitest's exact shape
   interface Assertion<T = any> extends CdktfMatchers<T> {}
 }

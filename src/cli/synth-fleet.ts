@@ -19,7 +19,7 @@ import { collectGarbageAbove, forgettingTokens } from './fast/token-registry';
  * this module when it synthesizes, and not before.
  *
  * Every stack comes out byte for byte the same whichever stacks are synthesized with it
- * (stacks/app.ts buildFleetPart; test/synth-fleet.test.ts), so a large fleet is synthesized in
+ * (stacks/app.ts buildFleetPart; test/cli/synth-fleet.test.ts), so a large fleet is synthesized in
  * chunks: the interface alone, the collectors {@link CHUNK_STACKS} at a time (memory holds a
  * chunk's constructs, not the fleet's), on two threads when the machine has two cores, and the hub
  * last, from what the other chunks read from it (stacks/app.ts buildHubPart).

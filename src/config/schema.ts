@@ -1,17 +1,20 @@
 import * as z from 'zod/mini';
 import { validateDockerEndpoint } from '../core/docker-endpoint';
 import { PeekStackValidationError } from '../core/errors';
-import { PORT_BOUNDS, PROMETHEUS_DEFAULTS } from '../core/defaults';
-import { assertScaphandreInterval } from '../components/scaphandre/floor';
+import { PROMETHEUS_DEFAULTS } from '../core/defaults';
 import { assertNoCredentials } from '../core/state-backend';
-import { assertAddress, assertPinnedImage } from '../core/validate';
-import { FACTOR_LIMITS, isCurrencyCode } from '../components/energy/factors';
-import { CARBON_ZONE_ALLOWED, CARBON_ZONE_PATTERN, EMBODIED_LIMITS } from '../components/energy/embodied';
+import { assertAddress } from '../core/validate';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
 import { alertingSchema, alertThresholdsSchema } from './alerting-schema';
 import { ipmiSchema } from './ipmi-schema';
-import { integer, strict, text } from './schema-builders';
+import { assertedString, flag, image, integer, once, port, seconds, strict, text } from './schema-builders';
 import { LruCache } from '../core/lru-cache';
+// The components' own keys, one line each (a component's fleet-file keys live in its folder).
+import { cadvisorExporterKey } from '../components/cadvisor/fleet-keys';
+import { dcgmExporterKey } from '../components/dcgm/fleet-keys';
+import { accountingKey, carbonKey, embodiedKey } from '../components/energy/fleet-keys';
+import { nodeExporterExporterKey, nodeExporterPortKey } from '../components/node-exporter/fleet-keys';
+import { scaphandreExporterKey } from '../components/scaphandre/fleet-keys';
 
 /**
  * The fleet file's shape, strict: an unknown key is an error (a typo such as `retentionDay` must not
@@ -19,34 +22,7 @@ import { LruCache } from '../core/lru-cache';
  * message's `allowed:` part; checks across fields live in checks.ts.
  */
 
-/** A string checked by one of the constructs' assertions, so the file and the constructs agree. */
-function assertedString(assertion: (field: string, value: string) => unknown, typeError = 'a string') {
-  return z.string({ error: typeError }).check(z.superRefine((value, ctx) => {
-    try {
-      assertion('fleet', value);
-    } catch (error) {
-      if (!(error instanceof PeekStackValidationError)) throw error;
-      // `found` as the assertion rendered it: it hides what must not be echoed (a password in a URL).
-      ctx.addIssue({ code: 'custom', message: error.allowed, params: { found: error.received } });
-    }
-  }));
-}
-
-/**
- * The schemas of a fleet file are built on first use, and only those of the keys the file uses
- * (see {@link fleetFileSchemaFor}): building every schema zod offers for the whole file was a third
- * of `peekstack list`'s own time, for sections most fleet files never write.
- */
-function once<T>(build: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= build());
-}
-
-const flag = once(() => z.boolean({ error: 'true or false' }));
-const port = once(() => integer(PORT_BOUNDS.min, PORT_BOUNDS.max, '(a TCP port)'));
-const { intervalSeconds, retentionDays, retentionSizeGigabytes } = PROMETHEUS_DEFAULTS.bounds;
-const seconds = once(() => integer(intervalSeconds.min, intervalSeconds.max, 'seconds'));
-const image = once(() => assertedString(assertPinnedImage, 'an image reference such as "prom/prometheus:v3.5.3"'));
+const { retentionDays, retentionSizeGigabytes } = PROMETHEUS_DEFAULTS.bounds;
 
 /** Host name: what Collector accepts. */
 export const hostNameSchema = z.string({ error: HOST_NAME_ALLOWED }).check(z.regex(HOST_NAME_PATTERN, { error: HOST_NAME_ALLOWED }));
@@ -122,47 +98,6 @@ const backendSchema = once(() =>
   ),
 );
 
-const exporterSchema = once(() => strict({ enabled: z.optional(flag()), image: z.optional(image()) }));
-
-/** A number at least `min`, with the factor's own words (src/energy/factors.ts) as its message. */
-const factor = (min: number, error: string) => z.number({ error }).check(z.gte(min, { error }));
-
-/**
- * Accounting factors (src/energy/factors.ts), key by key over `defaults`. A price and its currency
- * are written together, so that no host reads a price in another mapping's currency.
- */
-const accountingSchema = () =>
-  strict({
-    carbonIntensityGramsPerKwh: z.optional(factor(0, FACTOR_LIMITS.carbonIntensityGramsPerKwh)),
-    pricePerKwh: z.optional(factor(0, FACTOR_LIMITS.pricePerKwh)),
-    currency: z.optional(z.string({ error: FACTOR_LIMITS.currency }).check(z.refine(isCurrencyCode, { error: FACTOR_LIMITS.currency }))),
-    pue: z.optional(factor(1, FACTOR_LIMITS.pue)),
-  }).check(z.superRefine((accounting, ctx) => {
-    if ((accounting.pricePerKwh === undefined) !== (accounting.currency === undefined)) {
-      const missing = accounting.pricePerKwh === undefined ? 'pricePerKwh' : 'currency';
-      ctx.addIssue({ code: 'custom', path: [missing], message: 'pricePerKwh and currency set together (a price means nothing in another currency)' });
-    }
-  }));
-
-/** A number more than 0, with `error` as its message. */
-const positive = (error: string) => z.number({ error }).check(z.gt(0, { error }));
-
-/**
- * Embodied emissions (src/components/energy/embodied.ts) for `peekstack energy`'s SCI: both numbers
- * together, each more than 0 (a lifetime of 0 would divide by zero, a negative footprint subtract).
- */
-const embodiedSchema = () =>
-  strict({
-    kgCO2e: positive(EMBODIED_LIMITS.kgCO2e),
-    lifetimeYears: positive(EMBODIED_LIMITS.lifetimeYears),
-  });
-
-/** The grid zone whose hourly carbon intensity `peekstack energy --carbon-api/--carbon-csv` reads. */
-const carbonSchema = () =>
-  strict({
-    zone: z.string({ error: CARBON_ZONE_ALLOWED }).check(z.regex(CARBON_ZONE_PATTERN, { error: CARBON_ZONE_ALLOWED })),
-  });
-
 /** The builders of a mapping's optional keys, by key: each returns the key's (optional) schema. */
 type Parts = Record<string, () => z.ZodMiniType>;
 /** The shape `parts` build when every key is used. */
@@ -187,36 +122,20 @@ const settingsParts = {
   scrapeTimeoutSeconds: () => z.optional(seconds()),
   retentionDays: () => z.optional(integer(retentionDays.min, retentionDays.max, 'days')),
   retentionSizeGigabytes: () => z.optional(integer(retentionSizeGigabytes.min, retentionSizeGigabytes.max, 'GiB')),
-  ports: () => z.optional(strict({ prometheus: z.optional(port()), nodeExporter: z.optional(port()) })),
+  ports: () => z.optional(strict({ prometheus: z.optional(port()), nodeExporter: nodeExporterPortKey() })),
   exporters: () =>
     z.optional(strict({
-      nodeExporter: z.optional(exporterSchema()),
-      cadvisor: z.optional(exporterSchema()),
+      nodeExporter: nodeExporterExporterKey(),
+      cadvisor: cadvisorExporterKey(),
       // NVIDIA GPUs (the DCGM add-on): off unless a host has GPUs and the NVIDIA container toolkit.
-      dcgm: z.optional(exporterSchema()),
-      scaphandre: z.optional(strict({
-        enabled: z.optional(flag()),
-        image: z.optional(image()),
-        // The floor (more than Scaphandre's 2 s refresh) is Scaphandre's (scaphandre.ts); the integer bound is Prometheus's.
-        scrapeIntervalSeconds: z.optional(
-          seconds().check(
-            z.superRefine((value, ctx) => {
-              try {
-                assertScaphandreInterval('scaphandre', value);
-              } catch (error) {
-                if (!(error instanceof PeekStackValidationError)) throw error;
-                ctx.addIssue({ code: 'custom', message: error.allowed });
-              }
-            }),
-          ),
-        ),
-      })),
+      dcgm: dcgmExporterKey(),
+      scaphandre: scaphandreExporterKey(),
     })),
   images: () => z.optional(strict({ prometheus: z.optional(image()) })),
   backend: () => z.optional(backendSchema()),
-  accounting: () => z.optional(accountingSchema()),
-  embodied: () => z.optional(embodiedSchema()),
-  carbon: () => z.optional(carbonSchema()),
+  accounting: accountingKey,
+  embodied: embodiedKey,
+  carbon: carbonKey,
   alertThresholds: () => z.optional(alertThresholdsSchema()),
 };
 

@@ -47,7 +47,7 @@ export function inConstruct<T>(scope: { readonly node: { readonly path: string }
 
 // C0 controls, DEL, C1 controls (U+009B is a one-byte CSI on some terminals), zero-width and
 // bidirectional marks (they reorder what the reader sees), line/paragraph separators and the BOM.
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's whole job
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
 
 /**

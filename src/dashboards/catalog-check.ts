@@ -1,6 +1,7 @@
 import type { DashboardDefinition } from './definition';
 import { dashboardQueries, dashboardVariables, substituteVariables } from './dashboard-queries';
-import { CatalogMetric, METRIC_CATALOG } from '../core/metric-catalog';
+import type { CatalogMetric } from '../core/metric-catalog';
+import { METRIC_CATALOG } from '../components/metric-catalog';
 import { SelectorUse, selectorUses } from '../core/promql';
 import { LruCache } from '../core/lru-cache';
 import { isRecordingRule, RuleGroup } from '../core/rule-group';

@@ -12,6 +12,7 @@ import { toFleetSpec } from '../../src/config/spec';
 import { PeekStackValidationError } from '../../src/core/errors';
 import { buildFleetApp } from '../../src/fleet/fleet';
 import { VALID_FLEET } from './helpers';
+import type { UntypedJson } from '../support/untyped-json';
 
 /**
  * `peekstack validate` no longer builds the stacks: it must still find every problem that building
@@ -21,7 +22,7 @@ import { VALID_FLEET } from './helpers';
  * gives them (checks.ts and src/fleet/settings.ts, no cdktf).
  */
 
-type Edit = (file: any) => void;
+type Edit = (file: UntypedJson) => void;
 
 /** A bad value at `path` (host 0 is web-1, host 2 is ops, Grafana's host). */
 const at =

@@ -582,7 +582,7 @@ export class Applier {
       if (!mustRun) break;
       const finished = Date.parse(info.State.FinishedAt);
       if (finished >= startedAt - 1000 || Date.now() > until) {
-        const logs = (await container.logs({ stdout: true, stderr: true, tail: 30 })).toString('utf8').replace(/[\x00-\x08]/g, '');
+        const logs = await logTail(container);
         await fail('must_run', `container exited immediately (exit ${info.State.ExitCode}); logs:\n${logs}`);
       }
       await sleep(100);
@@ -594,7 +594,7 @@ export class Applier {
         if (info.State.Health?.Status === 'healthy') break;
         if (Date.now() > waitUntil) {
           const last = info.State.Health?.Log?.at(-1);
-          const logs = (await container.logs({ stdout: true, stderr: true, tail: 30 })).toString('utf8').replace(/[\x00-\x08]/g, '');
+          const logs = await logTail(container);
           await fail(
             'wait',
             `not healthy after ${r.wait_timeout ?? 60} s (${info.State.Health?.Status}, restarted ${info.RestartCount} times; last check: exit ${last?.ExitCode}, ${JSON.stringify((last?.Output ?? '').slice(0, 300))}); logs:\n${logs}`,
@@ -649,4 +649,10 @@ export class Applier {
     this.stacks.delete(stackName);
     return done;
   }
+}
+
+/** The last 30 lines a container wrote, for a failure message. */
+async function logTail(container: Docker.Container): Promise<string> {
+  // eslint-disable-next-line no-control-regex -- the frame headers of Docker's multiplexed log stream are control bytes: matching them is the point
+  return (await container.logs({ stdout: true, stderr: true, tail: 30 })).toString('utf8').replace(/[\x00-\x08]/g, '');
 }

@@ -406,6 +406,6 @@ export async function startLab(hosts: readonly EngineHostOptions[], opts: { engi
   } catch (e) {
     const logs = engines.map((x) => `--- ${x.name}\n${x.log().slice(-2000)}`).join('\n');
     await lab.stop();
-    throw new Error(`starting the lab failed: ${(e as Error).message}\n${logs}`);
+    throw new Error(`starting the lab failed: ${(e as Error).message}\n${logs}`, { cause: e });
   }
 }

@@ -15,10 +15,11 @@ import { REPO_ROOT } from '../real/tools';
 import { Applier, ApplyReport, StackJson } from './apply';
 import { startLab, Lab } from './engines';
 import { buildImages } from './images';
+import type { UntypedJson } from '../support/untyped-json';
 
 export interface Webhook {
   readonly url: string;
-  readonly received: { at: number; body: any }[];
+  readonly received: { at: number; body: UntypedJson }[];
   stop(): Promise<void>;
 }
 
@@ -48,7 +49,7 @@ export const COLLECTOR_WATTS: Record<string, { package: number; core: number }> 
 };
 
 async function startWebhook(address: string): Promise<Webhook> {
-  const received: { at: number; body: any }[] = [];
+  const received: { at: number; body: UntypedJson }[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));

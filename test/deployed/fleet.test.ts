@@ -4,9 +4,10 @@
  * applied through the Engine API in apply order, every claim read from the running containers.
  * The tests run in order and share one fleet: day-2 and destroy come last, teardown is checked at the end.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import * as https from 'node:https';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import { httpsGet, PrometheusEndpoint, query, scalarValue, seriesOf } from '../r
 import { ApplyError, StackJson } from './apply';
 import { ENGINE_BIN } from './engines';
 import { COLLECTOR_WATTS, FleetLab, startFleet } from './fleet-lab';
+import type { UntypedJson } from '../support/untyped-json';
 
 let fleet: FleetLab;
 const started = Date.now();
@@ -47,8 +49,8 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined>, tim
 }
 
 /** Containers the stacks declare, per engine host: name -> resource block. A container's engine is its provider's (`docker.<alias>`: a second engine of the stack, as the hub's peer Alertmanager). */
-function declaredContainers(stacks: Record<string, StackJson>, host: string): Record<string, Record<string, any>> {
-  const out: Record<string, Record<string, any>> = {};
+function declaredContainers(stacks: Record<string, StackJson>, host: string): Record<string, Record<string, UntypedJson>> {
+  const out: Record<string, Record<string, UntypedJson>> = {};
   for (const [name, s] of Object.entries(stacks)) {
     for (const c of Object.values(s.resource?.docker_container ?? {})) {
       const alias = String(c.provider ?? 'docker').split('.')[1];
@@ -196,7 +198,7 @@ describe('the synthesized fleet on three real Docker Engines', () => {
     const candidates = [3000, 8080, 8426, 8427, 8428, 9090, 9093, 9094, 9100, 9115, 13000, 18427, 19090];
     for (const e of fleet.lab.engines) {
       const declared = Object.values(declaredContainers(fleet.stacks, e.name));
-      const published = declared.flatMap((c) => (c.ports ?? []).map((p: any) => Number(p.external)));
+      const published = declared.flatMap((c) => (c.ports ?? []).map((p: UntypedJson) => Number(p.external)));
       const hostNetwork = declared.filter((c) => c.network_mode === 'host').flatMap((c) => (c.command as string[]).filter((a) => a.startsWith('--web.listen-address=:')).map((a) => Number(a.split(':').pop())));
       const open: number[] = [];
       for (const p of candidates) if (await tcpAnswers(e.address, p)) open.push(p);
@@ -206,7 +208,6 @@ describe('the synthesized fleet on three real Docker Engines', () => {
         // Verification against no CA fails: the port speaks TLS only. Unverified, it wants credentials.
         expect(res.status).toBe(-1);
         const insecure = await new Promise<number>((resolve) => {
-          const https = require('node:https') as typeof import('node:https');
           https.get({ host: e.address, port: p, path: '/metrics', rejectUnauthorized: false }, (r) => resolve(r.statusCode ?? 0)).on('error', () => resolve(-1));
         });
         expect(insecure).toBe(401);
@@ -273,7 +274,7 @@ describe('the synthesized fleet on three real Docker Engines', () => {
   it('an alert travels Prometheus -> Alertmanager (hub) -> the webhook receiver', async () => {
     const alert = await eventually(
       'PeekStackDailyEnergyOverBudget at the webhook',
-      async () => fleet.webhook.received.map((r) => r.body).find((b) => b?.alerts?.some((a: any) => a.labels.alertname === 'PeekStackDailyEnergyOverBudget' && a.labels.host === 'col-b')),
+      async () => fleet.webhook.received.map((r) => r.body).find((b) => b?.alerts?.some((a: UntypedJson) => a.labels.alertname === 'PeekStackDailyEnergyOverBudget' && a.labels.host === 'col-b')),
       150_000,
     );
     expect(alert.status).toBe('firing');
@@ -363,7 +364,7 @@ describe('the synthesized fleet on three real Docker Engines', () => {
     );
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
-    const row = report.rows.find((r: any) => r.scope === 'host' && r.host === 'col-a');
+    const row = report.rows.find((r: UntypedJson) => r.scope === 'host' && r.host === 'col-a');
     expect(Math.abs(row.meanWatts - 50) / 50, `mean ${row.meanWatts} W`).toBeLessThan(0.02);
     const window = (Date.parse(report.to) - Date.parse(report.from)) / 1000;
     const truth = fleet.sims['col-a'].energyJoules(Date.parse(report.from), Date.parse(report.to));
@@ -500,7 +501,6 @@ describe('the synthesized fleet on three real Docker Engines', () => {
     it('a port already taken on the host', async () => {
       const engine = fleet.lab.engine('col-a');
       // Another program on col-a holds 19090 (busybox nc, started by this test, stopped by its pid).
-      const { spawn } = require('node:child_process') as typeof import('node:child_process');
       const squatter = spawn('nsenter', [`--net=/run/netns/${engine.netns}`, path.join(ENGINE_BIN, 'busybox'), 'nc', '-l', '-p', '19090'], { stdio: 'ignore' });
       try {
         // Listening (read from its own /proc/PID/net/tcp: a probe connection would end busybox nc).

@@ -11,9 +11,10 @@ import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { UntypedJson } from '../support/untyped-json';
 
 /** A resource block as synthesized (attributes loosely typed). */
-export type ResourceBlock = Record<string, any>;
+export type ResourceBlock = Record<string, UntypedJson>;
 
 /** Attributes each non-Docker resource type may carry, per the providers' schemas the stacks use. */
 export const KNOWN_ATTRIBUTES: Record<string, readonly string[]> = {

@@ -23,6 +23,7 @@ import { buildImages, dockerCli } from '../deployed/images';
 import { RaplSimulation, startRaplSimulation } from '../real/rapl-simulator';
 import { REPO_ROOT } from '../real/tools';
 import { DEFAULT_IMAGES } from '../../src/core/images';
+import type { UntypedJson } from '../support/untyped-json';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'bin', 'peekstack.js');
 const TLS_PORT = 2376;
@@ -207,8 +208,8 @@ describe('peekstack preflight on real Docker Engines', () => {
   }, 120_000);
 
   /** Findings of one host in a JSON report. */
-  function findingsOf(report: any, host: string): { level: string; check: string; text: string }[] {
-    return report.hosts.find((h: any) => h.host === host).findings;
+  function findingsOf(report: UntypedJson, host: string): { level: string; check: string; text: string }[] {
+    return report.hosts.find((h: UntypedJson) => h.host === host).findings;
   }
   const texts = (fs: { level: string; text: string }[], level?: string) => fs.filter((f) => !level || f.level === level).map((f) => f.text);
 
@@ -224,11 +225,11 @@ describe('peekstack preflight on real Docker Engines', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.ok).toBe(true);
-    const rapl = report.hosts.find((h: any) => h.host === 'rapl');
+    const rapl = report.hosts.find((h: UntypedJson) => h.host === 'rapl');
     expect(rapl.stacks).toEqual(['hub', 'collector-rapl', 'interface']);
     expect(rapl.facts.engine).toMatchObject({ version: expect.stringMatching(/^28\./), apiVersion: expect.stringMatching(/^1\.\d+$/), cgroupVersion: expect.stringMatching(/^[12]$/) });
     // Present: the simulated tree, read through /host/sys (node_exporter's mounts) and by a privileged container (Scaphandre's).
-    const zones = (view: any) => view.zones.filter((z: any) => z.readable).map((z: any) => `${z.id}=${z.name}`);
+    const zones = (view: UntypedJson) => view.zones.filter((z: UntypedJson) => z.readable).map((z: UntypedJson) => `${z.id}=${z.name}`);
     expect(zones(rapl.facts.probe.hostSysfs)).toEqual(['intel-rapl:0=package-0', 'intel-rapl:0:0=core']);
     expect(zones(rapl.facts.probe.privileged)).toEqual(['intel-rapl:0=package-0', 'intel-rapl:0:0=core']);
     // Masked: the engine (Docker 28) hides /sys/devices/virtual/powercap from an unprivileged
@@ -240,7 +241,7 @@ describe('peekstack preflight on real Docker Engines', () => {
     expect(raplTexts).toContainEqual(expect.stringContaining("RAPL readable by a privileged container with /sys/class/powercap bound (Scaphandre's mounts): 2 zone(s)"));
     expect(raplTexts).toContainEqual(expect.stringMatching(/^powercap masked: .*PeekStack is unaffected: node_exporter reads \/host\/sys and Scaphandre is privileged/));
     // Absent, over tcp with TLS client certificates.
-    const bare = report.hosts.find((h: any) => h.host === 'bare');
+    const bare = report.hosts.find((h: UntypedJson) => h.host === 'bare');
     expect(bare.endpoint).toBe(`tcp://${lab.engine('bare').address}:${TLS_PORT}`);
     expect(bare.verdict).toBe('warn');
     expect(bare.facts.probe.hostSysfs.present).toBe(false);
@@ -372,7 +373,7 @@ describe('peekstack preflight on real Docker Engines', () => {
       expect(ok.code).toBe(0);
       const rapl = JSON.parse(ok.stdout).hosts[0];
       expect(rapl.endpoint).toBe(`ssh://root@127.0.0.1:${sshd.port}`);
-      expect(rapl.facts.probe.hostSysfs.zones.filter((z: any) => z.readable)).toHaveLength(2);
+      expect(rapl.facts.probe.hostSysfs.zones.filter((z: UntypedJson) => z.readable)).toHaveLength(2);
       const refused = await peekstack(['preflight', '--fleet', fleet('ssh-bad', [host(sshd.badKey)]), 'collector-rapl']);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/^peekstack preflight: host "rapl" \("ssh:\/\/root@127\.0\.0\.1:\d+"\) cannot serve collector-rapl: ssh refused the key: .*\(root@127\.0\.0\.1: Permission denied \(publickey\)\.\)/m);

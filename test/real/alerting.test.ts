@@ -300,7 +300,7 @@ describe('an alert reaches a webhook through Alertmanager, and its resolution fo
 /** Waits until Alertmanager answers over HTTPS (401 without credentials); fails with its output if it exits or never does. */
 async function waitForAlertmanager(proc: ManagedProcess, endpoint: PrometheusEndpoint): Promise<void> {
   const deadline = Date.now() + 30_000;
-  let last = 'no attempt';
+  let last: string;
   for (;;) {
     if (proc.exitInfo()) throw new Error(`alertmanager exited: ${JSON.stringify(proc.exitInfo())}\n${proc.output()}`);
     try {

@@ -12,7 +12,7 @@ import { CONTAINERS_DASHBOARD_UID } from '../../src/components/cadvisor/dashboar
 import { POWER_DASHBOARD_UID } from '../../src/components/scaphandre/dashboard';
 import { SYSTEM_DASHBOARD_UID } from '../../src/components/node-exporter/dashboard';
 import { builtinValuesFor } from '../../src/dashboards/dashboard-queries';
-import { METRIC_CATALOG } from '../../src/core/metric-catalog';
+import { METRIC_CATALOG } from '../../src/components/metric-catalog';
 import { seriesOf } from './prometheus-api';
 import {
   checkDashboardQueries,

@@ -64,7 +64,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Polls `check` every `everyMs` until it returns true; throws with the last value after `timeoutMs`. */
 async function pollUntil(what: string, check: () => Promise<true | string>, timeoutMs: number, everyMs = 1000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let last = '';
+  let last: string;
   for (;;) {
     const result = await check().catch((error) => String(error));
     if (result === true) return;

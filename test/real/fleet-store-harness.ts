@@ -178,7 +178,7 @@ export async function startFleetStore(secrets: TestSecrets & StoreSecrets, props
     };
     const waitAnswering = async () => {
       const deadline = Date.now() + 30_000;
-      let last = 'no attempt';
+      let last: string;
       for (;;) {
         const exited = processes.find((proc) => proc.exitInfo());
         if (exited) throw new Error(`${exited.name} exited before the store answered:\n${exited.output()}`);

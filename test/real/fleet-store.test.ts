@@ -49,7 +49,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Polls `check` every second until it returns true; throws with the last value after `timeoutMs`. */
 async function pollUntil(what: string, check: () => Promise<true | string>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let last = '';
+  let last: string;
   for (;;) {
     const result = await check().catch((error) => String(error));
     if (result === true) return;

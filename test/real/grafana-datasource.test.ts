@@ -19,10 +19,11 @@ import { containerNamed, synthConstructs } from '../support/synth';
 import { makeTlsFixture } from '../support/tls-fixture';
 import { type Harness, startHarness } from './harness';
 import { httpsGet, type PrometheusEndpoint } from './prometheus-api';
+import type { UntypedJson } from '../support/untyped-json';
 
 let harness: Harness;
 let grafanaRoot: string;
-let datasource: any;
+let datasource: UntypedJson;
 
 /** Grafana's `$__file{path}` expansion, against the files uploaded into its container. */
 const expandFile = (value: string) => {
@@ -32,7 +33,7 @@ const expandFile = (value: string) => {
 };
 
 /** How Grafana would connect: to the URL's host and port (Docker maps the published port to 9090), verifying the URL's host name. */
-function asGrafanaWould(source: any, caPem: string): PrometheusEndpoint {
+function asGrafanaWould(source: UntypedJson, caPem: string): PrometheusEndpoint {
   const url = new URL(source.url);
   expect(Number(url.port)).toBe(19090);
   return {

@@ -43,6 +43,7 @@ import { httpsGet, query, type PrometheusEndpoint, type QueryOutcome, seriesOf }
 import { type RaplSimulation, type RaplSocketOptions, startRaplSimulation } from './rapl-simulator';
 import { toolPath } from './tools';
 import { sandboxed } from './container-sandbox';
+import type { UntypedJson } from '../support/untyped-json';
 
 /** Host name of the harness's collector: the `host` label of every series. */
 export const HARNESS_HOST = 'real-host';
@@ -120,7 +121,7 @@ export interface HarnessOptions {
 /** An extra container of {@link HarnessOptions.extraContainers}: as synthesized, and where its files were written. */
 export interface HarnessContainer {
   /** The synthesized container (its command, hardening...), as in cdk.tf.json. */
-  readonly container: Record<string, any>;
+  readonly container: Record<string, UntypedJson>;
   /** Mirrors the container's paths: `<root>/etc/...`. */
   readonly root: string;
 }
@@ -137,7 +138,7 @@ export interface Harness {
   readonly rapl: RaplSimulation;
   readonly files: HarnessFiles;
   /** The synthesized Prometheus container (its health check, hardening...), as in cdk.tf.json. */
-  readonly prometheusContainer: Record<string, any>;
+  readonly prometheusContainer: Record<string, UntypedJson>;
   /** The commands as synthesized, and as run (after the loopback rewrite). */
   readonly commands: {
     readonly synthesized: { prometheus: string[]; nodeExporter: string[]; scaphandre: string[]; blackbox: string[] };
@@ -220,7 +221,7 @@ export function nodeExporterMounts(rapl: RaplSimulation): string[] {
  */
 async function pollUntil(what: string, check: () => Promise<boolean | string>, timeoutMs: number, proc?: ManagedProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let last = 'no attempt';
+  let last: string;
   for (;;) {
     const exit = proc?.exitInfo();
     if (proc && exit) {

@@ -27,6 +27,7 @@ import { type ManagedProcess, startProcess, waitForHttp } from './processes';
 import { seriesOf } from './prometheus-api';
 import { type IpmiStandIn, startIpmiStandIn } from './ipmi-stand-in';
 import { toolPath } from './tools';
+import type { UntypedJson } from '../support/untyped-json';
 
 const CONTAINER = 'peekstack-ipmi-exporter';
 const BMC = 'bmc-1.example.net';
@@ -46,7 +47,7 @@ async function exporterAddress(): Promise<string> {
 }
 
 /** Starts the real exporter on `address` with the deployed files under `root` and the stand-in's tools path. */
-async function startExporter(container: Record<string, any>, root: string, address: string, standIn: IpmiStandIn): Promise<ManagedProcess> {
+async function startExporter(container: Record<string, UntypedJson>, root: string, address: string, standIn: IpmiStandIn): Promise<ManagedProcess> {
   const args = [...listenOnLoopback(container.command as string[], address), `--freeipmi.path=${standIn.toolsDir}`];
   const proc = startProcess(
     ...sandboxed(container, toolPath('proot'), ['-b', `${path.join(root, path.dirname(IPMI_EXPORTER_PATHS.config))}:${path.dirname(IPMI_EXPORTER_PATHS.config)}`, toolPath('ipmi_exporter'), ...args]),
@@ -164,7 +165,7 @@ describe('IPMI in-band: the deployed container and file, the real exporter with 
   let standIn: IpmiStandIn;
   let exporter: ManagedProcess | undefined;
   let root: string;
-  let container: Record<string, any>;
+  let container: Record<string, UntypedJson>;
   let address: string;
 
   beforeAll(async () => {

@@ -164,7 +164,7 @@ export interface WaitForHttpOptions extends RequestInit {
 export async function waitForHttp(url: string, opts: WaitForHttpOptions = {}): Promise<Response> {
   const { timeoutMs = 20_000, intervalMs = 100, expectStatus, process: proc, ...init } = opts;
   const deadline = Date.now() + timeoutMs;
-  let last = 'no attempt';
+  let last: string;
   for (;;) {
     const exit = proc?.exitInfo();
     if (proc && exit) {

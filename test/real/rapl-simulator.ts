@@ -179,7 +179,7 @@ function buildSysfsOverlay(sysfsDir: string): string {
   const classDir = path.join(sysfsDir, 'class');
   const powercapDir = path.join(classDir, 'powercap');
   const linkAll = (from: string, to: string, skip: string): void => {
-    let entries: string[] = [];
+    let entries: string[];
     try {
       entries = readdirSync(from);
     } catch {

@@ -9,6 +9,7 @@ import { containerNamed, synthConstructs } from '../support/synth';
 import { makeTestSecrets } from '../support/test-secrets';
 import { toolPath } from '../real/tools';
 import { spawnSync } from 'node:child_process';
+import type { UntypedJson } from '../support/untyped-json';
 
 /**
  * Contract level: the files exactly as synthesized for the containers (Terraform references filled
@@ -58,12 +59,12 @@ describe('rendered Prometheus files pass promtool 3.x', () => {
   it('prometheus.yml puts the host label on every job and never holds a password', () => {
     const text = readFileSync(join(root, 'etc/prometheus/prometheus.yml'), 'utf8');
     const config = parse(text);
-    expect(config.scrape_configs.map((job: any) => job.job_name)).toEqual(['node', 'cadvisor', 'scaphandre', 'blackbox-prometheus', 'blackbox-node-exporter', 'prometheus']);
+    expect(config.scrape_configs.map((job: UntypedJson) => job.job_name)).toEqual(['node', 'cadvisor', 'scaphandre', 'blackbox-prometheus', 'blackbox-node-exporter', 'prometheus']);
     for (const job of config.scrape_configs) {
       expect(job.relabel_configs).toContainEqual({ target_label: 'host', replacement: 'host-a' });
     }
     expect(text).not.toContain(secrets.password);
-    expect(config.scrape_configs.find((job: any) => job.job_name === 'node')).toMatchObject({
+    expect(config.scrape_configs.find((job: UntypedJson) => job.job_name === 'node')).toMatchObject({
       scheme: 'https',
       tls_config: { ca_file: '/etc/prometheus/tls/node-ca.crt', server_name: 'host.docker.internal' },
       basic_auth: { username: 'prometheus', password_file: '/etc/prometheus/secrets/node.password' },

@@ -1,4 +1,4 @@
-import Module from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 
@@ -13,6 +13,11 @@ const ROOT = resolvePath(__dirname, '..', '..');
 /** The file of cdktf's module `id` (such as "cdktf/lib/util.js"), as this project resolves it. */
 export function cdktfModuleFile(id: string): string {
   return require.resolve(id, { paths: [ROOT] });
+}
+
+/** cdktf's module at `file` as it is, loaded by node (the stock side of a comparison). */
+export function stockCdktfModule<T>(file: string): T {
+  return createRequire(join(ROOT, 'package.json'))(file) as T;
 }
 
 /** cdktf's module at `file` with src/cli/fast/cdktf/`patch` appended, compiled as the build makes it (its requires are cdktf's own modules). */

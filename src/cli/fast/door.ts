@@ -5,7 +5,7 @@
  * build appends to cdktf's modules (cdktf/: fast-resolve, snake-case-memo, stable-stringify). Only
  * the CLI's synthesis uses them, and only when the cdktf loaded is the one they were written for:
  * on any other, {@link fastPathUsable} is false and the CLI synthesizes the plain way (a whole
- * Fleet, cdktf's own App.synth()), which writes the same bytes (test/fast-path.test.ts). The
+ * Fleet, cdktf's own App.synth()), which writes the same bytes (test/cli/fast/fast-path.test.ts). The
  * launchers' code cache and young-generation size (cached-load.ts, young-generation.ts) touch only
  * Node, not cdktf.
  */

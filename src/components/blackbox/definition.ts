@@ -1,7 +1,7 @@
 import { promNumber } from '../../core/alert-thresholds';
-import { CatalogMetric } from '../../core/metric-catalog';
 import { alertRule } from '../alert';
 import { ComponentDefinition } from '../definition';
+import { BLACKBOX_METRICS } from './metrics';
 
 /** Job name prefix of blackbox probes: one job per probe (`blackbox-<probe>`), each with its own module. */
 export const BLACKBOX_JOB_PREFIX = 'blackbox-';
@@ -13,14 +13,6 @@ export const HOST_PROBE = 'host';
 export const PROBED_HOST_LABEL = 'probed_host';
 
 const probe = (name: string) => `probe="${name}"`;
-
-/** The metrics of a probe (`/probe?module=...&target=...`) of blackbox_exporter 0.28. */
-export const BLACKBOX_METRICS: readonly CatalogMetric[] = [
-  { name: 'probe_success', type: 'gauge', jobs: ['blackbox'], help: '1 if the probe succeeded.', labels: ['probe'] },
-  { name: 'probe_duration_seconds', type: 'gauge', jobs: ['blackbox'], help: 'Duration of the probe.', labels: ['probe'] },
-  { name: 'probe_http_status_code', type: 'gauge', jobs: ['blackbox'], help: 'HTTP status of the probe (https probes).', labels: ['probe'], onlyWhen: 'an https probe' },
-  { name: 'probe_ssl_earliest_cert_expiry', type: 'gauge', jobs: ['blackbox'], help: 'Earliest expiry of the certificates the endpoint presented, seconds since the epoch.', labels: ['probe'], onlyWhen: 'an https probe whose TLS handshake succeeded' },
-];
 
 /**
  * blackbox_exporter: HTTPS probes of PeekStack's own endpoints (certificate verified, expiry reported,

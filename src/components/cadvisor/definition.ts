@@ -1,7 +1,7 @@
 import { toDashboardDefinition } from '../../dashboards/definition';
 import { containersDashboard } from './dashboard';
 import { JOB } from '../../core/labels';
-import { CADVISOR_METRICS } from '../../core/metric-catalog';
+import { CADVISOR_METRICS } from './metrics';
 import { alertRule } from '../alert';
 import { ComponentDefinition } from '../definition';
 

@@ -4,7 +4,7 @@
  * live /metrics page of Debian's 1.10.1 build in test/real/ipmi.test.ts. Appended to the central
  * catalog (src/core/metric-catalog.ts).
  */
-import type { CatalogMetric } from '../../core/catalog-metric';
+import type { CatalogMetric } from '../../core/metric-catalog';
 
 /** Scrape job of the IPMI exporter (the `job` label). */
 export const IPMI_JOB = 'ipmi';

@@ -2,7 +2,7 @@ import { toDashboardDefinition } from '../../dashboards/definition';
 import { systemDashboard } from './dashboard';
 import { promNumber } from '../../core/alert-thresholds';
 import { JOB } from '../../core/labels';
-import { NODE_METRICS } from '../../core/metric-catalog';
+import { NODE_METRICS } from './metrics';
 import { alertRule } from '../alert';
 import { ComponentDefinition } from '../definition';
 

@@ -1,5 +1,5 @@
 import { JOB } from '../../core/labels';
-import { PROMETHEUS_METRICS, SCRAPE_METRICS } from '../../core/metric-catalog';
+import { PROMETHEUS_METRICS, SCRAPE_METRICS } from './metrics';
 import { alertRule } from '../alert';
 import { ComponentDefinition } from '../definition';
 import { DELIVERY_ALERTS } from './delivery-alerts';

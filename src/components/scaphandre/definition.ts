@@ -3,7 +3,7 @@ import { powerDashboard } from './dashboard';
 import { ENERGY_RECORDS } from '../energy/definition';
 import { promNumber } from '../../core/alert-thresholds';
 import { JOB } from '../../core/labels';
-import { SCAPHANDRE_METRICS } from '../../core/metric-catalog';
+import { SCAPHANDRE_METRICS } from './metrics';
 import { alertRule } from '../alert';
 import { ComponentDefinition } from '../definition';
 

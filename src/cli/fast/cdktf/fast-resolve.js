@@ -15,8 +15,9 @@
 //   - the children of an object or array share one context carrying the parent's flags (cdktf makes
 //     one per child, with the same flags; nothing writes to it or calls it);
 //   - the path of a node, only used in error messages, is joined when an error is thrown.
-// The programs' output is compared byte for byte with stock cdktf's (test/synth-fleet.test.ts), and
-// this function with stock resolve() on generated values (test/cdktf-fast-resolve.test.ts).
+// The programs' output is compared byte for byte with stock cdktf's (test/cli/synth-fleet.test.ts), and
+// this function with stock resolve() on generated values (test/cli/fast/cdktf-fast-resolve.test.ts).
+/* global resolvable_1, encoding_1, token_map_1, token_1, errors_1, tokenMap, isConstruct, resolveNumberToken -- the host module's, see above */
 ;(function installFastResolve() {
   const NEEDS_RESOLVING = Symbol('needs resolving');
 

@@ -7,6 +7,7 @@
 // of the main thread's 8.9 s). The names are remembered here; the function stays the same for every
 // input (memoized by the string given; anything else goes to it as it is). Bounded, since map keys
 // (labels, log options) are data.
+/* global snakeCase:writable -- the host module's function, replaced below */
 ;(function memoizeSnakeCase() {
   const convert = snakeCase;
   const converted = new Map();

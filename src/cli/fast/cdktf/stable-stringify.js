@@ -8,7 +8,7 @@
 // text in one plain walk: keys in sorted order, a value `undefined` (or a function) left out of an
 // object and written `null` in an array, `toJSON()` called, an empty object or array opened and
 // closed on two lines as the package does, a circular object refused with the same TypeError.
-// Only the `space` option is taken; cdktf passes no other. test/cdktf-stable-stringify.test.ts
+// Only the `space` option is taken; cdktf passes no other. test/cli/fast/cdktf-stable-stringify.test.ts
 // compares it with the package on generated values.
 'use strict';
 
