@@ -5,7 +5,8 @@
  * - Host power: the energy rules' host record (Scaphandre's host power averaged over each evaluation
  *   interval, right through a RAPL counter wrap: see ../energy/definition.ts), back in watts.
  * - Idle: the lowest host power seen over {@link IDLE_WINDOW} of power smoothed over
- *   {@link IDLE_SMOOTHING}, never above the current host power (clamped).
+ *   {@link IDLE_SMOOTHING} (at least {@link IDLE_SMOOTHING_MIN_SECONDS} of it), never above the
+ *   current host power (clamped).
  * - Active: host − idle.
  * - Each container: active × its CPU time (cAdvisor) / the host's busy CPU time (node_exporter).
  * - Unattributed: active − Σ containers (host processes, the kernel, CPU time cAdvisor did not see).
@@ -18,7 +19,7 @@ import type { RecordingRule, RuleGroup } from '../../core/rule-group';
 import { JOB } from '../../core/labels';
 import { ENERGY_RECORDS } from '../energy/definition';
 import { JOULES_PER_KWH } from '../energy/factors';
-import { IDLE_SMOOTHING, IDLE_WINDOW, POWER_SPLIT_RECORDS } from './records';
+import { IDLE_SMOOTHING, IDLE_SMOOTHING_MIN_SECONDS, IDLE_WINDOW, POWER_SPLIT_RECORDS } from './records';
 
 /** Name of the rule group. */
 export const POWER_SPLIT_RULE_GROUP = 'peekstack-power-split';
@@ -54,7 +55,10 @@ export function powerSplitRuleGroup(input: PowerSplitRulesInput): RuleGroup {
   const shareBase = `((${r.hostBusyCores} >= on (host) ${r.containersCores}) or on (host) ${r.containersCores}) and on (host) ${r.hostBusyCores} > 0`;
   const rules: RecordingRule[] = [
     { record: r.hostWatts, expr: `sum by (host) (${ENERGY_RECORDS.hostKwh}) * ${JOULES_PER_KWH / e}` },
-    { record: r.hostWattsSmoothed, expr: `avg_over_time(${r.hostWatts}[${IDLE_SMOOTHING}])` },
+    {
+      record: r.hostWattsSmoothed,
+      expr: `avg_over_time(${r.hostWatts}[${IDLE_SMOOTHING}]) and on (host) count_over_time(${r.hostWatts}[${IDLE_SMOOTHING}]) >= ${Math.ceil(IDLE_SMOOTHING_MIN_SECONDS / e)}`,
+    },
     // The smoothed minimum can sit above the power of this one interval: then idle is that power.
     { record: r.idleWatts, expr: `(min_over_time(${r.hostWattsSmoothed}[${IDLE_WINDOW}]) <= on (host) ${r.hostWatts}) or on (host) ${r.hostWatts}` },
     { record: r.activeWatts, expr: `${r.hostWatts} - on (host) ${r.idleWatts}` },
