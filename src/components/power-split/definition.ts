@@ -54,6 +54,9 @@ export function powerSplitRuleGroup(input: PowerSplitRulesInput): RuleGroup {
   // node_exporter answers, and never 0 (a host with no busy time has nothing to share out).
   const shareBase = `((${r.hostBusyCores} >= on (host) ${r.containersCores}) or on (host) ${r.containersCores}) and on (host) ${r.hostBusyCores} > 0`;
   const rules: RecordingRule[] = [
+    // The energy rules' group runs on its own timer: this reads its latest record (at most one
+    // evaluation interval old). Every record below derives from this one, in this group's order, so
+    // the parts of one evaluation add up to its host power whatever that lag.
     { record: r.hostWatts, expr: `sum by (host) (${ENERGY_RECORDS.hostKwh}) * ${JOULES_PER_KWH / e}` },
     {
       record: r.hostWattsSmoothed,
