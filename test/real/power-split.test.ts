@@ -11,7 +11,7 @@
  * - idle = the quiet power (40 W) at every read, and host power = 100 W on average, within 2 %
  *   (power's tolerance);
  * - each container's active power / active power = its simulated share of the busy CPU time
- *   (0.9/1.4, 0.3/1.4) within 2 %, and unattributed's the host processes' (0.2/1.4) within 1 % of
+ *   (0.9/1.4, 0.3/1.4) within 2 %, and unattributed's the host processes' (0.2/1.4) within 2 % of
  *   the active power.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,16 +131,17 @@ describe('the idle / active power split on a simulated host with two loaded cont
     measured('host power, worst read (W)', reads.reduce((w, r) => (Math.abs(r.host - LOADED_WATTS.package) > Math.abs(w - LOADED_WATTS.package) ? r.host : w), meanHost), LOADED_WATTS.package);
   });
 
-  it("gives each container the active power in proportion to its share of the busy CPU time (within 2 %), and host processes' share to unattributed (within 1 % of the active power)", () => {
+  it("gives each container the active power in proportion to its share of the busy CPU time (within 2 %), and host processes' share to unattributed (within 2 % of the active power)", () => {
     const truth: Record<string, number> = { ...Object.fromEntries(Object.entries(LOADED.containers).map(([name, cores]) => [name, cores / BUSY])), unattributed: LOADED.hostCores / BUSY };
     const worst: Record<string, number> = {};
     for (const read of reads) {
       expect(Object.keys(read.containers).sort(), JSON.stringify(read)).toEqual(expect.arrayContaining(['load-a', 'load-b']));
       const shares: Record<string, number> = { 'load-a': read.containers['load-a']! / read.active, 'load-b': read.containers['load-b']! / read.active, unattributed: read.unattributed / read.active };
       for (const [name, share] of Object.entries(shares)) {
-        // Unattributed is what the containers leave (1 − their shares): their errors add up in it,
-        // so it is held to 1 % of the active power, not to 2 % of its own (small) share.
-        if (name === 'unattributed') expect(Math.abs(share - truth[name]!), `unattributed share at ${read.at}: ${share}, truth ${truth[name]}`).toBeLessThanOrEqual(0.01);
+        // Unattributed is what the containers leave (1 − their shares): their errors add up in it
+        // (a busy time read 1.5 % high makes both containers 1.5 % low and unattributed 1.2 % of the
+        // active power high), so it is held to 2 % of the active power, not to 2 % of its own small share.
+        if (name === 'unattributed') expect(Math.abs(share - truth[name]!), `unattributed share at ${read.at}: ${share}, truth ${truth[name]}`).toBeLessThanOrEqual(0.02);
         else expectWithin(share, truth[name]!, 0.02, `${name}'s share of the active power at ${read.at}`);
         worst[name] = Math.max(worst[name] ?? 0, Math.abs(share - truth[name]!) / truth[name]!);
       }
@@ -148,5 +149,6 @@ describe('the idle / active power split on a simulated host with two loaded cont
       for (const [name, watts] of Object.entries(read.containers)) if (!(name in LOADED.containers)) expect(watts, name).toBeLessThan(0.01);
     }
     for (const [name, error] of Object.entries(worst)) measured(`${name}'s share of the active power, worst relative error`, error);
+    measured("unattributed's share, worst error in points of the active power", worst.unattributed! * truth.unattributed!);
   });
 });
