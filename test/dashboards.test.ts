@@ -163,12 +163,14 @@ describe('units', () => {
     }
   });
 
-  it('convert Scaphandre microwatts to watts and energy counters to kWh', () => {
+  it('convert Scaphandre microwatts to watts and energy counters to kWh (records in watts name their unit)', () => {
     for (const q of queries) {
       const names = metricNames(substituteVariables(q.expr));
       if (q.unit === 'watt') {
         for (const name of names) {
           if (name.endsWith('_microwatts')) expect(q.expr, where(q)).toContain('/ 1000000');
+          // A record already in watts says so in its name (level:<metric>_watts:operations).
+          else if (name.includes(':')) expect(name, where(q)).toMatch(/^[a-z]+:[a-z_]*_watts:[a-z0-9_]+$/);
           else expect(name, where(q)).toMatch(/_joules_total$/); // rate(J) = W
         }
       }

@@ -136,7 +136,7 @@ export { url, fleet, InterfaceStack, renderPrometheusConfig, buildDashboards, pa
         tls_config: { ca_file: '/etc/prometheus/tls/remote-write-central-ca.crt', min_version: 'TLS12' },
       }),
     ]);
-    expect(config.rule_files).toEqual(['/etc/prometheus/rules/peekstack.rules.yml', '/etc/prometheus/rules/energy.rules.yml', '/etc/prometheus/rules/jobs.rules.yml']);
+    expect(config.rule_files).toEqual(['/etc/prometheus/rules/peekstack.rules.yml', '/etc/prometheus/rules/energy.rules.yml', '/etc/prometheus/rules/power-split.rules.yml', '/etc/prometheus/rules/jobs.rules.yml']);
     // The user's exporter joined the collector's network; the remote_write password is a variable reference.
     expect(containers.find((c) => c.name === 'jobs-exporter').networks_advanced).toHaveLength(1);
     expect(readFileSync(join(root, 'etc/prometheus/secrets/remote-write-central.password'), 'utf8')).toBe('${var.central_store_password}');

@@ -4,6 +4,7 @@ import { NODE_METRICS } from './node-exporter/metrics';
 import { PROMETHEUS_METRICS, SCRAPE_METRICS } from './prometheus/metrics';
 import { SCAPHANDRE_METRICS } from './scaphandre/metrics';
 import { IPMI_METRICS } from './ipmi/metrics';
+import { POWER_SPLIT_METRICS } from './power-split/metrics';
 
 /**
  * The catalog of the built-in scrape jobs, gathered from the component folders: each folder's
@@ -19,6 +20,7 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   ...SCAPHANDRE_METRICS,
   ...PROMETHEUS_METRICS,
   ...IPMI_METRICS,
+  ...POWER_SPLIT_METRICS,
 ];
 
 const BY_NAME: ReadonlyMap<string, CatalogMetric> = new Map(METRIC_CATALOG.map((m) => [m.name, m]));

@@ -4,6 +4,7 @@ import { cadvisorComponent, CadvisorOptions } from './cadvisor/cadvisor';
 import { dcgmComponent, DcgmOptions } from './dcgm/dcgm';
 import { energyComponent } from './energy/energy';
 import { ipmiComponent, IpmiOptions } from './ipmi/ipmi-exporter';
+import { powerSplitComponent } from './power-split/power-split';
 import { nodeExporterComponent, NodeExporterOptions } from './node-exporter/node-exporter';
 import { prometheusSelfScrapeComponent } from './prometheus/self-scrape';
 import { scaphandreComponent, ScaphandreOptions } from './scaphandre/scaphandre';
@@ -32,7 +33,7 @@ export interface BuiltinComponentOptions {
  * The components every collector attaches, in this order, through `Collector.add` (the path a
  * user's component takes): one line per component. A line gives `undefined` for a component its
  * options turn off. Order matters where a component reads those before it: blackbox probes the TLS
- * endpoints attached before it, energy reads the power sources' scrape intervals.
+ * endpoints attached before it, energy reads the power sources' scrape intervals, power-split the energy rules and the CPU sources.
  */
 export const COLLECTOR_COMPONENTS: readonly ((options: BuiltinComponentOptions) => CollectorComponent | undefined)[] = [
   (options) => nodeExporterComponent(options.nodeExporter),
@@ -41,6 +42,7 @@ export const COLLECTOR_COMPONENTS: readonly ((options: BuiltinComponentOptions) 
   (options) => blackboxComponent(options.blackbox),
   () => prometheusSelfScrapeComponent(),
   () => energyComponent(),
+  () => powerSplitComponent(),
   (options) => dcgmComponent(options.dcgm),
   (options) => ipmiComponent(options.ipmi),
 ];

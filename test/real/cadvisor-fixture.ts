@@ -37,9 +37,30 @@ export interface CadvisorFixtureServer {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startCadvisorFixture}. */
+export interface CadvisorFixtureOptions {
+  /**
+   * CPU seconds of simulated containers at the moment of the scrape, by container name: served as
+   * their `container_cpu_usage_seconds_total` (cpu="total", as cAdvisor without per-CPU metrics),
+   * beside the fixture's own series of that metric (e.g. a CpuSimulation's `containerCpuSeconds`).
+   * @default - the fixture alone
+   */
+  readonly containerCpuSeconds?: () => Readonly<Record<string, number>>;
+}
+
+/** The fixture `body` with the simulated containers' CPU counters added after the fixture's own. */
+function withContainerCpu(body: string, seconds: Readonly<Record<string, number>>): string {
+  const metric = 'container_cpu_usage_seconds_total{';
+  const lines = body.split('\n');
+  const after = lines.map((line) => line.startsWith(metric)).lastIndexOf(true);
+  if (after < 0) throw new Error(`the cAdvisor fixture has no ${metric.slice(0, -1)} to add containers beside`);
+  const added = Object.entries(seconds).map(([name, value]) => `${metric}cpu="total",id="/system.slice/docker-${name}.scope",image="load",name="${name}"} ${value}`);
+  return [...lines.slice(0, after + 1), ...added, ...lines.slice(after + 1)].join('\n');
+}
+
 /** Serves the stripped fixture on http://address:port/metrics. */
-export async function startCadvisorFixture(address: string, port: number): Promise<CadvisorFixtureServer> {
-  const body = stripTimestamps(readFileSync(CADVISOR_FIXTURE, 'utf8'));
+export async function startCadvisorFixture(address: string, port: number, opts: CadvisorFixtureOptions = {}): Promise<CadvisorFixtureServer> {
+  const fixture = stripTimestamps(readFileSync(CADVISOR_FIXTURE, 'utf8'));
   let count = 0;
   const server = http.createServer((req, res) => {
     if (req.url?.split('?')[0] !== '/metrics') {
@@ -47,6 +68,7 @@ export async function startCadvisorFixture(address: string, port: number): Promi
       return;
     }
     count++;
+    const body = opts.containerCpuSeconds ? withContainerCpu(fixture, opts.containerCpuSeconds()) : fixture;
     // The content type cAdvisor itself answers with (Prometheus text 0.0.4).
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
   });

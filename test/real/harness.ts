@@ -42,6 +42,7 @@ import { type ManagedProcess, startProcess, waitForHttp } from './processes';
 import { httpsGet, query, type PrometheusEndpoint, type QueryOutcome, seriesOf } from './prometheus-api';
 import { type RaplSimulation, type RaplSocketOptions, startRaplSimulation } from './rapl-simulator';
 import { toolPath } from './tools';
+import type { CpuSimulation } from './cpu-simulator';
 import { sandboxed } from './container-sandbox';
 import type { UntypedJson } from '../support/untyped-json';
 
@@ -109,6 +110,12 @@ export interface HarnessOptions {
   readonly secrets?: TestSecrets;
   /** More name → loopback address lines for Prometheus's hosts file (e.g. the fleet store's host). @default - none */
   readonly extraHosts?: Readonly<Record<string, string>>;
+  /**
+   * Simulated CPU time: node_exporter reads its /proc/stat, and the cAdvisor fixture serves its
+   * containers' CPU seconds (for shares of CPU time that are known; this machine's are not).
+   * @default - node_exporter reads this machine's /proc/stat, the cAdvisor fixture alone
+   */
+  readonly cpu?: CpuSimulation;
   /**
    * Containers added in `configure` (an add-on's exporter) whose deployed files the test runs its
    * own binary on: each is written out like Prometheus's, removed by `stop()`. @default - none
@@ -346,7 +353,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     let cadvisor: CadvisorFixtureServer | undefined;
     const readiness: Promise<void>[] = [];
     if (opts.exporters ?? true) {
-      cadvisor = await startCadvisorFixture(plan.cadvisor, COMPONENT_PORTS.cadvisor);
+      cadvisor = await startCadvisorFixture(plan.cadvisor, COMPONENT_PORTS.cadvisor, { containerCpuSeconds: opts.cpu?.containerCpuSeconds });
       cleanups.push(() => cadvisor!.stop());
 
       const nodeConfig = path.join(files.nodeExporterRoot, 'etc/node_exporter');
@@ -362,7 +369,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         const proc = startProcess(
           // Under the container's own no-new-privileges and dropped capabilities (container-sandbox.ts).
           // In the file system the container sees (nodeExporterMounts).
-          ...sandboxed(nodeContainer, toolPath('proot'), [...nodeExporterMounts(rapl), '-b', `${nodeConfig}:/etc/node_exporter`, toolPath('node_exporter'), ...run.nodeExporter]),
+          ...sandboxed(nodeContainer, toolPath('proot'), [...nodeExporterMounts(rapl), ...(opts.cpu ? ['-b', `${opts.cpu.statFile}:/proc/stat`] : []), '-b', `${nodeConfig}:/etc/node_exporter`, toolPath('node_exporter'), ...run.nodeExporter]),
           { name: 'node_exporter', env: PROOT_ENV },
         );
         processes.nodeExporter = proc;

@@ -12,6 +12,8 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMETHEUS_PATHS } from '../../src/components/prometheus/prometheus';
 import { ENERGY_RECORDS, ENERGY_RULE_GROUP } from '../../src/components/energy/definition';
+import { POWER_SPLIT_RULE_GROUP } from '../../src/components/power-split/definition';
+import { POWER_SPLIT_RECORDS } from '../../src/components/power-split/records';
 import { renderPeekStackRules } from '../../src/components';
 import { promtool } from '../support/promtool';
 import { type Harness, startHarness } from './harness';
@@ -88,14 +90,16 @@ describe('the rules at runtime, in the harness Prometheus', () => {
         ...rendered.groups.map((g) => [g.name, PROMETHEUS_PATHS.rules('peekstack.rules.yml')]),
         // The energy component's group, added through Collector#addComponent (src/energy/rules.ts).
         [ENERGY_RULE_GROUP, PROMETHEUS_PATHS.rules('energy.rules.yml')],
+        // The power split's group (src/components/power-split/definition.ts).
+        [POWER_SPLIT_RULE_GROUP, PROMETHEUS_PATHS.rules('power-split.rules.yml')],
       ].sort(),
     );
     // Health is "unknown" until the first evaluation: poll until every rule has run once.
     await harness.waitForQuery('host:scaph_host_power:watts', (o) => o.ok && (o.data.result as unknown[]).length === 1);
     const again = JSON.parse((await httpsGet(harness.endpoint, '/api/v1/rules')).body).data.groups as typeof groups;
     const rules = again.flatMap((g) => g.rules);
-    // Every rule of the rendered files (PeekStack's groups and the energy records), each evaluated without error.
-    expect(rules.map((r) => r.name).sort()).toEqual([...rendered.groups.flatMap((g) => g.rules.map((r) => r.alert ?? r.record!)), ...Object.values(ENERGY_RECORDS)].sort());
+    // Every rule of the rendered files (PeekStack's groups, the energy and power split records), each evaluated without error.
+    expect(rules.map((r) => r.name).sort()).toEqual([...rendered.groups.flatMap((g) => g.rules.map((r) => r.alert ?? r.record!)), ...Object.values(ENERGY_RECORDS), ...Object.values(POWER_SPLIT_RECORDS)].sort());
     expect(rules.filter((r) => r.health !== 'ok'), JSON.stringify(rules)).toEqual([]);
   });
 

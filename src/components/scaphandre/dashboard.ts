@@ -1,12 +1,14 @@
 /**
  * "PeekStack / Power": host power and energy (Scaphandre, job `scaphandre`), the RAPL domain
- * breakdown (node_exporter `rapl` collector, job `node`), power per process and per container,
+ * breakdown (node_exporter `rapl` collector, job `node`), idle and active power with each container's
+ * share (power-split records), power per process and per container,
  * and what the PeekStack collector itself costs in power and CPU.
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { CADVISOR_COMPONENT_LABEL } from '../../core/labels';
 import { ENERGY_RECORDS, raplPackageEnergyKwh } from '../energy/definition';
+import { powerSplitRow } from '../power-split/dashboard';
 import { buildDashboard, CO2E_UNIT, HOST, MICRO, statPanel, timeseriesPanel } from '../../dashboards/shared';
 
 /** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
@@ -145,6 +147,7 @@ export function powerDashboard(): dashboard.Dashboard {
           }),
         ],
       },
+      powerSplitRow(),
       {
         title: 'Processes and containers',
         panels: [
