@@ -4,6 +4,7 @@ import { cadvisorComponent, CadvisorOptions } from './cadvisor/cadvisor';
 import { dcgmComponent, DcgmOptions } from './dcgm/dcgm';
 import { energyComponent } from './energy/energy';
 import { nodeExporterComponent, NodeExporterOptions } from './node-exporter/node-exporter';
+import { platformPowerComponent, PlatformPowerOptions } from './platform-power/platform-power';
 import { prometheusSelfScrapeComponent } from './prometheus/self-scrape';
 import { scaphandreComponent, ScaphandreOptions } from './scaphandre/scaphandre';
 
@@ -23,13 +24,20 @@ export interface BuiltinComponentOptions {
   readonly blackbox?: BlackboxOptions;
   /** @default - no DCGM exporter */
   readonly dcgm?: DcgmOptions;
+  /**
+   * Platform (whole-machine) power: the ACPI power meter's records, and an estimate from CPU
+   * utilisation where a model is set.
+   * @default - the ACPI meter's records, no estimate
+   */
+  readonly platformPower?: PlatformPowerOptions;
 }
 
 /**
  * The components every collector attaches, in this order, through `Collector.add` (the path a
  * user's component takes): one line per component. A line gives `undefined` for a component its
  * options turn off. Order matters where a component reads those before it: blackbox probes the TLS
- * endpoints attached before it, energy reads the power sources' scrape intervals.
+ * endpoints attached before it, energy reads the power sources' scrape intervals, platform power reads node_exporter's
+ * interval, the energy component's RAPL records and whether DCGM is there.
  */
 export const COLLECTOR_COMPONENTS: readonly ((options: BuiltinComponentOptions) => CollectorComponent | undefined)[] = [
   (options) => nodeExporterComponent(options.nodeExporter),
@@ -39,4 +47,5 @@ export const COLLECTOR_COMPONENTS: readonly ((options: BuiltinComponentOptions) 
   () => prometheusSelfScrapeComponent(),
   () => energyComponent(),
   (options) => dcgmComponent(options.dcgm),
+  (options) => platformPowerComponent(options.platformPower),
 ];

@@ -6,6 +6,7 @@ import { assertScaphandreInterval } from '../components/scaphandre/floor';
 import { assertNoCredentials } from '../core/state-backend';
 import { assertAddress, assertPinnedImage } from '../core/validate';
 import { FACTOR_LIMITS, isCurrencyCode } from '../components/energy/factors';
+import { POWER_MODEL_LIMITS, powerModelProblems } from '../components/platform-power/model';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
 import { alertingSchema, alertThresholdsSchema } from './alerting-schema';
 import { integer, strict, text } from './schema-builders';
@@ -142,6 +143,26 @@ const accountingSchema = () =>
     }
   }));
 
+/**
+ * `power:` of a host (or `defaults`): the model where nothing measures power. Its checks are the
+ * construct's own (src/components/platform-power/model.ts), each problem at its key.
+ */
+const powerSchema = () =>
+  strict({
+    model: z.optional(
+      strict({
+        idleWatts: z.optional(z.number({ error: POWER_MODEL_LIMITS.watts })),
+        maxWatts: z.optional(z.number({ error: POWER_MODEL_LIMITS.watts })),
+        cpuModel: z.optional(text('a CPU model name, e.g. "Intel Xeon Gold 6230"')),
+        sockets: z.optional(z.number({ error: POWER_MODEL_LIMITS.sockets })),
+      }).check(z.superRefine((model, ctx) => {
+        for (const problem of powerModelProblems(model)) {
+          ctx.addIssue({ code: 'custom', path: problem.key === '' ? [] : [problem.key], message: problem.allowed, params: { found: problem.found } });
+        }
+      })),
+    ),
+  });
+
 /** The builders of a mapping's optional keys, by key: each returns the key's (optional) schema. */
 type Parts = Record<string, () => z.ZodMiniType>;
 /** The shape `parts` build when every key is used. */
@@ -194,6 +215,7 @@ const settingsParts = {
   images: () => z.optional(strict({ prometheus: z.optional(image()) })),
   backend: () => z.optional(backendSchema()),
   accounting: () => z.optional(accountingSchema()),
+  power: () => z.optional(powerSchema()),
   alertThresholds: () => z.optional(alertThresholdsSchema()),
 };
 

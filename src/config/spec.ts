@@ -3,6 +3,7 @@ import { DEFAULT_IMAGES } from '../core/images';
 import { GRAFANA_DEFAULTS, NODE_EXPORTER_DEFAULTS, PROMETHEUS_DEFAULTS } from '../core/defaults';
 import { DEFAULT_STATE_BACKEND, StateBackend } from '../core/state-backend';
 import { AccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from '../components/energy/factors';
+import type { PowerModelInput } from '../components/platform-power/model';
 import { FleetFile, HostSettings } from './schema';
 import { FLEET_STORE_DEFAULTS } from '../core/defaults';
 import { collectorStackName, HUB_STACK_NAME, INTERFACE_STACK_NAME } from './stack-names';
@@ -54,6 +55,8 @@ export interface HostSpec {
   readonly accounting: AccountingFactors;
   /** Thresholds of this host's alerting rules, defaults applied. */
   readonly alertThresholds: Required<AlertThresholds>;
+  /** Platform power: the model estimating this host's power, if any (the host's whole, else `defaults`'). */
+  readonly power: { readonly model?: PowerModelInput };
 }
 
 /** The interface stack after defaults. */
@@ -175,6 +178,9 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
       backend: s.backend ?? FLEET_DEFAULTS.backend,
       accounting: { ...DEFAULT_ACCOUNTING_FACTORS, ...s.accounting },
       alertThresholds: toAlertThresholds(s.alertThresholds),
+      // A model is taken whole, as written (idle and max watts, or a CPU model): merged key by key,
+      // a host's watts and the defaults' CPU model would make a model nobody wrote.
+      power: { model: host.power?.model ?? file.defaults?.power?.model },
     };
   });
   return {

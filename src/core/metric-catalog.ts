@@ -26,6 +26,7 @@
  */
 
 import { BuiltinJobName, JOB } from './labels';
+import { PLATFORM_POWER_METRICS } from '../components/platform-power/metrics';
 
 /**
  * Prometheus metric type. `info` is a gauge whose value is always 1 and whose labels carry
@@ -257,6 +258,7 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   ...CADVISOR_METRICS,
   ...SCAPHANDRE_METRICS,
   ...PROMETHEUS_METRICS,
+  ...PLATFORM_POWER_METRICS,
 ];
 
 const BY_NAME: ReadonlyMap<string, CatalogMetric> = new Map(METRIC_CATALOG.map((m) => [m.name, m]));

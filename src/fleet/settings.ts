@@ -43,6 +43,7 @@ export function collectorStackPropsOf(fleet: FleetSpec, host: HostSpec): Collect
     accounting: host.accounting,
     alertThresholds: host.alertThresholds,
     dcgm: host.exporters.dcgm,
+    platformPower: host.power,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CollectorComponent } from '../collector-component';
+import { type CollectorComponent, scrapeIntervalOf } from '../collector-component';
 import { JOB } from '../../core/labels';
 import { energyAccountingComponent } from './definition';
 
@@ -11,10 +11,7 @@ export function energyComponent(): CollectorComponent {
   return {
     name: 'energy',
     bind: (collector) => {
-      const intervalOf = (job: string) =>
-        collector.components.some((component) => component.scrapeTarget?.jobName === job)
-          ? collector.prometheus.scrapeJobs.find((scrapeJob) => scrapeJob.jobName === job)?.scrapeIntervalSeconds
-          : undefined;
+      const intervalOf = (job: string) => scrapeIntervalOf(collector, job);
       const { name: _name, ...bound } = energyAccountingComponent({
         evaluationIntervalSeconds: collector.prometheus.evaluationIntervalSeconds,
         scaphandreScrapeIntervalSeconds: intervalOf(JOB.scaphandre),
