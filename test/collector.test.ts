@@ -107,6 +107,7 @@ describe('Collector', () => {
       '/etc/prometheus/prometheus.yml',
       '/etc/prometheus/rules/energy.rules.yml',
       '/etc/prometheus/rules/peekstack.rules.yml',
+      '/etc/prometheus/rules/platform-power.rules.yml',
       '/etc/prometheus/secrets/node.password',
       '/etc/prometheus/secrets/prometheus.password',
       '/etc/prometheus/tls/node-ca.crt',

@@ -13,5 +13,5 @@ const HWMON_ONLY_WHEN = 'the host has a hardware monitor chip (the ACPI power me
 export const PLATFORM_POWER_METRICS: readonly CatalogMetric[] = [
   { name: 'node_hwmon_power_average_watt', type: 'gauge', jobs: [JOB.node], help: 'Average power of a hwmon sensor (power1_average, µW, shown in W): the whole machine for the ACPI power meter.', labels: ['chip', 'sensor'], onlyWhen: HWMON_ONLY_WHEN },
   { name: 'node_hwmon_power_average_interval_seconds', type: 'gauge', jobs: [JOB.node], help: 'Interval the sensor averages its power over.', labels: ['chip', 'sensor'], onlyWhen: HWMON_ONLY_WHEN },
-  { name: 'node_hwmon_chip_names', type: 'info', jobs: [JOB.node], help: 'Name of each hwmon chip (`power_meter` for the ACPI power meter).', labels: ['chip', 'chip_name'], onlyWhen: HWMON_ONLY_WHEN },
+  { name: 'node_hwmon_chip_names', type: 'gauge', jobs: [JOB.node], help: 'Name of each hwmon chip (`power_meter` for the ACPI power meter), value 1; an info series without the `_info` suffix.', labels: ['chip', 'chip_name'], onlyWhen: HWMON_ONLY_WHEN },
 ];
