@@ -45,6 +45,7 @@ export { scaphandreComponent, ScaphandreOptions } from './components/scaphandre/
 export { blackboxComponent, BlackboxOptions, alertmanagerProbes, hostProbe } from './components/blackbox/blackbox-exporter';
 export { prometheusSelfScrapeComponent } from './components/prometheus/self-scrape';
 export { energyComponent } from './components/energy/energy';
+export { platformPowerComponent, PlatformPowerOptions } from './components/platform-power/platform-power';
 
 // Building blocks
 export * from './core/docker-endpoint';
@@ -90,3 +91,7 @@ export * from './dashboards/shared';
 export { AccountingFactors, ACCOUNTING_FACTOR_SOURCES, DEFAULT_ACCOUNTING_FACTORS, account, assertAccountingFactors } from './components/energy/factors';
 export { ENERGY_RECORDS, ENERGY_RULE_GROUP, energyAccountingComponent, energyRuleGroup, EnergyRulesInput, raplPackageEnergyKwh } from './components/energy/definition';
 export { EnergyReport, EnergyRow, EnergySelection, queryEnergy } from './energy/query';
+// Platform (whole-machine) power: one series per quantity for every source (ACPI meter, IPMI, the model).
+export { MEASURED_SOURCES, PLATFORM_POWER_RULE_GROUP, PLATFORM_RECORDS, POWER_SOURCE, platformPowerRuleGroup, PlatformPowerRulesInput } from './components/platform-power/definition';
+export { modelWatts, PowerModel, PowerModelInput, powerModelProblems, resolvePowerModel } from './components/platform-power/model';
+export { CPU_POWER_CURVES, CPU_POWER_TABLE_SOURCE, CpuPowerCurve, curveWatts, lookupCpuPowerCurve } from './components/platform-power/cpu-power-table';

@@ -9,7 +9,7 @@
  *
  * The energy records lag the meter by up to one evaluation interval (each holds the sample its
  * scrape read, up to 2 s before the evaluation): with steps of +30, −15, +30 W in 100 s at ~170 W,
- * that bounds the error to about −0.55 % from the steps alone (measured −0.64 % and −0.72 %).
+ * that bounds the error to about −0.55 % from the steps alone (measured −0.14 % to −0.72 %).
  *
  * A record of the energy rules stands for the evaluation interval ending at its timestamp (as in
  * energy-coverage.test.ts), so the truth of a sum of records is the simulation's energy from one
