@@ -42,6 +42,7 @@ import { type ManagedProcess, startProcess, waitForHttp } from './processes';
 import { httpsGet, query, type PrometheusEndpoint, type QueryOutcome, seriesOf } from './prometheus-api';
 import { type RaplSimulation, type RaplSocketOptions, startRaplSimulation } from './rapl-simulator';
 import { type AcpiMeterSimulation, startAcpiMeterSimulation } from './acpi-meter-simulator';
+import type { PlatformPowerOptions } from '../../src/components/platform-power/platform-power';
 import { toolPath } from './tools';
 import { sandboxed } from './container-sandbox';
 
@@ -89,6 +90,11 @@ export interface HarnessOptions {
    * @default - no meter (the machine's own hwmon devices)
    */
   readonly acpiMeterWatts?: number;
+  /**
+   * The Collector's `platformPower` prop (e.g. a power model).
+   * @default - the Collector's default (the ACPI meter's records, no model)
+   */
+  readonly platformPower?: PlatformPowerOptions;
   /** Start the exporters (false: Prometheus alone, for tests of Prometheus's own files). @default true */
   readonly exporters?: boolean;
   /**
@@ -266,6 +272,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         addresses: ['192.0.2.10'],
         prometheus: { scrapeIntervalSeconds },
         scaphandre: { scrapeIntervalSeconds: scaphandreScrapeIntervalSeconds },
+        platformPower: opts.platformPower,
       });
       opts.configure?.(collector, scope);
     });

@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMETHEUS_PATHS } from '../../src/components/prometheus/prometheus';
 import { ENERGY_RECORDS, ENERGY_RULE_GROUP } from '../../src/components/energy/definition';
+import { PLATFORM_POWER_RULE_GROUP, PLATFORM_RECORDS } from '../../src/components/platform-power/definition';
 import { renderPeekStackRules } from '../../src/components';
 import { promtool } from '../support/promtool';
 import { type Harness, startHarness } from './harness';
@@ -88,6 +89,8 @@ describe('the rules at runtime, in the harness Prometheus', () => {
         ...rendered.groups.map((g) => [g.name, PROMETHEUS_PATHS.rules('peekstack.rules.yml')]),
         // The energy component's group, added through Collector#addComponent (src/energy/rules.ts).
         [ENERGY_RULE_GROUP, PROMETHEUS_PATHS.rules('energy.rules.yml')],
+        // The platform power component's group (src/components/platform-power/definition.ts).
+        [PLATFORM_POWER_RULE_GROUP, PROMETHEUS_PATHS.rules('platform-power.rules.yml')],
       ].sort(),
     );
     // Health is "unknown" until the first evaluation: poll until every rule has run once.
@@ -95,7 +98,7 @@ describe('the rules at runtime, in the harness Prometheus', () => {
     const again = JSON.parse((await httpsGet(harness.endpoint, '/api/v1/rules')).body).data.groups as typeof groups;
     const rules = again.flatMap((g) => g.rules);
     // Every rule of the rendered files (PeekStack's groups and the energy records), each evaluated without error.
-    expect(rules.map((r) => r.name).sort()).toEqual([...rendered.groups.flatMap((g) => g.rules.map((r) => r.alert ?? r.record!)), ...Object.values(ENERGY_RECORDS)].sort());
+    expect(rules.map((r) => r.name).sort()).toEqual([...rendered.groups.flatMap((g) => g.rules.map((r) => r.alert ?? r.record!)), ...Object.values(ENERGY_RECORDS), ...Object.values(PLATFORM_RECORDS)].sort());
     expect(rules.filter((r) => r.health !== 'ok'), JSON.stringify(rules)).toEqual([]);
   });
 
