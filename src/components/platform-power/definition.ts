@@ -5,7 +5,7 @@
  * - `source="acpi"`: the ACPI power meter (the BMC's reading through hwmon), read by node_exporter;
  * - `source="ipmi"`: the BMC over IPMI/DCMI (the ipmi_exporter component records the same names);
  * - `source="model"`: an estimate from CPU utilisation where nothing measures (power.model in the
- *   fleet file), idle + (max − idle) × utilisation.
+ *   fleet file): idle + (max − idle) × f(utilisation), f the table's curve or linear (model.ts).
  *
  * Energy follows the energy component's rules (src/components/energy/definition.ts): each record is
  * the energy of ONE evaluation interval, so a range's energy is the sum of its records and only
