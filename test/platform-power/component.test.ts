@@ -49,8 +49,12 @@ describe('the platform power component', () => {
     expect(collector.catalogProblems()).toEqual([]);
   });
 
+  it('refuses a model on a collector without node_exporter (the model reads its CPU time)', () => {
+    expect(() => collectorWith({ nodeExporter: { enabled: false }, platformPower: { model: { idleWatts: 80, maxWatts: 240 } } })).toThrow(/Collector\.platformPower\.model.*node_exporter enabled/);
+  });
+
   it('adds nothing without node_exporter (nothing to read), and its collector passes the catalog check', () => {
-    const { collector } = collectorWith({ nodeExporter: { enabled: false }, platformPower: { model: { idleWatts: 80, maxWatts: 240 } } });
+    const { collector } = collectorWith({ nodeExporter: { enabled: false } });
     expect([...collector.prometheus.ruleGroups.values()].flat().map((g) => g.name)).not.toContain(PLATFORM_POWER_RULE_GROUP);
     expect(collector.catalogProblems()).toEqual([]);
   });

@@ -120,3 +120,13 @@ export function resolvePowerModel(field: string, input: PowerModelInput): PowerM
     curve: { row: curve, sockets },
   };
 }
+
+/**
+ * A model needs node_exporter: it reads node_exporter's CPU time.
+ * @throws PeekStackValidationError naming `field` when a model is set on a host without node_exporter
+ */
+export function assertModelHasCpuTime(field: string, model: PowerModelInput | undefined, nodeExporterEnabled: boolean): void {
+  if (model !== undefined && !nodeExporterEnabled) {
+    throw new PeekStackValidationError(field, 'a power model on a host without node_exporter', 'node_exporter enabled (exporters.nodeExporter): the model reads its CPU time');
+  }
+}

@@ -2,7 +2,7 @@ import { type CollectorComponent, type ComponentToggle, scrapeIntervalOf } from 
 import { JOB } from '../../core/labels';
 import { DCGM_JOB } from '../dcgm/dcgm';
 import { platformPowerRuleGroup } from './definition';
-import { type PowerModelInput, resolvePowerModel } from './model';
+import { assertModelHasCpuTime, type PowerModelInput, resolvePowerModel } from './model';
 
 /** What a collector is told about platform power (the fleet file's `power`). */
 export interface PlatformPowerOptions extends ComponentToggle {
@@ -29,6 +29,7 @@ export function platformPowerComponent(options: PlatformPowerOptions = {}): Coll
     name: 'platform-power',
     bind: (collector) => {
       const nodeInterval = scrapeIntervalOf(collector, JOB.node);
+      assertModelHasCpuTime('Collector.platformPower.model', options.model, nodeInterval !== undefined);
       if (nodeInterval === undefined) return {};
       const group = platformPowerRuleGroup({
         evaluationIntervalSeconds: collector.prometheus.evaluationIntervalSeconds,
