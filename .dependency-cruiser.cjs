@@ -20,7 +20,7 @@
 const PURE = [
   '^src/(config|render|core|dashboards|energy)/',
   '^src/components/(component|definition|alert|dashboards|metric-catalog)[.]ts$',
-  '^src/components/[^/]+/(definition|dashboard|settings|floor|factors|embodied|platform|records|delivery-alerts|metrics|image|fleet-keys)[.]ts$',
+  '^src/components/[^/]+/(definition|dashboard|settings|floor|factors|embodied|platform|records|model|panels|cpu-power-table|delivery-alerts|metrics|image|fleet-keys)[.]ts$',
   '^src/(collector|hub|interface|fleet)/[a-z-]*settings[.]ts$',
 ];
 

@@ -49,6 +49,7 @@ export { scaphandreComponent, ScaphandreOptions } from './components/scaphandre/
 export { blackboxComponent, BlackboxOptions, alertmanagerProbes, hostProbe } from './components/blackbox/blackbox-exporter';
 export { prometheusSelfScrapeComponent } from './components/prometheus/self-scrape';
 export { energyComponent } from './components/energy/energy';
+export { platformPowerComponent, PlatformPowerOptions } from './components/platform-power/platform-power';
 
 // Building blocks
 export * from './core/docker-endpoint';
@@ -107,3 +108,7 @@ export { CarbonHour, CarbonReport, CarbonReportOptions, carbonReport, Functional
 export { CarbonIntensitySource } from './energy/carbon-intensity';
 export { CarbonApiOptions, ElectricityMapsIntensities } from './energy/carbon-api';
 export { CsvCarbonIntensities, parseCarbonCsv } from './energy/carbon-csv';
+// Platform (whole-machine) power: one series per quantity for every source (ACPI meter, IPMI, the model).
+export { MEASURED_SOURCES, PLATFORM_POWER_RULE_GROUP, PLATFORM_RECORDS, POWER_SOURCE, platformPowerRuleGroup, PlatformPowerRulesInput } from './components/platform-power/definition';
+export { modelWatts, PowerModel, PowerModelInput, powerModelProblems, resolvePowerModel } from './components/platform-power/model';
+export { CPU_POWER_CURVES, CPU_POWER_TABLE_SOURCE, CpuPowerCurve, curveWatts, lookupCpuPowerCurve } from './components/platform-power/cpu-power-table';

@@ -169,8 +169,8 @@ describe('units', () => {
       if (q.unit === 'watt') {
         for (const name of names) {
           if (name.endsWith('_microwatts')) expect(q.expr, where(q)).toContain('/ 1000000');
-          // A record already in watts says so in its name (level:<metric>_watts:operations).
-          else if (name.includes(':')) expect(name, where(q)).toMatch(/^[a-z]+:[a-z_]*_watts:[a-z0-9_]+$/);
+          // A record already in watts says so in its name (level:<metric>_watts:operations, or host:platform_<what>_watts).
+          else if (name.includes(':')) expect(name, where(q)).toMatch(/^[a-z]+:[a-z_]*_watts:[a-z0-9_]+$|^host:platform_\w+_watts$/);
           else expect(name, where(q)).toMatch(/_joules_total$/); // rate(J) = W
         }
       }

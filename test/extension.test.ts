@@ -87,7 +87,7 @@ describe('Collector extension points', () => {
     const prometheus = containerNamed(out, 'peekstack-prometheus');
     const config = parse(uploadedFile(prometheus, '/etc/prometheus/prometheus.yml'));
     expect(config.scrape_configs.map((job: { job_name: string }) => job.job_name)).toEqual(['node', 'cadvisor', 'scaphandre', 'blackbox-prometheus', 'blackbox-node-exporter', 'myapp', 'prometheus']);
-    expect(config.rule_files).toEqual(['/etc/prometheus/rules/peekstack.rules.yml', '/etc/prometheus/rules/energy.rules.yml', '/etc/prometheus/rules/power-split.rules.yml', '/etc/prometheus/rules/myapp.rules.yml']);
+    expect(config.rule_files).toEqual(['/etc/prometheus/rules/peekstack.rules.yml', '/etc/prometheus/rules/energy.rules.yml', '/etc/prometheus/rules/power-split.rules.yml', '/etc/prometheus/rules/platform-power.rules.yml', '/etc/prometheus/rules/myapp.rules.yml']);
     expect(config.remote_write).toEqual([
       {
         name: 'central',
@@ -110,7 +110,7 @@ describe('Collector extension points', () => {
     const app = Testing.app();
     const stack = stackWithProviders(app, 'lab');
     const collector = new Collector(stack, 'collector', { hostName: 'lab-1', addresses: ['lab-1.example'], prometheus: { ruleFiles: [{ fileName: 'mine.yml', content: 'groups: []\n' }] } });
-    expect(parse(collector.prometheus.configYaml).rule_files).toEqual(['/etc/prometheus/rules/mine.yml', '/etc/prometheus/rules/peekstack.rules.yml', '/etc/prometheus/rules/energy.rules.yml', '/etc/prometheus/rules/power-split.rules.yml']);
+    expect(parse(collector.prometheus.configYaml).rule_files).toEqual(['/etc/prometheus/rules/mine.yml', '/etc/prometheus/rules/peekstack.rules.yml', '/etc/prometheus/rules/energy.rules.yml', '/etc/prometheus/rules/power-split.rules.yml', '/etc/prometheus/rules/platform-power.rules.yml']);
   });
 
   it.each([

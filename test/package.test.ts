@@ -136,7 +136,7 @@ export { url, fleet, InterfaceStack, renderPrometheusConfig, buildDashboards, pa
         tls_config: { ca_file: '/etc/prometheus/tls/remote-write-central-ca.crt', min_version: 'TLS12' },
       }),
     ]);
-    expect(config.rule_files).toEqual(['/etc/prometheus/rules/peekstack.rules.yml', '/etc/prometheus/rules/energy.rules.yml', '/etc/prometheus/rules/power-split.rules.yml', '/etc/prometheus/rules/jobs.rules.yml']);
+    expect(config.rule_files).toEqual(['/etc/prometheus/rules/peekstack.rules.yml', '/etc/prometheus/rules/energy.rules.yml', '/etc/prometheus/rules/power-split.rules.yml', '/etc/prometheus/rules/platform-power.rules.yml', '/etc/prometheus/rules/jobs.rules.yml']);
     // The user's exporter joined the collector's network; the remote_write password is a variable reference.
     expect(containers.find((c) => c.name === 'jobs-exporter').networks_advanced).toHaveLength(1);
     expect(readFileSync(join(root, 'etc/prometheus/secrets/remote-write-central.password'), 'utf8')).toBe('${var.central_store_password}');
@@ -147,6 +147,7 @@ export { url, fleet, InterfaceStack, renderPrometheusConfig, buildDashboards, pa
     const peekstackRules = promtoolIn('check', 'rules', '/etc/prometheus/rules/peekstack.rules.yml');
     expect(peekstackRules).toMatch(/SUCCESS: [1-9]\d* rules found/);
     expect(promtoolIn('check', 'rules', '/etc/prometheus/rules/jobs.rules.yml')).toContain('SUCCESS: 1 rules found');
+    expect(promtoolIn('check', 'rules', '/etc/prometheus/rules/platform-power.rules.yml')).toContain('SUCCESS: 4 rules found');
 
     // Every image, PeekStack's and the user's, from the mirror with its pinned tag.
     const images = [lab, JSON.parse(readFileSync(join(app, 'cdktf.out/stacks/ui/cdk.tf.json'), 'utf8'))].flatMap((stack) =>

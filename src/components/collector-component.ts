@@ -95,3 +95,13 @@ export interface ComponentToggle {
    */
   readonly enabled?: boolean;
 }
+
+/**
+ * The scrape interval of a component's job on `host`, when a component attached so far is scraped
+ * as `jobName` (undefined otherwise): what rules over that job's series need to size their windows.
+ */
+export function scrapeIntervalOf(host: Pick<ComponentHost, 'components' | 'prometheus'>, jobName: string): number | undefined {
+  return host.components.some((component) => component.scrapeTarget?.jobName === jobName)
+    ? host.prometheus.scrapeJobs.find((job) => job.jobName === jobName)?.scrapeIntervalSeconds
+    : undefined;
+}

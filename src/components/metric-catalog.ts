@@ -5,6 +5,7 @@ import { PROMETHEUS_METRICS, SCRAPE_METRICS } from './prometheus/metrics';
 import { SCAPHANDRE_METRICS } from './scaphandre/metrics';
 import { IPMI_METRICS } from './ipmi/metrics';
 import { POWER_SPLIT_METRICS } from './power-split/metrics';
+import { PLATFORM_POWER_METRICS } from './platform-power/metrics';
 
 /**
  * The catalog of the built-in scrape jobs, gathered from the component folders: each folder's
@@ -21,6 +22,7 @@ export const METRIC_CATALOG: readonly CatalogMetric[] = [
   ...PROMETHEUS_METRICS,
   ...IPMI_METRICS,
   ...POWER_SPLIT_METRICS,
+  ...PLATFORM_POWER_METRICS,
 ];
 
 const BY_NAME: ReadonlyMap<string, CatalogMetric> = new Map(METRIC_CATALOG.map((m) => [m.name, m]));

@@ -6,6 +6,7 @@ import { energyComponent } from './energy/energy';
 import { ipmiComponent, IpmiOptions } from './ipmi/ipmi-exporter';
 import { powerSplitComponent } from './power-split/power-split';
 import { nodeExporterComponent, NodeExporterOptions } from './node-exporter/node-exporter';
+import { platformPowerComponent, PlatformPowerOptions } from './platform-power/platform-power';
 import { prometheusSelfScrapeComponent } from './prometheus/self-scrape';
 import { scaphandreComponent, ScaphandreOptions } from './scaphandre/scaphandre';
 
@@ -27,13 +28,20 @@ export interface BuiltinComponentOptions {
   readonly dcgm?: DcgmOptions;
   /** Whole-machine power from the BMC (ipmi_exporter, DCMI). @default - no IPMI exporter */
   readonly ipmi?: IpmiOptions;
+  /**
+   * Platform (whole-machine) power: the ACPI power meter's records, and an estimate from CPU
+   * utilisation where a model is set.
+   * @default - the ACPI meter's records, no estimate
+   */
+  readonly platformPower?: PlatformPowerOptions;
 }
 
 /**
  * The components every collector attaches, in this order, through `Collector.add` (the path a
  * user's component takes): one line per component. A line gives `undefined` for a component its
  * options turn off. Order matters where a component reads those before it: blackbox probes the TLS
- * endpoints attached before it, energy reads the power sources' scrape intervals, power-split the energy rules and the CPU sources.
+ * endpoints attached before it, energy reads the power sources' scrape intervals, power-split the energy rules and the CPU sources,
+ * platform power node_exporter's interval, the energy component's RAPL records and whether DCGM is there.
  */
 export const COLLECTOR_COMPONENTS: readonly ((options: BuiltinComponentOptions) => CollectorComponent | undefined)[] = [
   (options) => nodeExporterComponent(options.nodeExporter),
@@ -45,4 +53,5 @@ export const COLLECTOR_COMPONENTS: readonly ((options: BuiltinComponentOptions) 
   () => powerSplitComponent(),
   (options) => dcgmComponent(options.dcgm),
   (options) => ipmiComponent(options.ipmi),
+  (options) => platformPowerComponent(options.platformPower),
 ];

@@ -13,6 +13,7 @@ import { LruCache } from '../core/lru-cache';
 import { cadvisorExporterKey } from '../components/cadvisor/fleet-keys';
 import { dcgmExporterKey } from '../components/dcgm/fleet-keys';
 import { accountingKey, carbonKey, embodiedKey } from '../components/energy/fleet-keys';
+import { powerKey } from '../components/platform-power/fleet-keys';
 import { nodeExporterExporterKey, nodeExporterPortKey } from '../components/node-exporter/fleet-keys';
 import { scaphandreExporterKey } from '../components/scaphandre/fleet-keys';
 
@@ -136,6 +137,7 @@ const settingsParts = {
   accounting: accountingKey,
   embodied: embodiedKey,
   carbon: carbonKey,
+  power: powerKey,
   alertThresholds: () => z.optional(alertThresholdsSchema()),
 };
 

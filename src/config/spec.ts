@@ -4,6 +4,7 @@ import { GRAFANA_DEFAULTS, NODE_EXPORTER_DEFAULTS, PROMETHEUS_DEFAULTS } from '.
 import { DEFAULT_STATE_BACKEND, StateBackend } from '../core/state-backend';
 import { AccountingFactors, DEFAULT_ACCOUNTING_FACTORS } from '../components/energy/factors';
 import type { EmbodiedEmissions } from '../components/energy/embodied';
+import type { PowerModelInput } from '../components/platform-power/model';
 import { FleetFile, HostSettings } from './schema';
 import type { IpmiEntry } from './ipmi-schema';
 import { FLEET_STORE_DEFAULTS } from '../core/defaults';
@@ -75,6 +76,8 @@ export interface HostSpec {
   readonly carbonZone?: string;
   /** Thresholds of this host's alerting rules, defaults applied. */
   readonly alertThresholds: Required<AlertThresholds>;
+  /** Platform power: the model estimating this host's power, if any (the host's whole, else `defaults`'). */
+  readonly power: { readonly model?: PowerModelInput };
 }
 
 /** The interface stack after defaults. */
@@ -209,6 +212,9 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
       ...(s.embodied ? { embodied: s.embodied } : {}),
       ...(s.carbon ? { carbonZone: s.carbon.zone } : {}),
       alertThresholds: toAlertThresholds(s.alertThresholds),
+      // A model is taken whole, as written (idle and max watts, or a CPU model): merged key by key,
+      // a host's watts and the defaults' CPU model would make a model nobody wrote.
+      power: { model: host.power?.model ?? file.defaults?.power?.model },
     };
   });
   return {

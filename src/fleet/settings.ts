@@ -6,6 +6,7 @@ import { checkStateBackend } from '../core/state-backend';
 import { resolveHostIdentity } from '../collector/settings';
 import { resolveCadvisorSettings } from '../components/cadvisor/settings';
 import { resolveNodeExporterSettings } from '../components/node-exporter/settings';
+import { assertModelHasCpuTime } from '../components/platform-power/model';
 import { resolvePrometheusSettings, resolveScrapeJobInterval } from '../components/prometheus/settings';
 import { SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS } from '../components/scaphandre/floor';
 import { resolveScaphandreSettings } from '../components/scaphandre/settings';
@@ -45,6 +46,7 @@ export function collectorStackPropsOf(fleet: FleetSpec, host: HostSpec): Collect
     dcgm: host.exporters.dcgm,
     // Secrets by the names of the stack's variables: CollectorStack declares them.
     ipmi: host.ipmi,
+    platformPower: host.power,
   };
 }
 
@@ -105,6 +107,7 @@ export function fleetSettingsProblems(fleet: FleetSpec): PathProblem[] {
         if (enabled(props.scaphandre)) resolveScrapeJobInterval({ jobName: 'scaphandre', scrapeIntervalSeconds: props.scaphandre?.scrapeIntervalSeconds, minScrapeIntervalSeconds: SCAPHANDRE_MIN_SCRAPE_INTERVAL_SECONDS }, prometheus.scrapeIntervalSeconds);
       },
       ...(enabled(props.nodeExporter) ? [() => resolveNodeExporterSettings(props.nodeExporter ?? {})] : []),
+      () => assertModelHasCpuTime('CollectorStack.platformPower.model', props.platformPower?.model, enabled(props.nodeExporter)),
       ...(enabled(props.cadvisor) ? [() => resolveCadvisorSettings(props.cadvisor ?? {})] : []),
       ...(enabled(props.scaphandre) ? [() => resolveScaphandreSettings(props.scaphandre ?? {})] : []),
     ], problems);

@@ -9,6 +9,7 @@ import { HOST_LABEL, JOB } from '../core/labels';
 import { ENERGY_RECORDS } from '../components/energy/definition';
 import { HOST_ENERGY_COVERAGE } from '../components/scaphandre/dashboard';
 import { buildDashboard, CO2E_UNIT, HOST, MICRO, rankingPanel, statPanel, timeseriesPanel } from '../dashboards/shared';
+import { fleetPlatformPowerPanels } from '../components/platform-power/panels';
 
 /** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
 export const FLEET_DASHBOARD_UID = 'peekstack-fleet';
@@ -128,6 +129,10 @@ export function fleetDashboard(hostNames: readonly string[]): dashboard.Dashboar
             ],
           }),
         ],
+      },
+      {
+        title: 'Platform (whole machine)',
+        panels: fleetPlatformPowerPanels(),
       },
       {
         title: 'Power over time',

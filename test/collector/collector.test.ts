@@ -108,6 +108,7 @@ describe('Collector', () => {
       '/etc/prometheus/prometheus.yml',
       '/etc/prometheus/rules/energy.rules.yml',
       '/etc/prometheus/rules/peekstack.rules.yml',
+      '/etc/prometheus/rules/platform-power.rules.yml',
       '/etc/prometheus/rules/power-split.rules.yml',
       '/etc/prometheus/secrets/node.password',
       '/etc/prometheus/secrets/prometheus.password',

@@ -36,7 +36,8 @@ let values: Record<string, string>;
 let run: QueryRunner;
 
 beforeAll(async () => {
-  harness = await startHarness();
+  // A simulated ACPI meter and a power model: the platform panels have data to show.
+  harness = await startHarness({ acpiMeterWatts: 120, platformPower: { model: { idleWatts: 60, maxWatts: 200 } } });
   definitions = buildDashboards();
   // Grafana's variables: the harness host, the containers dashboard's defaults (name regex `.+`,
   // Compose "All" `.*`), and interval variables fitting a 2 s scrape (rate windows of 4 scrapes of
@@ -61,6 +62,9 @@ beforeAll(async () => {
   await harness.waitForQuery(`rate(container_cpu_usage_seconds_total[${values.__rate_interval}])`, (o) => o.ok && (o.data.result as unknown[]).length > 0);
   await harness.waitForQuery(`increase(scaph_host_energy_microjoules[${values.__rate_interval}])`, (o) => o.ok && (o.data.result as unknown[]).length > 0);
   await harness.waitForQuery('scaph_process_power_consumption_microwatts', (o) => o.ok && (o.data.result as unknown[]).length > 0);
+  // The platform records: the meter's, the model's (its rate window needs a few scrapes) and the RAPL shortfall.
+  await harness.waitForQuery('host:platform_rapl_shortfall_watts', (o) => o.ok && (o.data.result as unknown[]).length > 0);
+  await harness.waitForQuery('host:platform_power_watts{source="model"}', (o) => o.ok && (o.data.result as unknown[]).length > 0);
 });
 
 afterAll(async () => {

@@ -41,6 +41,8 @@ export { HARNESS_ALERTMANAGER_NAME };
 import { type ManagedProcess, startProcess, waitForHttp } from './processes';
 import { httpsGet, query, type PrometheusEndpoint, type QueryOutcome, seriesOf } from './prometheus-api';
 import { type RaplSimulation, type RaplSocketOptions, startRaplSimulation } from './rapl-simulator';
+import { type AcpiMeterSimulation, startAcpiMeterSimulation } from './acpi-meter-simulator';
+import type { PlatformPowerOptions } from '../../src/components/platform-power/platform-power';
 import { toolPath } from './tools';
 import type { CpuSimulation } from './cpu-simulator';
 import { sandboxed } from './container-sandbox';
@@ -85,6 +87,16 @@ export interface HarnessOptions {
    * @default - one socket at `packageWatts` / `coreWatts`
    */
   readonly raplSockets?: readonly RaplSocketOptions[];
+  /**
+   * Simulate an ACPI power meter at this many watts (the host's /sys/class/hwmon holds only it).
+   * @default - no meter (the machine's own hwmon devices)
+   */
+  readonly acpiMeterWatts?: number;
+  /**
+   * The Collector's `platformPower` prop (e.g. a power model).
+   * @default - the Collector's default (the ACPI meter's records, no model)
+   */
+  readonly platformPower?: PlatformPowerOptions;
   /** Start the exporters (false: Prometheus alone, for tests of Prometheus's own files). @default true */
   readonly exporters?: boolean;
   /**
@@ -143,6 +155,8 @@ export interface Harness {
   readonly endpoint: PrometheusEndpoint;
   readonly secrets: TestSecrets;
   readonly rapl: RaplSimulation;
+  /** The simulated ACPI power meter, when `acpiMeterWatts` was given. */
+  readonly acpiMeter?: AcpiMeterSimulation;
   readonly files: HarnessFiles;
   /** The synthesized Prometheus container (its health check, hardening...), as in cdk.tf.json. */
   readonly prometheusContainer: Record<string, UntypedJson>;
@@ -211,12 +225,14 @@ const PROOT_ENV = { PROOT_NO_SECCOMP: '1' }; // see startScaphandre in processes
  *   sysfs and `/host/sys/class/powercap` its RAPL tree (here: the simulated one);
  * - the container's own `/sys` has `/sys/devices/virtual/powercap` masked (moby GHSA-jq35-85cj-fj4p),
  *   so its `/sys/class/powercap/intel-rapl:*` links dangle.
- * The rest of `/sys` stays this machine's real one: node_exporter's cpu collector needs it.
+ * The rest of `/sys` stays this machine's real one: node_exporter's cpu collector needs it. With an
+ * ACPI meter simulation, the host's `/sys/class/hwmon` is the simulated one.
  */
-export function nodeExporterMounts(rapl: RaplSimulation): string[] {
+export function nodeExporterMounts(rapl: RaplSimulation, acpiMeter?: AcpiMeterSimulation): string[] {
   return [
     '-b', '/:/host',
     '-b', `${rapl.powercapDir}:/host/sys/class/powercap`,
+    ...(acpiMeter ? ['-b', `${acpiMeter.hwmonDir}:/host/sys/class/hwmon`] : []),
     '-b', `${rapl.maskedPowercap.classDir}:/sys/class/powercap`,
     '-b', `${rapl.maskedPowercap.devicesDir}:/sys/devices/virtual/powercap`,
   ];
@@ -281,6 +297,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         addresses: ['192.0.2.10'],
         prometheus: { scrapeIntervalSeconds },
         scaphandre: { scrapeIntervalSeconds: scaphandreScrapeIntervalSeconds },
+        platformPower: opts.platformPower,
       });
       opts.configure?.(collector, scope);
     });
@@ -337,6 +354,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       opts.raplSockets ? { sockets: opts.raplSockets } : { packageWatts: opts.packageWatts ?? 50, coreWatts: opts.coreWatts ?? 30 },
     );
     cleanups.push(() => rapl.stop());
+    const acpiMeter = opts.acpiMeterWatts === undefined ? undefined : await startAcpiMeterSimulation({ watts: opts.acpiMeterWatts });
+    if (acpiMeter) cleanups.push(() => acpiMeter.stop());
 
     const run = {
       prometheus: listenOnLoopback(synthesized.prometheus, plan.prometheus),
@@ -369,7 +388,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         const proc = startProcess(
           // Under the container's own no-new-privileges and dropped capabilities (container-sandbox.ts).
           // In the file system the container sees (nodeExporterMounts).
-          ...sandboxed(nodeContainer, toolPath('proot'), [...nodeExporterMounts(rapl), ...(opts.cpu ? ['-b', `${opts.cpu.statFile}:/proc/stat`] : []), '-b', `${nodeConfig}:/etc/node_exporter`, toolPath('node_exporter'), ...run.nodeExporter]),
+          ...sandboxed(nodeContainer, toolPath('proot'), [...nodeExporterMounts(rapl, acpiMeter), ...(opts.cpu ? ['-b', `${opts.cpu.statFile}:/proc/stat`] : []), '-b', `${nodeConfig}:/etc/node_exporter`, toolPath('node_exporter'), ...run.nodeExporter]),
           { name: 'node_exporter', env: PROOT_ENV },
         );
         processes.nodeExporter = proc;
@@ -451,6 +470,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       endpoint,
       secrets,
       rapl,
+      acpiMeter,
       files,
       prometheusContainer,
       commands: { synthesized, run },

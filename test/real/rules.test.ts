@@ -14,6 +14,7 @@ import { PROMETHEUS_PATHS } from '../../src/components/prometheus/prometheus';
 import { ENERGY_RECORDS, ENERGY_RULE_GROUP } from '../../src/components/energy/definition';
 import { POWER_SPLIT_RULE_GROUP } from '../../src/components/power-split/definition';
 import { POWER_SPLIT_RECORDS } from '../../src/components/power-split/records';
+import { PLATFORM_POWER_RULE_GROUP, PLATFORM_RECORDS } from '../../src/components/platform-power/definition';
 import { renderPeekStackRules } from '../../src/components';
 import { promtool } from '../support/promtool';
 import { type Harness, startHarness } from './harness';
@@ -92,14 +93,16 @@ describe('the rules at runtime, in the harness Prometheus', () => {
         [ENERGY_RULE_GROUP, PROMETHEUS_PATHS.rules('energy.rules.yml')],
         // The power split's group (src/components/power-split/definition.ts).
         [POWER_SPLIT_RULE_GROUP, PROMETHEUS_PATHS.rules('power-split.rules.yml')],
+        // The platform power component's group (src/components/platform-power/definition.ts).
+        [PLATFORM_POWER_RULE_GROUP, PROMETHEUS_PATHS.rules('platform-power.rules.yml')],
       ].sort(),
     );
     // Health is "unknown" until the first evaluation: poll until every rule has run once.
     await harness.waitForQuery('host:scaph_host_power:watts', (o) => o.ok && (o.data.result as unknown[]).length === 1);
     const again = JSON.parse((await httpsGet(harness.endpoint, '/api/v1/rules')).body).data.groups as typeof groups;
     const rules = again.flatMap((g) => g.rules);
-    // Every rule of the rendered files (PeekStack's groups, the energy and power split records), each evaluated without error.
-    expect(rules.map((r) => r.name).sort()).toEqual([...rendered.groups.flatMap((g) => g.rules.map((r) => r.alert ?? r.record!)), ...Object.values(ENERGY_RECORDS), ...Object.values(POWER_SPLIT_RECORDS)].sort());
+    // Every rule of the rendered files (PeekStack's groups, the energy, power split and platform power records), each evaluated without error.
+    expect(rules.map((r) => r.name).sort()).toEqual([...rendered.groups.flatMap((g) => g.rules.map((r) => r.alert ?? r.record!)), ...Object.values(ENERGY_RECORDS), ...Object.values(POWER_SPLIT_RECORDS), ...Object.values(PLATFORM_RECORDS)].sort());
     expect(rules.filter((r) => r.health !== 'ok'), JSON.stringify(rules)).toEqual([]);
   });
 

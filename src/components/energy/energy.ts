@@ -1,13 +1,6 @@
-import type { CollectorComponent, ComponentHost } from '../collector-component';
+import { type CollectorComponent, scrapeIntervalOf } from '../collector-component';
 import { JOB } from '../../core/labels';
 import { energyAccountingComponent } from './definition';
-
-/** How often `collector` scrapes `job`, or `undefined` when no component attached so far has that job. */
-export function scrapeIntervalOf(collector: ComponentHost, job: string): number | undefined {
-  return collector.components.some((component) => component.scrapeTarget?.jobName === job)
-    ? collector.prometheus.scrapeJobs.find((scrapeJob) => scrapeJob.jobName === job)?.scrapeIntervalSeconds
-    : undefined;
-}
 
 /**
  * Energy accounting as a collector attaches it: kWh, CO₂ and cost rules from the power sources the

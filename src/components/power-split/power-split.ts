@@ -1,6 +1,6 @@
 import type { CollectorComponent } from '../collector-component';
 import { JOB } from '../../core/labels';
-import { scrapeIntervalOf } from '../energy/energy';
+import { scrapeIntervalOf } from '../collector-component';
 import { powerSplitRuleGroup } from './definition';
 
 /**

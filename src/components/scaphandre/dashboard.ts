@@ -10,6 +10,7 @@ import { CADVISOR_COMPONENT_LABEL } from '../../core/labels';
 import { ENERGY_RECORDS, raplPackageEnergyKwh } from '../energy/definition';
 import { powerSplitRow } from '../power-split/dashboard';
 import { buildDashboard, CO2E_UNIT, HOST, MICRO, statPanel, timeseriesPanel } from '../../dashboards/shared';
+import { platformPowerPanels } from '../platform-power/panels';
 
 /** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
 export const POWER_DASHBOARD_UID = 'peekstack-power';
@@ -49,7 +50,7 @@ export function powerDashboard(): dashboard.Dashboard {
     uid: POWER_DASHBOARD_UID,
     title: 'PeekStack / Power',
     description:
-      'Host power and energy (Scaphandre), RAPL domains (node_exporter), power per process and container, and the cost of the monitoring stack itself.',
+      'Host power and energy (Scaphandre), whole-machine power (ACPI meter, BMC; a model where nothing measures, marked estimated), RAPL domains (node_exporter), power per process and container, and the cost of the monitoring stack itself.',
     tags: ['peekstack', 'scaphandre', 'power'],
     rows: [
       {
@@ -128,6 +129,10 @@ export function powerDashboard(): dashboard.Dashboard {
             ],
           }),
         ],
+      },
+      {
+        title: 'Platform (whole machine)',
+        panels: platformPowerPanels(),
       },
       {
         title: 'RAPL domains',
