@@ -12,7 +12,7 @@ import { buildFleetApp } from '../src/fleet/fleet';
 import { Collector } from '../src/collector/collector';
 import { IPMI_DASHBOARD_UID, IPMI_EXPORTER_PATHS } from '../src/components/ipmi/definition';
 import { IpmiExporter } from '../src/components/ipmi/ipmi-exporter';
-import { PLATFORM_RECORDS } from '../src/components/energy/platform';
+import { PLATFORM_RECORDS } from '../src/components/platform-power/definition';
 import { PROMETHEUS_PATHS } from '../src/components/prometheus/prometheus';
 import { PeekStackValidationError } from '../src/core/errors';
 import { containerNamed, synthConstructs, synthStack, testApp, uploadedFile } from './support/synth';
@@ -62,7 +62,7 @@ describe('IPMI from the fleet file', () => {
     expect(rules.groups).toHaveLength(1);
     expect(rules.groups[0].interval).toBe('15s');
     expect(rules.groups[0].rules.map((rule: { record: string; labels: unknown }) => [rule.record, rule.labels])).toEqual([
-      [PLATFORM_RECORDS.powerWatts, { source: 'ipmi' }],
+      [PLATFORM_RECORDS.power, { source: 'ipmi' }],
       [PLATFORM_RECORDS.energyKwh, { source: 'ipmi' }],
       [PLATFORM_RECORDS.measuredSeconds, { source: 'ipmi' }],
     ]);

@@ -15,7 +15,7 @@ import { Collector } from '../../src/collector/collector';
 import { IPMI_EXPORTER_PATHS, IPMI_EXPORTER_PORT } from '../../src/components/ipmi/definition';
 import { ipmiComponent } from '../../src/components/ipmi/ipmi-exporter';
 import { IPMI_JOB, IPMI_METRICS } from '../../src/components/ipmi/metrics';
-import { PLATFORM_RECORDS } from '../../src/components/energy/platform';
+import { PLATFORM_RECORDS } from '../../src/components/platform-power/definition';
 import { expositionType } from '../../src/core/metric-catalog';
 import { materializeUploads } from '../support/deployed-files';
 import { containerNamed, synthConstructs } from '../support/synth';
@@ -122,7 +122,7 @@ describe('IPMI remote: the real exporter, the stand-in BMC and Prometheus with t
 
   it('platform power within ±2 % and platform energy within ±1 % of the stand-in, across a power step', async () => {
     const e = harness.scrapeIntervalSeconds; // the evaluation interval of the harness's Prometheus
-    const power = `${PLATFORM_RECORDS.powerWatts}{source="ipmi", host="${harness.hostName}"}`;
+    const power = `${PLATFORM_RECORDS.power}{source="ipmi", host="${harness.hostName}"}`;
     await harness.waitForQuery(power, (outcome) => seriesOf(outcome).length === 1, 30_000);
     await new Promise((r) => setTimeout(r, 60_000));
     const beforeStep = Date.now() / 1000 - 5;

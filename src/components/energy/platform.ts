@@ -12,19 +12,11 @@
 import type { RecordingRule, RuleGroup } from '../../core/rule-group';
 import { meanPowerOfEvaluation, num } from './definition';
 import { JOULES_PER_KWH } from './factors';
+import { PLATFORM_RECORDS } from '../platform-power/definition';
 
-/** Names of the platform records, shared by every platform power source. */
-export const PLATFORM_RECORDS = {
-  /** Watts of the whole machine now, per host and `source`. */
-  powerWatts: 'host:platform_power_watts',
-  /** kWh of the whole machine in each evaluation interval, per host and `source`. */
-  energyKwh: 'host:platform_energy_kwh:per_evaluation',
-  /** Seconds of platform power measured in each evaluation interval, per host and `source`: coverage. */
-  measuredSeconds: 'host:platform_energy_measured_seconds:per_evaluation',
-} as const;
 
-/** Input of {@link platformPowerRuleGroup}. */
-export interface PlatformPowerRulesInput {
+/** Input of {@link platformSourceRuleGroup}. */
+export interface PlatformSourceRulesInput {
   /** The `source` label of every record (`ipmi`, `acpi`). */
   readonly source: string;
   /** Rule group name. */
@@ -38,13 +30,13 @@ export interface PlatformPowerRulesInput {
 }
 
 /** Platform power, energy and coverage records of one source. */
-export function platformPowerRuleGroup(input: PlatformPowerRulesInput): RuleGroup {
+export function platformSourceRuleGroup(input: PlatformSourceRulesInput): RuleGroup {
   const e = input.evaluationIntervalSeconds;
   // A fresh object per rule: one shared object would be written as a YAML anchor and aliases.
   const labels = () => ({ source: input.source });
   const watts = meanPowerOfEvaluation(input.wattsSelector, e, input.scrapeIntervalSeconds);
   const rules: RecordingRule[] = [
-    { record: PLATFORM_RECORDS.powerWatts, expr: `sum by (host) (${input.wattsSelector})`, labels: labels() },
+    { record: PLATFORM_RECORDS.power, expr: `sum by (host) (${input.wattsSelector})`, labels: labels() },
     { record: PLATFORM_RECORDS.energyKwh, expr: `sum by (host) ${watts} * ${num(e / JOULES_PER_KWH)}`, labels: labels() },
     { record: PLATFORM_RECORDS.measuredSeconds, expr: `group by (host) ${watts} * ${e}`, labels: labels() },
   ];

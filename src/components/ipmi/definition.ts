@@ -10,7 +10,8 @@ import type { DashboardDefinition } from '../../dashboards/definition';
 import { toDashboardDefinition } from '../../dashboards/definition';
 import { buildDashboard, HOST, statPanel, timeseriesPanel } from '../../dashboards/shared';
 import type { RuleGroup } from '../../core/rule-group';
-import { PLATFORM_RECORDS, platformPowerRuleGroup } from '../energy/platform';
+import { platformSourceRuleGroup } from '../energy/platform';
+import { PLATFORM_RECORDS } from '../platform-power/definition';
 import { IPMI_JOB } from './metrics';
 
 /** Port the exporter serves on, inside the collector's private network (its upstream default). */
@@ -33,7 +34,7 @@ export const IPMI_RULE_GROUP = 'peekstack-platform-ipmi';
 
 /** The platform power, energy and coverage records of the IPMI source. */
 export function ipmiRuleGroup(input: { readonly scrapeIntervalSeconds: number; readonly evaluationIntervalSeconds: number }): RuleGroup {
-  return platformPowerRuleGroup({
+  return platformSourceRuleGroup({
     source: IPMI_SOURCE,
     groupName: IPMI_RULE_GROUP,
     wattsSelector: `${IPMI_POWER_METRIC}{job="${IPMI_JOB}"}`,
@@ -61,9 +62,9 @@ export function ipmiPowerDashboard(): DashboardDefinition {
           panels: [
             statPanel({
               title: 'Platform power now',
-              description: `${PLATFORM_RECORDS.powerWatts}{source="ipmi"}: the BMC's DCMI "Current Power", W.`,
+              description: `${PLATFORM_RECORDS.power}{source="ipmi"}: the BMC's DCMI "Current Power", W.`,
               unit: 'watt',
-              queries: [{ expr: `sum by (host) (${PLATFORM_RECORDS.powerWatts}${sel})`, legend: '{{host}}' }],
+              queries: [{ expr: `sum by (host) (${PLATFORM_RECORDS.power}${sel})`, legend: '{{host}}' }],
             }),
             statPanel({
               title: 'Platform energy over the range',
@@ -86,7 +87,7 @@ export function ipmiPowerDashboard(): DashboardDefinition {
               description: 'The BMC\'s whole-machine power per host, W.',
               unit: 'watt',
               width: 24,
-              queries: [{ expr: `sum by (host) (${PLATFORM_RECORDS.powerWatts}${sel})`, legend: '{{host}}' }],
+              queries: [{ expr: `sum by (host) (${PLATFORM_RECORDS.power}${sel})`, legend: '{{host}}' }],
             }),
           ],
         },
