@@ -7,6 +7,7 @@ import { FleetSpec, hubStackOf } from './spec';
 import { checkStore } from './store-checks';
 import { TERRAFORM_IDENTIFIER } from './stack-names';
 import { checkAlerting } from './alerting-checks';
+import { checkVmalert } from './vmalert-checks';
 import { closestKey } from './suggest';
 import { origin } from './origin';
 import { collectorDatasourceUid, FLEET_DATASOURCE } from '../core/datasources';
@@ -162,5 +163,6 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
   }
   problems.push(...checkStore(file, spec));
   problems.push(...checkAlerting(file, spec));
+  problems.push(...checkVmalert(file, spec));
   return problems;
 }

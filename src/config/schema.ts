@@ -8,6 +8,7 @@ import { assertAddress, assertPinnedImage } from '../core/validate';
 import { FACTOR_LIMITS, isCurrencyCode } from '../components/energy/factors';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
 import { alertingSchema, alertThresholdsSchema } from './alerting-schema';
+import { vmalertSchema } from './vmalert-schema';
 import { integer, strict, text } from './schema-builders';
 import { LruCache } from '../core/lru-cache';
 
@@ -246,6 +247,7 @@ const interfaceParts = {
 const fleetParts = {
   store: () => z.optional(storeSchema()),
   alerting: () => z.optional(alertingSchema()),
+  vmalert: () => z.optional(vmalertSchema()),
   credentials: () =>
     z.optional(strict({
       source: z.enum(['generate', 'variables'], {

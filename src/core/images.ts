@@ -31,6 +31,8 @@ export const DEFAULT_IMAGES = {
   victoriaMetrics: 'victoriametrics/victoria-metrics:v1.149.0',
   /** vmauth in front of the fleet store, from the same release as {@link DEFAULT_IMAGES.victoriaMetrics}. */
   vmauth: 'victoriametrics/vmauth:v1.149.0',
+  /** vmalert on the hub (fleet rules, Watchdog), from the same release as {@link DEFAULT_IMAGES.victoriaMetrics}. */
+  vmalert: 'victoriametrics/vmalert:v1.149.0',
 } as const;
 
 /** The components whose image can be pinned or overridden. */
