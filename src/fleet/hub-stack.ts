@@ -21,8 +21,9 @@ import { applyStateBackend } from '../constructs/state-backend-apply';
 import { assertMatches } from '../core/validate';
 import { Vmalert, VMALERT_CONTAINER_PORT, VmalertProps } from '../hub/vmalert';
 import { FleetBudget, fleetRuleGroups } from '../hub/fleet-rules';
-import { HUB_SCRAPE_JOBS, hubHealthRuleGroup } from '../hub/hub-health-rules';
-import { FLEET_STORE_PATHS, VMAUTH_CONTAINER_PORT } from '../hub/fleet-store';
+import { hubHealthRuleGroup } from '../hub/hub-health-rules';
+import { hubSelfScrape } from '../hub/hub-self-scrape';
+import { VMAUTH_CONTAINER_PORT } from '../hub/fleet-store';
 import { ALERTMANAGER_CONTAINER_PORT } from '../hub/alertmanager';
 
 /** Fleet store settings a hub user may change: what the hub does not wire itself. */
@@ -168,7 +169,15 @@ export class HubStack extends TerraformStack {
         namePrefix: this.namePrefix,
         writerPassword: variables ? suppliedPasswordVariables(this, 'fleet_store_writer', 'fleet store writer password') : undefined,
         readerPassword: variables ? suppliedPasswordVariables(this, 'fleet_store_reader', 'fleet store reader password') : undefined,
-        selfScrape: vmalertOptions ? this.selfScrapeOf(alertmanagerName, vmalertName) : undefined,
+        selfScrape: vmalertOptions
+          ? hubSelfScrape({
+              hostName: this.hostName,
+              vmalertAddress: `${vmalertName}:${VMALERT_CONTAINER_PORT}`,
+              alertmanager: this.alertmanagerUser
+                ? { address: `${alertmanagerName}:${ALERTMANAGER_CONTAINER_PORT}`, username: this.alertmanagerUser.username, password: this.alertmanagerUser.password, caCertificatePem: this.caCertificatePem }
+                : undefined,
+            })
+          : undefined,
         provider: this.provider,
       });
       const store = this.fleetStore;
@@ -228,20 +237,5 @@ export class HubStack extends TerraformStack {
    */
   public issueServerCertificate(id: string, commonName: string, extraNames: readonly string[] = []): ServerCertificate {
     return this.certificateAuthority.issueServerCertificate(id, commonName, [...this.addresses, this.hostName, DOCKER_HOST_GATEWAY_NAME, 'localhost', '127.0.0.1', ...extraNames]);
-  }
-
-  /** What the store scrapes besides itself and vmauth: vmalert, and Alertmanager (HTTPS, basic auth) when there is one. */
-  private selfScrapeOf(alertmanagerName: string, vmalertName: string): NonNullable<FleetStoreProps['selfScrape']> {
-    const user = this.alertmanagerUser;
-    const caFile = `${FLEET_STORE_PATHS.scrapeFiles}/hub-ca.crt`;
-    const passwordFile = `${FLEET_STORE_PATHS.scrapeFiles}/alertmanager.password`;
-    return {
-      hostName: this.hostName,
-      targets: [
-        { job: HUB_SCRAPE_JOBS.vmalert, address: `${vmalertName}:${VMALERT_CONTAINER_PORT}` },
-        ...(user ? [{ job: HUB_SCRAPE_JOBS.alertmanager, address: `${alertmanagerName}:${ALERTMANAGER_CONTAINER_PORT}`, https: { caFile, username: user.username, passwordFile } }] : []),
-      ],
-      files: user ? [{ path: caFile, content: this.caCertificatePem }, { path: passwordFile, content: user.password }] : [],
-    };
   }
 }

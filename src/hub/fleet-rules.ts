@@ -107,7 +107,10 @@ export function fleetRuleGroups(input: FleetRulesInput): RuleGroup[] {
     { record: FLEET_RECORDS.dailyEnergy, expr: `sum(sum_over_time(${ENERGY_RECORDS.hostKwh}[24h]))` },
     alertRule({
       alert: 'PeekStackHostSilentInStore',
-      expr: `(${expected}) unless on (host) ${seenHosts(silent)}`,
+      // No sample in the last 4 minutes, for 1 minute: 5 minutes of silence. The `for` also spares
+      // the first evaluations after a restart of the store, which holds back the newest 30 s.
+      expr: `(${expected}) unless on (host) ${seenHosts(silent - 1)}`,
+      for: '1m',
       severity: 'critical',
       summary: 'Host {{ $labels.host }} has written nothing to the fleet store for 5 minutes',
       description: 'No sample of host {{ $labels.host }} reached the fleet store in the last 5 minutes (host down, Prometheus stopped, remote_write stuck or refused, or never deployed).',

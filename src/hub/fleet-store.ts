@@ -238,7 +238,8 @@ export class FleetStore extends Construct {
               intervalSeconds: this.dedupMinScrapeIntervalSeconds,
               hubHost: scrape.hostName,
               targets: [
-                { job: HUB_SCRAPE_JOBS.victoriaMetrics, address: `127.0.0.1:${VICTORIA_METRICS_CONTAINER_PORT}` },
+                // By its name on the hub network, as the other hub services reach it.
+                { job: HUB_SCRAPE_JOBS.victoriaMetrics, address: `${storeName}:${VICTORIA_METRICS_CONTAINER_PORT}` },
                 { job: HUB_SCRAPE_JOBS.vmauth, address: `${vmauthName}:${VMAUTH_INTERNAL_PORT}` },
                 ...(scrape.targets ?? []),
               ],
