@@ -174,7 +174,7 @@ export class HubStack extends TerraformStack {
               hostName: this.hostName,
               vmalertAddress: `${vmalertName}:${VMALERT_CONTAINER_PORT}`,
               alertmanager: this.alertmanagerUser
-                ? { address: `${alertmanagerName}:${ALERTMANAGER_CONTAINER_PORT}`, username: this.alertmanagerUser.username, password: this.alertmanagerUser.password, caCertificatePem: this.caCertificatePem }
+                ? { address: `${alertmanagerName}:${ALERTMANAGER_CONTAINER_PORT}`, username: this.alertmanagerUser.username, password: this.alertmanagerUser.password }
                 : undefined,
             })
           : undefined,

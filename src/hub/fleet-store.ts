@@ -27,8 +27,10 @@ export const FLEET_STORE_PATHS = {
   data: '/victoria-metrics-data',
   /** The store's `-promscrape.config` (the hub's own services). */
   scrapeConfig: '/etc/victoria-metrics/scrape.yml',
-  /** Files its scrape jobs read (a CA, a password), under this folder. */
+  /** Files its scrape jobs read (a password), under this folder. */
   scrapeFiles: '/etc/victoria-metrics/scrape',
+  /** The hub's CA, which its scrape jobs verify vmauth and Alertmanager against. */
+  scrapeCa: '/etc/victoria-metrics/scrape/hub-ca.crt',
 } as const;
 
 /** Port VictoriaMetrics listens on inside its container (reachable only on the hub's private network). */
@@ -144,7 +146,8 @@ export interface FleetStoreProps {
   /**
    * The store scrapes itself, vmauth and these other hub services (`-promscrape.config`), each
    * series labelled with `hostName`; vmauth's internal API then listens on the hub network (still
-   * never published) so the store reaches its `/metrics`.
+   * never published) so the store reaches its `/metrics`, verified against `caCertificatePem` as
+   * the vmauth container's name (the certificate must hold it).
    * @default - no scraping: the store holds what the collectors write only
    */
   readonly selfScrape?: FleetStoreSelfScrape;
@@ -240,11 +243,13 @@ export class FleetStore extends Construct {
               targets: [
                 // By its name on the hub network, as the other hub services reach it.
                 { job: HUB_SCRAPE_JOBS.victoriaMetrics, address: `${storeName}:${VICTORIA_METRICS_CONTAINER_PORT}` },
-                { job: HUB_SCRAPE_JOBS.vmauth, address: `${vmauthName}:${VMAUTH_INTERNAL_PORT}` },
+                // vmauth serves its internal port over TLS too (its -tls applies to every listener).
+                { job: HUB_SCRAPE_JOBS.vmauth, address: `${vmauthName}:${VMAUTH_INTERNAL_PORT}`, https: { caFile: FLEET_STORE_PATHS.scrapeCa } },
                 ...(scrape.targets ?? []),
               ],
             }),
           },
+          { path: FLEET_STORE_PATHS.scrapeCa, content: this.caCertificatePem },
           ...(scrape.files ?? []),
         ]
       : [];

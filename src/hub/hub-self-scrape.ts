@@ -17,22 +17,20 @@ export interface HubSelfScrapeInput {
     readonly username: string;
     /** The password, a Terraform token (uploaded to a file the store reads). */
     readonly password: string;
-    /** PEM of the CA its certificate is verified against. */
-    readonly caCertificatePem: string;
   };
 }
 
 /** What the fleet store scrapes on the hub besides itself and vmauth: vmalert, and Alertmanager when there is one. */
 export function hubSelfScrape(input: HubSelfScrapeInput): FleetStoreSelfScrape {
   const am = input.alertmanager;
-  const caFile = `${FLEET_STORE_PATHS.scrapeFiles}/hub-ca.crt`;
   const passwordFile = `${FLEET_STORE_PATHS.scrapeFiles}/alertmanager.password`;
   return {
     hostName: input.hostName,
     targets: [
       { job: HUB_SCRAPE_JOBS.vmalert, address: input.vmalertAddress },
-      ...(am ? [{ job: HUB_SCRAPE_JOBS.alertmanager, address: am.address, https: { caFile, username: am.username, passwordFile } }] : []),
+      // The store uploads the hub's CA itself (FLEET_STORE_PATHS.scrapeCa): Alertmanager's certificate is the hub CA's.
+      ...(am ? [{ job: HUB_SCRAPE_JOBS.alertmanager, address: am.address, https: { caFile: FLEET_STORE_PATHS.scrapeCa, basicAuth: { username: am.username, passwordFile } } }] : []),
     ],
-    files: am ? [{ path: caFile, content: am.caCertificatePem }, { path: passwordFile, content: am.password }] : [],
+    files: am ? [{ path: passwordFile, content: am.password }] : [],
   };
 }

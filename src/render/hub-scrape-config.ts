@@ -7,15 +7,17 @@ export interface HubScrapeTarget {
   /** `host:port` on the hub network (a container name). */
   readonly address: string;
   /**
-   * HTTPS with basic auth (a service that serves its metrics only so, like Alertmanager).
+   * HTTPS (a service that serves its metrics only so: vmauth, Alertmanager with basic auth).
    * @default - plain HTTP without auth (the hub network is private: nothing on it is published)
    */
   readonly https?: {
     /** CA file the certificate is verified against. */
     readonly caFile: string;
-    readonly username: string;
-    /** File holding the password. */
-    readonly passwordFile: string;
+    /**
+     * Basic auth: the user and the file holding its password.
+     * @default - none (vmauth's internal port serves /metrics over TLS without auth)
+     */
+    readonly basicAuth?: { readonly username: string; readonly passwordFile: string };
   };
 }
 
@@ -43,7 +45,7 @@ export function renderHubScrapeConfig(input: HubScrapeConfigInput): string {
           ? {
               scheme: 'https',
               tls_config: { ca_file: target.https.caFile },
-              basic_auth: { username: target.https.username, password_file: target.https.passwordFile },
+              ...(target.https.basicAuth ? { basic_auth: { username: target.https.basicAuth.username, password_file: target.https.basicAuth.passwordFile } } : {}),
             }
           : {}),
         static_configs: [{ targets: [target.address], labels: { host: input.hubHost } }],
