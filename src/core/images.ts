@@ -21,7 +21,7 @@ export const DEFAULT_IMAGES = {
   scaphandre: 'hubblo/scaphandre:1.0.2',
   /** NVIDIA DCGM exporter (the GPU add-on): DCGM 4.4.2 paired with exporter 4.7.1. @see https://github.com/NVIDIA/dcgm-exporter */
   dcgmExporter: 'nvcr.io/nvidia/k8s/dcgm-exporter:4.4.2-4.7.1-ubuntu22.04',
-  /** @see https://github.com/prometheus/alertmanager/releases (0.34 splits `reason="clientError"` of alertmanager_notifications_failed_total; nothing here reads it) */
+  /** @see https://github.com/prometheus/alertmanager/releases (0.34 splits `reason="clientError"` of alertmanager_notifications_failed_total: the hub's rule sums over `reason`) */
   alertmanager: 'prom/alertmanager:v0.34.1',
   /** @see https://github.com/prometheus/blackbox_exporter/releases (the version the real tests run) */
   blackboxExporter: 'prom/blackbox-exporter:v0.28.0',
