@@ -14,6 +14,7 @@ import { ENERGY_RECORDS } from '../components/energy/definition';
 import { JOULES_PER_KWH } from '../components/energy/factors';
 import { VMALERT_DEFAULTS } from '../core/defaults';
 import type { RuleGroup } from '../core/rule-group';
+import { HOST_LABEL } from '../core/labels';
 import { WATCHDOG_ALERT } from '../render/heartbeat-route';
 
 /** Names of the series vmalert records into the store, for the Fleet dashboard, tests and docs. */
@@ -79,9 +80,9 @@ export interface FleetRulesInput {
 /** A label value as a PromQL string literal. */
 const quoted = (value: string) => JSON.stringify(value);
 
-/** One series `{host="<name>"}` of value 1 per host of the fleet file: the hosts that should report. */
+/** One series `{host="<name>"}` of value 1 per host of the fleet file (PromQL has no literal label sets): the hosts that should report. */
 export function expectedHostsVector(hosts: readonly string[]): string {
-  return hosts.map((host) => `label_replace(vector(1), "host", ${quoted(host)}, "", "")`).join(' or ');
+  return hosts.map((host) => `label_replace(vector(1), "${HOST_LABEL}", ${quoted(host)}, "", "")`).join(' or ');
 }
 
 /** Hosts with at least one sample of `up` in the store over the last `minutes`. */

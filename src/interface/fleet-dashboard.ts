@@ -9,7 +9,7 @@ import { HOST_LABEL, JOB } from '../core/labels';
 import { ENERGY_RECORDS } from '../components/energy/definition';
 import { HOST_ENERGY_COVERAGE } from '../components/scaphandre/dashboard';
 import { buildDashboard, CO2E_UNIT, HOST, MICRO, rankingPanel, statPanel, timeseriesPanel } from '../dashboards/shared';
-import { FLEET_RECORDS } from '../hub/fleet-rules';
+import { expectedHostsVector, FLEET_RECORDS } from '../hub/fleet-rules';
 
 /** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
 export const FLEET_DASHBOARD_UID = 'peekstack-fleet';
@@ -27,10 +27,8 @@ const REPORTING = `count by (${HOST_LABEL}) (up{job="${JOB.prometheus}", ${HOST}
  */
 const HOST_ENERGY_KWH = `sum by (host) (sum_over_time(${ENERGY_RECORDS.hostKwh}{${HOST}}[$__range]))`;
 
-/** Hosts the fleet file lists, one series each with its `host` label (PromQL has no literal label sets). */
-function fleetHosts(hostNames: readonly string[]): string {
-  return hostNames.map((name) => `label_replace(vector(1), "${HOST_LABEL}", "${name}", "", "")`).join(' or ');
-}
+/** Hosts the fleet file lists, one series each with its `host` label: the fleet rules' own list. */
+const fleetHosts = expectedHostsVector;
 
 /** Options of {@link fleetDashboard}. */
 export interface FleetDashboardOptions {
