@@ -6,7 +6,7 @@
 #   .tools/apt/   private apt state (sources.list, lists/, cache/) and the downloaded .debs
 #   .tools/root/  the unpacked packages (usr/bin/..., plus any shared library the system lacks)
 #   .tools/bin/   wrapper scripts: prometheus promtool node_exporter scaphandre proot victoria-metrics
-#                 vmauth vmagent alertmanager amtool blackbox_exporter, and ipmi_exporter (below)
+#                 vmauth vmagent vmalert vmalert-tool alertmanager amtool blackbox_exporter, and ipmi_exporter (below)
 #   .tools/ipmi/  the IPMI exporter (prometheus-ipmi-exporter 1.10 from sid) unpacked in root/, with
 #                 a recipe of its own (.tools/ipmi/RECIPE) like the engine's, so a checkout whose
 #                 script predates it neither removes it nor reinstalls the other tools for it; its
@@ -25,7 +25,7 @@
 # neither removes it nor is made to reinstall the monitoring binaries.
 #
 # Sources: Prometheus 3.x + promtool, node_exporter 1.11.x, VictoriaMetrics 1.145 (victoria-metrics,
-# vmauth, vmagent), Alertmanager 0.33 + amtool and blackbox_exporter 0.28 from Debian sid, scaphandre 1.0.2
+# vmauth, vmagent, vmalert, vmalert-tool), Alertmanager 0.33 + amtool and blackbox_exporter 0.28 from Debian sid, scaphandre 1.0.2
 # from trixie, proot from the machine's own release (e.g. bookworm). The mirror is the one this
 # machine already uses (/etc/apt/sources.list.d/*.sources or /etc/apt/sources.list); set
 # PEEKSTACK_DEBIAN_MIRROR to override it.
@@ -38,7 +38,10 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$REPO/.tools"
 BIN="$TOOLS/bin"
-TOOL_NAMES=(prometheus promtool node_exporter scaphandre proot victoria-metrics vmauth vmagent alertmanager amtool blackbox_exporter)
+TOOL_NAMES=(prometheus promtool node_exporter scaphandre proot victoria-metrics vmauth vmagent vmalert vmalert-tool alertmanager amtool blackbox_exporter)
+
+# Proves a tool runs: `--version`, except vmalert-tool, which has no such flag (it prints its help).
+tool_runs() { if [[ "$1" == vmalert-tool ]]; then "$BIN/$1" --help; else "$BIN/$1" --version; fi; }
 
 # What to fetch: "package/suite" and the version prefix we insist on. The suite "SYSTEM" stands
 # for this machine's own Debian release (proot and any missing shared library must match its libc).
@@ -67,7 +70,7 @@ tools_ok() {
   local t
   for t in "${TOOL_NAMES[@]}"; do
     [[ -x "$BIN/$t" ]] || return 1
-    "$BIN/$t" --version >/dev/null 2>&1 || return 1
+    tool_runs "$t" >/dev/null 2>&1 || return 1
   done
 }
 
@@ -279,6 +282,8 @@ declare -A TOOL_BIN=(
   [victoria-metrics]=usr/bin/victoria-metrics
   [vmauth]=usr/bin/vmauth
   [vmagent]=usr/bin/vmagent
+  [vmalert]=usr/bin/vmalert
+  [vmalert-tool]=usr/bin/vmalert-tool
   [alertmanager]=usr/bin/prometheus-alertmanager
   [amtool]=usr/bin/amtool
   [blackbox_exporter]=usr/bin/prometheus-blackbox-exporter
@@ -345,7 +350,7 @@ rm -rf "$TOOLS/root" "$TOOLS/bin"
 mv "$STAGE/root" "$TOOLS/root"
 mv "$STAGE/bin" "$TOOLS/bin"
 for t in "${TOOL_NAMES[@]}"; do
-  out="$("$BIN/$t" --version 2>&1)" || die "$BIN/$t --version failed: $out"
+  out="$(tool_runs "$t" 2>&1)" || die "$BIN/$t does not run: $out"
   log "$t $(echo "$out" | grep -oE '[0-9]+\.[0-9]+\.[0-9]+[^ ,)]*' | head -n1) OK"
 done
 echo "$RECIPE" >"$TOOLS/RECIPE"

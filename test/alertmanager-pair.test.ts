@@ -101,6 +101,16 @@ describe('an Alertmanager pair (alerting.peerHost)', () => {
     expect(hub.output!.alertmanager_peer_url!.value).toBe('https://db-1.example.net:9093');
   });
 
+  it('vmalert on the hub sends to both: the hub\'s Alertmanager on the hub network, the peer at its host\'s address', () => {
+    const vmalert = resourcesOf(hub, 'docker_container').find((container) => container.name === 'peekstack-vmalert')!;
+    const notifierUrls = (vmalert.command as string[]).filter((flag) => flag.startsWith('-notifier.url='));
+    expect(notifierUrls).toEqual(['-notifier.url=https://peekstack-alertmanager:9093', '-notifier.url=https://db-1.example.net:9093']);
+    // Each URL carries its own user, password file and CA (vmalert matches the array flags by position).
+    for (const flag of ['-notifier.basicAuth.username=', '-notifier.basicAuth.passwordFile=', '-notifier.tlsCAFile=']) {
+      expect((vmalert.command as string[]).filter((f) => f.startsWith(flag))).toHaveLength(2);
+    }
+  });
+
   it('bad input: an unknown peer host, the hub\'s own host, a gossip port clash on either host, a host without an IP address', () => {
     expect(onlyProblem(PAIR_FLEET.replace('peerHost: db-1', 'peerHost: db-9'))).toMatchObject({ path: 'alerting.peerHost', found: '"db-9"' });
     expect(onlyProblem(PAIR_FLEET.replace('peerHost: db-1', 'peerHost: ops')).allowed).toMatch(/a host other than the hub's \("ops"/);

@@ -3,6 +3,7 @@ import { ALERT_THRESHOLD_BOUNDS, AlertThresholds, thresholdAllowed, thresholdInR
 import { ALERTMANAGER_DEFAULTS, PORT_BOUNDS } from '../core/defaults';
 import { ALERT_SEVERITIES } from '../render/alertmanager-config';
 import { integer, strict, text } from './schema-builders';
+import { heartbeatSchema } from './vmalert-schema';
 
 /**
  * The fleet file's `alerting:` section (Alertmanager on the hub, its receivers and routes) and the
@@ -61,6 +62,7 @@ export function alertingSchema() {
     groupWaitSeconds: z.optional(integer(bounds.groupWaitSeconds.min, bounds.groupWaitSeconds.max, 'seconds')),
     groupIntervalSeconds: z.optional(integer(bounds.groupIntervalSeconds.min, bounds.groupIntervalSeconds.max, 'seconds')),
     repeatIntervalSeconds: z.optional(integer(bounds.repeatIntervalSeconds.min, bounds.repeatIntervalSeconds.max, 'seconds')),
+    heartbeat: z.optional(heartbeatSchema(secretVariable)),
   });
 }
 

@@ -1,5 +1,5 @@
 import { AlertThresholds, DEFAULT_ALERT_THRESHOLDS } from '../core/alert-thresholds';
-import { ALERTMANAGER_DEFAULTS } from '../core/defaults';
+import { ALERTMANAGER_DEFAULTS, VMALERT_DEFAULTS } from '../core/defaults';
 import { DEFAULT_IMAGES } from '../core/images';
 import { AlertmanagerConfigInput } from '../render/alertmanager-config';
 import { AlertingEntry, ReceiverEntry } from './alerting-schema';
@@ -19,6 +19,8 @@ export interface AlertingSpec
   readonly clusterPort: number;
   readonly image: string;
   readonly receivers: readonly ReceiverEntry[];
+  /** The dead man's switch: the variable holding the heartbeat URL, and the seconds between heartbeats. */
+  readonly heartbeat?: { readonly secretVariable: string; readonly intervalSeconds: number };
 }
 
 /** Applies the defaults of `alerting:`; `hubHost` is the host the hub (and Alertmanager) runs on. */
@@ -35,6 +37,9 @@ export function toAlertingSpec(entry: AlertingEntry, hubHost: string): AlertingS
     groupWaitSeconds: entry.groupWaitSeconds ?? ALERTMANAGER_DEFAULTS.groupWaitSeconds,
     groupIntervalSeconds: entry.groupIntervalSeconds ?? ALERTMANAGER_DEFAULTS.groupIntervalSeconds,
     repeatIntervalSeconds: entry.repeatIntervalSeconds ?? ALERTMANAGER_DEFAULTS.repeatIntervalSeconds,
+    ...(entry.heartbeat
+      ? { heartbeat: { secretVariable: entry.heartbeat.secretVariable, intervalSeconds: entry.heartbeat.intervalSeconds ?? VMALERT_DEFAULTS.heartbeatIntervalSeconds } }
+      : {}),
   };
 }
 

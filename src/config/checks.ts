@@ -9,6 +9,7 @@ import { TERRAFORM_IDENTIFIER } from './stack-names';
 import { checkAlerting } from './alerting-checks';
 import { checkAlertmanagerPair } from './alertmanager-pair-checks';
 import { checkIpmi } from './ipmi-checks';
+import { checkVmalert } from './vmalert-checks';
 import { closestKey } from './suggest';
 import { origin } from './origin';
 import { collectorDatasourceUid, FLEET_DATASOURCE } from '../core/datasources';
@@ -166,5 +167,6 @@ export function checkFleet(file: FleetFile, spec: FleetSpec): PathProblem[] {
   problems.push(...checkAlerting(file, spec));
   problems.push(...checkAlertmanagerPair(file, spec));
   problems.push(...checkIpmi(spec));
+  problems.push(...checkVmalert(file, spec));
   return problems;
 }

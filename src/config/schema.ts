@@ -7,6 +7,7 @@ import { assertAddress } from '../core/validate';
 import { HOST_NAME_ALLOWED, HOST_NAME_PATTERN } from './stack-names';
 import { alertingSchema, alertThresholdsSchema } from './alerting-schema';
 import { ipmiSchema } from './ipmi-schema';
+import { vmalertSchema } from './vmalert-schema';
 import { assertedString, flag, image, integer, once, port, seconds, strict, text } from './schema-builders';
 import { LruCache } from '../core/lru-cache';
 // The components' own keys, one line each (a component's fleet-file keys live in its folder).
@@ -190,6 +191,7 @@ const interfaceParts = {
 const fleetParts = {
   store: () => z.optional(storeSchema()),
   alerting: () => z.optional(alertingSchema()),
+  vmalert: () => z.optional(vmalertSchema()),
   credentials: () =>
     z.optional(strict({
       source: z.enum(['generate', 'variables'], {

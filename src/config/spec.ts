@@ -11,6 +11,8 @@ import { FLEET_STORE_DEFAULTS } from '../core/defaults';
 import { collectorStackName, HUB_STACK_NAME, INTERFACE_STACK_NAME } from './stack-names';
 import { AlertThresholds } from '../core/alert-thresholds';
 import { AlertingSpec, toAlertingSpec, toAlertThresholds } from './alerting-spec';
+import { VMALERT_DEFAULTS } from '../core/defaults';
+import type { FleetBudget } from '../hub/fleet-rules';
 
 /** Built-in values of every optional fleet setting: the one place they are applied. */
 export const FLEET_DEFAULTS = {
@@ -122,6 +124,16 @@ export interface StoreSpec {
   readonly username?: string;
 }
 
+/** `vmalert:` after defaults. */
+export interface VmalertSpec {
+  /** vmalert runs on the hub: by default whenever the embedded store does. */
+  readonly enabled: boolean;
+  readonly evaluationIntervalSeconds: number;
+  readonly image: string;
+  /** The fleet's budget (each alert only when its budget is set). */
+  readonly budget: FleetBudget;
+}
+
 /** The stack holding the embedded fleet store, if the fleet has one. */
 export function hubStackOf(fleet: Pick<FleetSpec, 'store' | 'alerting'>): string | undefined {
   // The hub holds the embedded store and Alertmanager: it exists when either does.
@@ -146,6 +158,8 @@ export interface FleetSpec {
   readonly carbonZone?: string;
   /** Alertmanager and its receivers; absent: alerts stay in each Prometheus. */
   readonly alerting?: AlertingSpec;
+  /** vmalert on the hub (fleet rules, the hub's health, the Watchdog). */
+  readonly vmalert: VmalertSpec;
 }
 
 /** Plain-object deep merge; `override` wins, arrays and scalars are replaced, not merged. */
@@ -247,6 +261,13 @@ export function toFleetSpec(fileName: string, file: FleetFile): FleetSpec {
     accounting: { ...DEFAULT_ACCOUNTING_FACTORS, ...file.defaults?.accounting },
     ...(file.defaults?.embodied ? { embodied: file.defaults.embodied } : {}),
     ...(file.defaults?.carbon ? { carbonZone: file.defaults.carbon.zone } : {}),
+    vmalert: {
+      // On by default with the hub's own store, which it reads and writes through vmauth.
+      enabled: file.vmalert?.enabled ?? ((file.store?.enabled ?? true) && (file.store?.kind ?? 'embedded') === 'embedded'),
+      evaluationIntervalSeconds: file.vmalert?.evaluationIntervalSeconds ?? VMALERT_DEFAULTS.evaluationIntervalSeconds,
+      image: file.vmalert?.image ?? DEFAULT_IMAGES.vmalert,
+      budget: file.vmalert?.budget ?? {},
+    },
     // Alertmanager runs in the hub, on the fleet's central host.
     ...(file.alerting ? { alerting: toAlertingSpec(file.alerting, file.store?.host ?? file.interface.host) } : {}),
   };

@@ -51,6 +51,20 @@ export const FLEET_STORE_DEFAULTS = {
   bounds: { retentionDays: { min: 1, max: 36_500 } as IntegerBounds },
 } as const;
 
+/** vmalert on the hub (see {@link VmalertProps}) and the dead man's switch it drives. */
+export const VMALERT_DEFAULTS = {
+  /** How often the fleet rules are evaluated: twice per collector scrape interval's default would be noise; 30 s keeps the fleet view a minute fresh. */
+  evaluationIntervalSeconds: 30,
+  /** How often the heartbeat receiver is notified while the Watchdog fires (Alertmanager's repeat_interval on its route). */
+  heartbeatIntervalSeconds: 60,
+  /** How long a host may be silent in the store before PeekStackHostSilentInStore fires. */
+  silentHostMinutes: 5,
+  bounds: {
+    evaluationIntervalSeconds: { min: 5, max: 600 } as IntegerBounds,
+    heartbeatIntervalSeconds: { min: 1, max: 86_400 } as IntegerBounds,
+  },
+} as const;
+
 /** Alertmanager (see {@link AlertmanagerProps}). */
 export const ALERTMANAGER_DEFAULTS = {
   publishedPort: 9093,

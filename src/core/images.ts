@@ -25,7 +25,7 @@ export const DEFAULT_IMAGES = {
   ...SCAPHANDRE_IMAGE,
   ...DCGM_IMAGE,
   ...IPMI_EXPORTER_IMAGE,
-  /** @see https://github.com/prometheus/alertmanager/releases (0.34 splits `reason="clientError"` of alertmanager_notifications_failed_total; nothing here reads it) */
+  /** @see https://github.com/prometheus/alertmanager/releases (0.34 splits `reason="clientError"` of alertmanager_notifications_failed_total: the hub's rule sums over `reason`) */
   alertmanager: 'prom/alertmanager:v0.34.1',
   ...BLACKBOX_EXPORTER_IMAGE,
   /** 12.4, the last 12.x minor (longest support); 13 stores dashboards as v2, see docs/versions.md. @see https://github.com/grafana/grafana/releases */
@@ -34,6 +34,8 @@ export const DEFAULT_IMAGES = {
   victoriaMetrics: 'victoriametrics/victoria-metrics:v1.149.0',
   /** vmauth in front of the fleet store, from the same release as {@link DEFAULT_IMAGES.victoriaMetrics}. */
   vmauth: 'victoriametrics/vmauth:v1.149.0',
+  /** vmalert on the hub (fleet rules, Watchdog), from the same release as {@link DEFAULT_IMAGES.victoriaMetrics}. */
+  vmalert: 'victoriametrics/vmalert:v1.149.0',
 } as const;
 
 /** The components whose image can be pinned or overridden. */

@@ -48,6 +48,7 @@ export function hubAlertmanagerOptions(fleet: FleetSpec, hub: HubStack): HubAler
     groupWaitSeconds: alerting.groupWaitSeconds,
     groupIntervalSeconds: alerting.groupIntervalSeconds,
     repeatIntervalSeconds: alerting.repeatIntervalSeconds,
+    heartbeat: alerting.heartbeat ? { url: secretOf(hub, alerting.heartbeat.secretVariable, 'heartbeat URL (dead man\'s switch)'), intervalSeconds: alerting.heartbeat.intervalSeconds } : undefined,
     // With `credentials: variables`, the password Prometheus sends comes from hub_alertmanager_password(_bcrypt).
     password: fleet.credentials === 'variables' ? suppliedPasswordVariables(hub, 'alertmanager', 'Alertmanager password') : undefined,
     ...alertmanagerPeerOf(fleet),

@@ -6,6 +6,7 @@ import { CollectorStack, CollectorStackStandIn } from './collector-stack';
 import { FleetSpec, HostSpec } from '../config';
 import { hubStackOf } from '../config/spec';
 import { HubStack } from './hub-stack';
+import { fleetRuleGroups } from '../hub/fleet-rules';
 import { CollectorView, prometheusSourceOf, publishedPortsOf } from '../interface/interface';
 import { InterfaceStack } from './interface-stack';
 import { fleetStoreTargetsOf, FleetStoreTargets, hubStackFor } from './fleet-store-wiring';
@@ -51,6 +52,8 @@ function interfaceStackFor(scope: Construct, fleet: FleetSpec, collectors: reado
     secrets: fleet.credentials,
     grafana: grafanaPropsOf(fleet),
     fleetStore: store?.read,
+    // What vmalert records on the hub (the Fleet dashboard shows it); the same groups the hub builds.
+    hubRuleGroups: fleet.vmalert.enabled && store ? fleetRuleGroups({ hosts: fleet.hosts.map((host) => host.name), hubHost: fleet.store.host }) : undefined,
   }));
 }
 

@@ -22,6 +22,12 @@ import { SecretSource, suppliedPasswordVariables } from '../constructs/secret-va
 import { StateBackend } from '../core/state-backend';
 import { applyStateBackend } from '../constructs/state-backend-apply';
 import { assertMatches } from '../core/validate';
+import { Vmalert, VMALERT_CONTAINER_PORT, VmalertProps } from '../hub/vmalert';
+import { FleetBudget, fleetRuleGroups } from '../hub/fleet-rules';
+import { hubHealthRuleGroup } from '../hub/hub-health-rules';
+import { hubSelfScrape } from '../hub/hub-self-scrape';
+import { VMAUTH_CONTAINER_PORT } from '../hub/fleet-store';
+import { ALERTMANAGER_CONTAINER_PORT } from '../hub/alertmanager';
 
 /** Fleet store settings a hub user may change: what the hub does not wire itself. */
 export type HubFleetStoreOptions = Omit<FleetStoreProps, 'addresses' | 'certificate' | 'caCertificatePem' | 'networkName' | 'provider' | 'namePrefix' | 'writerPassword' | 'readerPassword'>;
@@ -39,7 +45,7 @@ export interface AlertmanagerPeerHost {
 }
 
 /** Alertmanager settings a hub user may change: what the hub does not wire itself. */
-export type HubAlertmanagerOptions = Omit<AlertmanagerProps, 'certificate' | 'credentials' | 'provider' | 'containerName' | 'dataVolumeName' | 'cluster'> & {
+export type HubAlertmanagerOptions = Omit<AlertmanagerProps, 'certificate' | 'credentials' | 'provider' | 'containerName' | 'dataVolumeName' | 'cluster' | 'networkName'> & {
   /**
    * User the collectors' Prometheus send alerts as.
    * @default 'prometheus'
@@ -68,6 +74,17 @@ export type HubAlertmanagerOptions = Omit<AlertmanagerProps, 'certificate' | 'cr
    * @default 9094
    */
   readonly clusterPort?: number;
+};
+
+/** vmalert settings a hub user may change: the fleet rules' inputs, what the hub does not wire itself. */
+export type HubVmalertOptions = Pick<VmalertProps, 'evaluationIntervalSeconds' | 'image'> & {
+  /** The fleet's host names: a host of this list silent in the store fires PeekStackHostSilentInStore, and the share reporting is over them. */
+  readonly hosts: readonly string[];
+  /**
+   * The fleet's power and energy budget.
+   * @default - none: no budget alerts
+   */
+  readonly budget?: FleetBudget;
 };
 
 /** Props of {@link HubStack}. */
@@ -111,6 +128,13 @@ export interface HubStackProps {
    * @default - no Alertmanager
    */
   readonly alertmanager?: HubAlertmanagerOptions | ((hub: HubStack) => HubAlertmanagerOptions);
+  /**
+   * Run vmalert on the hub with the fleet rules and the hub's own health alerts (and the Watchdog
+   * when Alertmanager has a heartbeat); the store then scrapes the hub's services. Needs the fleet
+   * store. `false` for none.
+   * @default - none
+   */
+  readonly vmalert?: HubVmalertOptions | false;
 }
 
 /**
@@ -140,6 +164,8 @@ export class HubStack extends TerraformStack {
   public readonly alertmanagerPeer?: Alertmanager;
   /** Credentials the collectors send alerts with, beside {@link HubStack.alertmanager}. */
   public readonly alertmanagerUser?: GeneratedCredentials;
+  /** vmalert, when the props ask for it. */
+  public readonly vmalert?: Vmalert;
 
   constructor(scope: Construct, id: string, props: HubStackProps) {
     super(scope, id);
@@ -157,17 +183,36 @@ export class HubStack extends TerraformStack {
     this.caCertificatePem = this.certificateAuthority.certificatePem;
     new TerraformOutput(this, HUB_OUTPUTS.caCertificate, { value: this.caCertificatePem, description: 'PEM of the CA to trust for the hub\'s HTTPS services' });
 
+    // Alertmanager's credentials first: the store scrapes Alertmanager with them.
+    const alertmanagerOptions = props.alertmanager ? (typeof props.alertmanager === 'function' ? props.alertmanager(this) : props.alertmanager) : undefined;
+    if (alertmanagerOptions) {
+      this.alertmanagerUser = new GeneratedCredentials(this, 'alertmanager-credentials', { field: 'HubStack.alertmanager', username: alertmanagerOptions.username ?? 'prometheus', supplied: alertmanagerOptions.password });
+    }
+    const alertmanagerName = `${this.namePrefix}-alertmanager`;
+    const vmalertName = `${this.namePrefix}-vmalert`;
+    const vmalertOptions = props.fleetStore !== false && props.vmalert ? props.vmalert : undefined;
+
     if (props.fleetStore !== false) {
       const variables = props.secrets === 'variables';
       this.fleetStore = new FleetStore(this, 'fleet-store', {
         ...props.fleetStore,
         addresses: this.addresses,
-        certificate: this.issueServerCertificate('fleet-store-cert', 'PeekStack fleet store'),
+        // Its container name too: vmalert reaches vmauth on the hub network.
+        certificate: this.issueServerCertificate('fleet-store-cert', 'PeekStack fleet store', vmalertOptions ? [`${this.namePrefix}-vmauth`] : []),
         caCertificatePem: this.caCertificatePem,
         networkName: this.network.name,
         namePrefix: this.namePrefix,
         writerPassword: variables ? suppliedPasswordVariables(this, 'fleet_store_writer', 'fleet store writer password') : undefined,
         readerPassword: variables ? suppliedPasswordVariables(this, 'fleet_store_reader', 'fleet store reader password') : undefined,
+        selfScrape: vmalertOptions
+          ? hubSelfScrape({
+              hostName: this.hostName,
+              vmalertAddress: `${vmalertName}:${VMALERT_CONTAINER_PORT}`,
+              alertmanager: this.alertmanagerUser
+                ? { address: `${alertmanagerName}:${ALERTMANAGER_CONTAINER_PORT}`, username: this.alertmanagerUser.username, password: this.alertmanagerUser.password }
+                : undefined,
+            })
+          : undefined,
         provider: this.provider,
       });
       const store = this.fleetStore;
@@ -178,14 +223,17 @@ export class HubStack extends TerraformStack {
       new TerraformOutput(this, HUB_OUTPUTS.fleetStoreReaderPassword, { value: store.reader.password, sensitive: true, description: 'query-only password' });
     }
 
-    if (props.alertmanager) {
-      const { username, password, peer, gossipAddress, clusterPort, ...options } = typeof props.alertmanager === 'function' ? props.alertmanager(this) : props.alertmanager;
-      this.alertmanagerUser = new GeneratedCredentials(this, 'alertmanager-credentials', { field: 'HubStack.alertmanager', username: username ?? 'prometheus', supplied: password });
+    if (alertmanagerOptions) {
+      // The user and password went into alertmanagerUser above.
+      const { username: _username, password: _password, peer, gossipAddress, clusterPort, ...options } = alertmanagerOptions;
+      const user = this.alertmanagerUser!;
       const pair = peer ? this.alertmanagerPair(peer, gossipAddress, clusterPort) : undefined;
-      const common = { ...options, containerName: `${this.namePrefix}-alertmanager`, dataVolumeName: `${this.namePrefix}-alertmanager-data`, credentials: this.alertmanagerUser };
+      const common = { ...options, containerName: alertmanagerName, dataVolumeName: `${this.namePrefix}-alertmanager-data`, credentials: user };
       this.alertmanager = new Alertmanager(this, 'alertmanager', {
         ...common,
-        certificate: this.issueServerCertificate('alertmanager-cert', 'PeekStack Alertmanager'),
+        // Its container name too: vmalert and the store reach it on the hub network.
+        certificate: this.issueServerCertificate('alertmanager-cert', 'PeekStack Alertmanager', vmalertOptions ? [alertmanagerName] : []),
+        networkName: vmalertOptions ? this.network.name : undefined,
         cluster: pair?.hub,
         provider: this.provider,
       });
@@ -201,8 +249,37 @@ export class HubStack extends TerraformStack {
         });
         new TerraformOutput(this, HUB_OUTPUTS.alertmanagerPeerUrl, { value: `https://${urlHost(peer.addresses[0])}:${this.alertmanagerPeer.publishedPort}`, description: 'HTTPS URL of the peer Alertmanager (same user and password)' });
       }
-      new TerraformOutput(this, HUB_OUTPUTS.alertmanagerUsername, { value: this.alertmanagerUser.username });
-      new TerraformOutput(this, HUB_OUTPUTS.alertmanagerPassword, { value: this.alertmanagerUser.password, sensitive: true, description: 'Alertmanager password (read with: terraform output -raw alertmanager_password)' });
+      new TerraformOutput(this, HUB_OUTPUTS.alertmanagerUsername, { value: user.username });
+      new TerraformOutput(this, HUB_OUTPUTS.alertmanagerPassword, { value: user.password, sensitive: true, description: 'Alertmanager password (read with: terraform output -raw alertmanager_password)' });
+    }
+
+    if (vmalertOptions && this.fleetStore) {
+      const store = this.fleetStore;
+      const evaluationIntervalSeconds = vmalertOptions.evaluationIntervalSeconds;
+      this.vmalert = new Vmalert(this, 'vmalert', {
+        image: vmalertOptions.image,
+        evaluationIntervalSeconds,
+        containerName: vmalertName,
+        // vmauth on the hub network, as the readers and writers outside reach its published port.
+        storeUrl: `https://${this.namePrefix}-vmauth:${VMAUTH_CONTAINER_PORT}`,
+        caCertificatePem: this.caCertificatePem,
+        reader: store.reader,
+        writer: store.writer,
+        alertmanager: this.alertmanager
+          ? {
+              url: `https://${alertmanagerName}:${ALERTMANAGER_CONTAINER_PORT}`,
+              credentials: this.alertmanagerUser!,
+              // The peer on its own host, at the address and port it publishes (its certificate names them).
+              peerUrl: this.alertmanagerPeer && alertmanagerOptions?.peer ? `https://${urlHost(alertmanagerOptions.peer.addresses[0]!)}:${this.alertmanagerPeer.publishedPort}` : undefined,
+            }
+          : undefined,
+        ruleGroups: [
+          ...fleetRuleGroups({ hosts: vmalertOptions.hosts, hubHost: this.hostName, evaluationIntervalSeconds, budget: vmalertOptions.budget, watchdog: this.alertmanager?.heartbeatIntervalSeconds !== undefined }),
+          hubHealthRuleGroup({ evaluationIntervalSeconds }),
+        ],
+        networkName: this.network.name,
+        provider: this.provider,
+      });
     }
   }
 
@@ -227,9 +304,10 @@ export class HubStack extends TerraformStack {
 
   /**
    * Issues a certificate from the hub's CA for a hub service, valid for every hub address, the
-   * hub's host name, `host.docker.internal` (containers on the hub's own host) and localhost.
+   * hub's host name, `host.docker.internal` (containers on the hub's own host), localhost and
+   * `extraNames` (a container name other hub containers use on the hub network).
    */
-  public issueServerCertificate(id: string, commonName: string): ServerCertificate {
-    return this.certificateAuthority.issueServerCertificate(id, commonName, [...this.addresses, this.hostName, DOCKER_HOST_GATEWAY_NAME, 'localhost', '127.0.0.1']);
+  public issueServerCertificate(id: string, commonName: string, extraNames: readonly string[] = []): ServerCertificate {
+    return this.certificateAuthority.issueServerCertificate(id, commonName, [...this.addresses, this.hostName, DOCKER_HOST_GATEWAY_NAME, 'localhost', '127.0.0.1', ...extraNames]);
   }
 }

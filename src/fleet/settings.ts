@@ -66,6 +66,9 @@ export function hubStackPropsOf(fleet: FleetSpec, host: HostSpec): Omit<HubStack
       // once, and no job's own samples are thinned (a coarser interval would drop some of them).
       dedupMinScrapeIntervalSeconds: Math.min(...fleet.hosts.flatMap((candidate) => [candidate.scrapeIntervalSeconds, candidate.exporters.scaphandre.scrapeIntervalSeconds ?? candidate.scrapeIntervalSeconds])),
     },
+    vmalert: fleet.vmalert.enabled
+      ? { hosts: fleet.hosts.map((each) => each.name), budget: fleet.vmalert.budget, evaluationIntervalSeconds: fleet.vmalert.evaluationIntervalSeconds, image: fleet.vmalert.image }
+      : false,
   };
 }
 

@@ -14,6 +14,8 @@ import { renderClusterTlsConfig } from '../render/alertmanager-cluster-tls';
 import { ipVersion, urlHost } from '../core/names';
 import { assertIntegerInRange, assertMatches, assertNonEmpty, assertPinnedImage, assertPort, assertVolumeName, findDuplicate } from '../core/validate';
 import { assertSecretToken } from '../constructs/secret-token';
+import { HEARTBEAT_RECEIVER } from '../render/heartbeat-route';
+import { VMALERT_DEFAULTS } from '../core/defaults';
 
 /** Where Alertmanager finds each file PeekStack uploads into its container. */
 export const ALERTMANAGER_PATHS = {
@@ -163,8 +165,29 @@ export interface AlertmanagerProps {
    * @default - none: a single instance, gossip off
    */
   readonly cluster?: AlertmanagerCluster;
+  /**
+   * The dead man's switch: the always-firing `Watchdog` alert (from vmalert) to a heartbeat URL.
+   * @default - none
+   */
+  readonly heartbeat?: AlertmanagerHeartbeat;
+  /**
+   * A Docker network to join besides the default one (the hub's, where vmalert and the store reach it).
+   * @default - the default bridge network only
+   */
+  readonly networkName?: string;
   /** Docker provider. @default - the stack's default */
   readonly provider?: DockerProvider;
+}
+
+/** The heartbeat receiver of {@link AlertmanagerProps.heartbeat}. */
+export interface AlertmanagerHeartbeat {
+  /** The heartbeat URL (a token: whoever has it can ping), e.g. a healthchecks.io ping URL. */
+  readonly url: string;
+  /**
+   * Seconds between heartbeats (the Watchdog route's repeat_interval); the service should alarm after a few missed.
+   * @default VMALERT_DEFAULTS.heartbeatIntervalSeconds (60)
+   */
+  readonly intervalSeconds?: number;
 }
 
 const RECEIVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
@@ -188,6 +211,8 @@ export class Alertmanager extends Construct {
   public readonly repeatIntervalSeconds: number;
   public readonly defaultReceiver: string;
   public readonly routes: readonly SeverityRoute[];
+  /** Seconds between heartbeats, when there is a heartbeat receiver. */
+  public readonly heartbeatIntervalSeconds?: number;
   /** The receivers as rendered (secrets as file paths). */
   public readonly receiverConfigs: readonly ReceiverConfig[];
   public readonly command: readonly string[];
@@ -214,6 +239,7 @@ export class Alertmanager extends Construct {
     const names = props.receivers.map((receiver, index) => assertMatches(`Alertmanager.receivers[${index}].name`, receiver.name, RECEIVER_NAME, 'letters, digits, "_" and "-"'));
     const duplicate = findDuplicate(names);
     if (duplicate) throw new PeekStackValidationError('Alertmanager.receivers', duplicate, 'receiver names used once each');
+    if (names.includes(HEARTBEAT_RECEIVER)) throw new PeekStackValidationError('Alertmanager.receivers', HEARTBEAT_RECEIVER, 'a name other than the heartbeat receiver\'s');
     this.defaultReceiver = props.defaultReceiver ?? names[0];
     if (!names.includes(this.defaultReceiver)) throw new PeekStackValidationError('Alertmanager.defaultReceiver', this.defaultReceiver, `one of the receivers: ${listSome(names)}`);
     this.routes = [...(props.routes ?? [])];
@@ -280,6 +306,12 @@ export class Alertmanager extends Construct {
       }
     });
 
+    const heartbeatBounds = VMALERT_DEFAULTS.bounds.heartbeatIntervalSeconds;
+    this.heartbeatIntervalSeconds = props.heartbeat
+      ? assertIntegerInRange('Alertmanager.heartbeat.intervalSeconds', props.heartbeat.intervalSeconds ?? VMALERT_DEFAULTS.heartbeatIntervalSeconds, heartbeatBounds.min, heartbeatBounds.max, 'seconds')
+      : undefined;
+    const heartbeat = props.heartbeat ? { urlFile: secret('Alertmanager.heartbeat.url', HEARTBEAT_RECEIVER, 'url', props.heartbeat.url), intervalSeconds: this.heartbeatIntervalSeconds! } : undefined;
+
     this.volume = new Volume(this, 'data', { name: this.dataVolumeName, provider: props.provider });
     this.service = new DockerService(this, 'service', {
       image: this.image,
@@ -299,6 +331,7 @@ export class Alertmanager extends Construct {
         ...(cluster ? [{ internal: ALERTMANAGER_CLUSTER_CONTAINER_PORT, external: this.clusterPort!, ip: cluster.address, protocol: 'tcp' }] : []),
       ],
       volumes: [{ volumeName: this.volume.name, containerPath: ALERTMANAGER_PATHS.data }],
+      ...(props.networkName ? { networksAdvanced: [{ name: props.networkName, aliases: [this.containerName] }] } : {}),
       files: [
         {
           path: ALERTMANAGER_PATHS.config,
@@ -309,6 +342,7 @@ export class Alertmanager extends Construct {
             groupWaitSeconds: this.groupWaitSeconds,
             groupIntervalSeconds: this.groupIntervalSeconds,
             repeatIntervalSeconds: this.repeatIntervalSeconds,
+            heartbeat,
           }),
         },
         // The image runs as nobody: the key and secrets must be readable by it. Only Alertmanager runs in this container.

@@ -10,6 +10,7 @@ import { ENERGY_RECORDS } from '../components/energy/definition';
 import { HOST_ENERGY_COVERAGE } from '../components/scaphandre/dashboard';
 import { buildDashboard, CO2E_UNIT, HOST, MICRO, rankingPanel, statPanel, timeseriesPanel } from '../dashboards/shared';
 import { fleetPlatformPowerPanels } from '../components/platform-power/panels';
+import { expectedHostsVector, FLEET_RECORDS } from '../hub/fleet-rules';
 
 /** Stable uid: Grafana links and provisioning refer to the dashboard by it. */
 export const FLEET_DASHBOARD_UID = 'peekstack-fleet';
@@ -27,13 +28,59 @@ const REPORTING = `count by (${HOST_LABEL}) (up{job="${JOB.prometheus}", ${HOST}
  */
 const HOST_ENERGY_KWH = `sum by (host) (sum_over_time(${ENERGY_RECORDS.hostKwh}{${HOST}}[$__range]))`;
 
-/** Hosts the fleet file lists, one series each with its `host` label (PromQL has no literal label sets). */
-function fleetHosts(hostNames: readonly string[]): string {
-  return hostNames.map((name) => `label_replace(vector(1), "${HOST_LABEL}", "${name}", "", "")`).join(' or ');
+/** Hosts the fleet file lists, one series each with its `host` label: the fleet rules' own list. */
+const fleetHosts = expectedHostsVector;
+
+/** Options of {@link fleetDashboard}. */
+export interface FleetDashboardOptions {
+  /**
+   * Add the row of what vmalert on the hub records (fleet:*, host:remote_write_lag_seconds).
+   * @default false
+   */
+  readonly hubRecords?: boolean;
+}
+
+/** The row of vmalert's records: the fleet as the hub sees it in the store. */
+function hubRecordsRow() {
+  return {
+    title: 'Fleet rules (vmalert on the hub)',
+    panels: [
+      statPanel({
+        title: 'Share of the fleet reporting',
+        description: 'Hosts of the fleet file with a sample in the store in the last 5 minutes, over all of them (vmalert on the hub). Under 67 % fires PeekStackFleetHostsMissing.',
+        unit: units.PercentUnit,
+        instant: true,
+        decimals: 0,
+        queries: [{ expr: FLEET_RECORDS.hostsReportingRatio, legend: 'reporting' }],
+      }),
+      statPanel({
+        title: 'Fleet power, 15-minute mean',
+        description: 'Each host\'s energy records over its measured seconds, summed over the fleet (vmalert on the hub): what the fleet power budget is checked against.',
+        unit: units.Watt,
+        instant: true,
+        queries: [{ expr: FLEET_RECORDS.power, legend: 'fleet' }],
+      }),
+      statPanel({
+        title: 'Fleet energy, last 24 hours',
+        description: 'The sum of every host\'s energy records over the last 24 hours (vmalert on the hub): what the fleet energy budget is checked against.',
+        unit: units.KiloWattHour,
+        instant: true,
+        decimals: 3,
+        queries: [{ expr: FLEET_RECORDS.dailyEnergy, legend: 'fleet' }],
+      }),
+      timeseriesPanel({
+        title: 'Remote write lag per host',
+        description: 'Seconds since each host\'s newest sample in the store, as vmalert on the hub measures it (the store holds back queries\' last 30 s, so a healthy host reads up to about 30 s). Above 2 minutes for 10 minutes fires PeekStackRemoteWriteLagging.',
+        unit: units.Seconds,
+        min: 0,
+        queries: [{ expr: `${FLEET_RECORDS.remoteWriteLag}{${HOST}}`, legend: '{{host}}' }],
+      }),
+    ],
+  };
 }
 
 /** Builds the fleet dashboard for a fleet of `hostNames`. */
-export function fleetDashboard(hostNames: readonly string[]): dashboard.Dashboard {
+export function fleetDashboard(hostNames: readonly string[], options: FleetDashboardOptions = {}): dashboard.Dashboard {
   if (hostNames.length === 0) throw new Error('fleetDashboard: a fleet of at least one host');
   return buildDashboard({
     uid: FLEET_DASHBOARD_UID,
@@ -148,6 +195,7 @@ export function fleetDashboard(hostNames: readonly string[]): dashboard.Dashboar
           }),
         ],
       },
+      ...(options.hubRecords ? [hubRecordsRow()] : []),
     ],
   });
 }

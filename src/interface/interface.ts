@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { toDashboardDefinition, type DashboardDefinition } from '../dashboards/definition';
-import { fleetDashboard } from './fleet-dashboard';
+import { fleetDashboard, FleetDashboardOptions } from './fleet-dashboard';
+import type { RuleGroup } from '../core/rule-group';
 import { catalogProblems, dashboardExpressions, MetricCatalogIndex } from '../dashboards/catalog-check';
 import { MonitoringComponent } from '../components/component';
 import { BasicAuthCredentials } from '../constructs/credentials';
@@ -59,6 +60,12 @@ export interface InterfaceProps {
    * @default - no fleet store
    */
   readonly fleetStore?: FleetReadTarget;
+  /**
+   * The rule groups vmalert evaluates on the hub: their records join the metric catalog, and the
+   * Fleet dashboard gets the row that shows them.
+   * @default - none: no vmalert on the hub
+   */
+  readonly hubRuleGroups?: readonly RuleGroup[];
 }
 
 /**
@@ -86,8 +93,8 @@ export function publishedPortsOf(collector: CollectorView): { port: number; owne
 }
 
 /** The fleet dashboard for a fleet of `hostNames` (it lists them to tell which do not report). */
-export function buildFleetDashboard(hostNames: readonly string[]): DashboardDefinition {
-  return toDashboardDefinition(fleetDashboard(hostNames));
+export function buildFleetDashboard(hostNames: readonly string[], options: FleetDashboardOptions = {}): DashboardDefinition {
+  return toDashboardDefinition(fleetDashboard(hostNames, options));
 }
 
 /**
@@ -98,6 +105,7 @@ export function buildFleetDashboard(hostNames: readonly string[]): DashboardDefi
 export class Interface extends Construct {
   public readonly grafana: Grafana;
   private readonly collectors: readonly CollectorView[];
+  private readonly hubRuleGroups: readonly RuleGroup[];
 
   constructor(scope: Construct, id: string, props: InterfaceProps) {
     super(scope, id);
@@ -109,6 +117,7 @@ export class Interface extends Construct {
       provider: props.provider,
     });
     this.collectors = props.collectors;
+    this.hubRuleGroups = props.hubRuleGroups ?? [];
     if (props.fleetStore) this.addFleetStore(props.fleetStore);
     this.node.addValidation({ validate: () => this.catalogProblems() });
   }
@@ -121,7 +130,7 @@ export class Interface extends Construct {
    */
   public addFleetStore(target: FleetReadTarget): void {
     this.grafana.addDatasource(fleetDatasource(target));
-    this.grafana.addDashboard(buildFleetDashboard(this.collectors.map((collector) => collector.hostName)));
+    this.grafana.addDashboard(buildFleetDashboard(this.collectors.map((collector) => collector.hostName), { hubRecords: this.hubRuleGroups.length > 0 }));
   }
 
   /** Every dashboard query that reads a metric no collector component produces, or uses it against its type. */
@@ -131,6 +140,7 @@ export class Interface extends Construct {
       for (const component of collector.components) catalog.add(component.metrics ?? []);
       catalog.addRecordingRules([...collector.prometheus.ruleGroups.values()].flat());
     }
+    catalog.addRecordingRules(this.hubRuleGroups);
     return catalogProblems(dashboardExpressions(this.grafana.dashboards), catalog);
   }
 }

@@ -1,4 +1,5 @@
 import { toYaml } from './yaml';
+import { HeartbeatConfig, heartbeatReceiver, heartbeatRoute } from './heartbeat-route';
 
 /**
  * alertmanager.yml: receivers whose secrets are files (`*_file` fields, never values), routes by
@@ -82,6 +83,11 @@ export interface AlertmanagerConfigInput {
   readonly groupIntervalSeconds: number;
   /** Notify again about a group still firing after this long. */
   readonly repeatIntervalSeconds: number;
+  /**
+   * The dead man's switch: the Watchdog alert to a heartbeat URL every interval.
+   * @default - none
+   */
+  readonly heartbeat?: HeartbeatConfig;
 }
 
 const seconds = (value: number) => `${value}s`;
@@ -147,8 +153,13 @@ export function renderAlertmanagerConfig(input: AlertmanagerConfigInput): string
         group_wait: seconds(input.groupWaitSeconds),
         group_interval: seconds(input.groupIntervalSeconds),
         repeat_interval: seconds(input.repeatIntervalSeconds),
-        ...(input.routes.length > 0
-          ? { routes: input.routes.map((route) => ({ matchers: [`severity="${route.severity}"`], receiver: route.receiver })) }
+        ...(input.routes.length > 0 || input.heartbeat
+          ? {
+              routes: [
+                ...(input.heartbeat ? [heartbeatRoute(input.heartbeat)] : []),
+                ...input.routes.map((route) => ({ matchers: [`severity="${route.severity}"`], receiver: route.receiver })),
+              ],
+            }
           : {}),
       },
       inhibit_rules: [
@@ -157,7 +168,7 @@ export function renderAlertmanagerConfig(input: AlertmanagerConfigInput): string
         // A critical alert silences the warnings of the same alert name on the same host.
         { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['host', 'alertname'] },
       ],
-      receivers: input.receivers.map(renderReceiver),
+      receivers: [...input.receivers.map(renderReceiver), ...(input.heartbeat ? [heartbeatReceiver(input.heartbeat)] : [])],
     },
     'Rendered by PeekStack CDK. Do not edit: it is replaced on every deploy. Secrets are files under /etc/alertmanager/secrets.',
   );

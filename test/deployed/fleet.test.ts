@@ -269,7 +269,31 @@ describe('the synthesized fleet on three real Docker Engines', () => {
     expect(hosts).toEqual(['col-a', 'col-b', 'hub']);
     // Only through vmauth with credentials: none -> 401.
     expect((await httpsGet(store, '/api/v1/query?query=up', 'none')).status).toBe(401);
-  }, 180_000);
+
+    // vmalert on the hub reads the store and writes its records back, through vmauth on the hub
+    // network; the store scrapes the hub's services (vmauth over TLS, Alertmanager over TLS + basic auth).
+    const ratio = await eventually(
+      'vmalert\'s share of hosts reporting',
+      async () => {
+        const s = seriesOf(await query(store, 'fleet:hosts_reporting:ratio'));
+        return s.length === 1 && Number(s[0].value![1]) === 1 ? 1 : undefined;
+      },
+      150_000,
+      5000,
+    );
+    expect(ratio).toBe(1);
+    const hubJobs = await eventually(
+      'every hub service scraped',
+      async () => {
+        const s = seriesOf(await query(store, 'up{job=~"hub-.+"} == 1'));
+        return s.length === 4 ? s.map((x) => `${x.metric.host}/${x.metric.job}`).sort() : undefined;
+      },
+      120_000,
+      5000,
+    );
+    expect(hubJobs).toEqual(['hub/hub-alertmanager', 'hub/hub-victoria-metrics', 'hub/hub-vmalert', 'hub/hub-vmauth']);
+    console.log(`[deployed] vmalert records fleet:hosts_reporting:ratio = ${ratio}; the store scrapes ${hubJobs.join(', ')}`);
+  }, 420_000);
 
   it('an alert travels Prometheus -> Alertmanager (hub) -> the webhook receiver', async () => {
     const alert = await eventually(

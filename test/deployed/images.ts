@@ -12,7 +12,8 @@
  *   blackbox_exporter (uid 6170, group root), ENTRYPOINT + CMD --config.file.
  * - prom/alertmanager: /bin/alertmanager, /bin/amtool, /etc/alertmanager and /alertmanager owned by
  *   nobody, USER nobody, WORKDIR /alertmanager, ENTRYPOINT + CMD config + storage path.
- * - victoriametrics/victoria-metrics, victoriametrics/vmauth: /victoria-metrics-prod, /vmauth-prod
+ * - victoriametrics/victoria-metrics, victoriametrics/vmauth, victoriametrics/vmalert: /victoria-metrics-prod,
+ *   /vmauth-prod, /vmalert-prod
  *   as ENTRYPOINT, root.
  * - hubblo/scaphandre: /usr/local/bin/scaphandre as ENTRYPOINT, WORKDIR /app, root. Difference: this
  *   machine's kernel has no module support, so no /proc/modules, on which Scaphandre 1.0.2 panics;
@@ -128,6 +129,12 @@ function specs(): Record<string, (tag: string) => ImageSpec> {
       texts: baseTexts,
       binaries: [bin('vmauth')],
       dockerfile: [...BUSYBOX_BASE, 'EXPOSE 8427', 'ENTRYPOINT ["/vmauth-prod"]'],
+    }),
+    'victoriametrics/vmalert': () => ({
+      files: { ...base, '/vmalert-prod': bin('vmalert') },
+      texts: baseTexts,
+      binaries: [bin('vmalert')],
+      dockerfile: [...BUSYBOX_BASE, 'EXPOSE 8880', 'ENTRYPOINT ["/vmalert-prod"]'],
     }),
     'hubblo/scaphandre': () => ({
       files: { ...base, '/usr/local/lib/scaphandre/scaphandre': bin('scaphandre'), '/usr/local/lib/scaphandre/proot': bin('proot') },

@@ -13,13 +13,15 @@
  *   don't collide;
  * - vmauth's backend `peekstack-victoria-metrics` (the container name in the rendered auth config)
  *   resolves to VictoriaMetrics' loopback address through a hosts file bound over /etc/hosts.
+ * - with `selfScrape`, VictoriaMetrics gets its uploads bound at /etc/victoria-metrics and the same
+ *   hosts file, where the hub services it scrapes (vmauth, and `extraHosts`) resolve to loopback.
  * `stopStore()` / `startStore()` stop and start both processes on the same data directory: an outage.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CertificateAuthority } from '../../src/constructs/certificate-authority';
-import { FleetStore, FLEET_STORE_PATHS, FleetStoreProps, VICTORIA_METRICS_CONTAINER_PORT, VMAUTH_CONTAINER_PORT, VMAUTH_INTERNAL_ADDRESS } from '../../src/hub/fleet-store';
+import { FleetStore, FLEET_STORE_PATHS, FleetStoreProps, VICTORIA_METRICS_CONTAINER_PORT, VMAUTH_CONTAINER_PORT, VMAUTH_INTERNAL_ADDRESS, VMAUTH_INTERNAL_PORT } from '../../src/hub/fleet-store';
 import type { Construct } from 'constructs';
 import { FLEET_STORE_DEFAULTS } from '../../src/core/defaults';
 import { materializeUploads } from '../support/deployed-files';
@@ -101,6 +103,16 @@ export interface StoreHarness {
 
 const PROOT_ENV = { PROOT_NO_SECCOMP: '1' };
 
+/** Options of {@link startFleetStore} beyond the construct's props. */
+export interface StoreHarnessOptions {
+  /**
+   * More names the store's processes resolve (container name -> loopback address): the hub
+   * services a store with `selfScrape` scrapes (vmalert, Alertmanager).
+   * @default - none
+   */
+  readonly extraHosts?: Readonly<Record<string, string>>;
+}
+
 async function allocateStoreAddresses(publishedPort: number): Promise<{ backend: string; vmauth: string }> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const prefix = `127.${100 + Math.floor(Math.random() * 150)}.${Math.floor(Math.random() * 256)}`;
@@ -122,7 +134,7 @@ function replaceFlag(command: readonly string[], flag: string, from: string, to:
  * Synthesizes a FleetStore (as {@link buildFleetStore}), writes its uploads with `secrets`, and
  * starts VictoriaMetrics and vmauth on loopback. Resolves once vmauth serves the reader.
  */
-export async function startFleetStore(secrets: TestSecrets & StoreSecrets, props: Partial<FleetStoreProps> = {}): Promise<StoreHarness> {
+export async function startFleetStore(secrets: TestSecrets & StoreSecrets, props: Partial<FleetStoreProps> = {}, options: StoreHarnessOptions = {}): Promise<StoreHarness> {
   const cleanups: (() => Promise<void> | void)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
@@ -142,8 +154,9 @@ export async function startFleetStore(secrets: TestSecrets & StoreSecrets, props
       vmauth: replaceFlag(
         replaceFlag(synthesized.vmauth, '-httpListenAddr', `:${VMAUTH_CONTAINER_PORT}`, `${addresses.vmauth}:${store.publishedPort}`),
         '-httpInternalListenAddr',
-        VMAUTH_INTERNAL_ADDRESS,
-        `${addresses.vmauth}:8426`,
+        // On the hub network (`:8426`) when the store scrapes vmauth, else inside its container.
+        props.selfScrape ? `:${VMAUTH_INTERNAL_PORT}` : VMAUTH_INTERNAL_ADDRESS,
+        `${addresses.vmauth}:${VMAUTH_INTERNAL_PORT}`,
       ),
     };
 
@@ -154,7 +167,12 @@ export async function startFleetStore(secrets: TestSecrets & StoreSecrets, props
     const dataDir = path.join(work, 'data');
     mkdirSync(dataDir);
     const hostsPath = path.join(work, 'hosts');
-    writeFileSync(hostsPath, `${addresses.backend}\tpeekstack-victoria-metrics\n127.0.0.1\tlocalhost\n`);
+    const extraHosts = Object.entries(options.extraHosts ?? {}).map(([name, address]) => `${address}\t${name}\n`).join('');
+    writeFileSync(hostsPath, `${addresses.backend}\tpeekstack-victoria-metrics\n${addresses.vmauth}\tpeekstack-vmauth\n${extraHosts}127.0.0.1\tlocalhost\n`);
+    // A store that scrapes the hub (selfScrape) has uploads of its own: its scrape config, a CA, a password.
+    const vmRoot = vmContainer.upload ? materializeUploads(vmContainer, secrets) : undefined;
+    if (vmRoot) cleanups.push(() => rmSync(vmRoot, { recursive: true, force: true }));
+    const vmBinds = vmRoot ? ['-b', `${path.join(vmRoot, 'etc/victoria-metrics')}:/etc/victoria-metrics`, '-b', `${hostsPath}:/etc/hosts`] : [];
 
     const endpoint = (credentials = secrets.reader): PrometheusEndpoint => ({
       address: addresses.vmauth,
@@ -168,7 +186,7 @@ export async function startFleetStore(secrets: TestSecrets & StoreSecrets, props
     let processes: ManagedProcess[] = [];
     const launch = {
       'victoria-metrics': () =>
-        startProcess(toolPath('proot'), ['-b', `${dataDir}:${FLEET_STORE_PATHS.data}`, toolPath('victoria-metrics'), ...run.victoriaMetrics], { name: 'victoria-metrics', env: PROOT_ENV }),
+        startProcess(toolPath('proot'), ['-b', `${dataDir}:${FLEET_STORE_PATHS.data}`, ...vmBinds, toolPath('victoria-metrics'), ...run.victoriaMetrics], { name: 'victoria-metrics', env: PROOT_ENV }),
       vmauth: () =>
         startProcess(
           toolPath('proot'),

@@ -15,6 +15,8 @@ export type ToolName =
   | 'victoria-metrics'
   | 'vmauth'
   | 'vmagent'
+  | 'vmalert'
+  | 'vmalert-tool'
   | 'alertmanager'
   | 'amtool'
   | 'blackbox_exporter'
