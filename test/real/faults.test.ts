@@ -19,7 +19,6 @@
  * not hide the last 30 s, see `-search.latencyOffset`). The scrape interval is 2 s, as in the other
  * harness tests, and the store deduplicates at 2 s as the app sets it.
  */
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -38,6 +37,7 @@ import { allocateLoopback, COMPONENT_PORTS } from './loopback';
 import { type ManagedProcess, startProcess } from './processes';
 import { httpsGet, httpsPost, type PrometheusEndpoint, query, type QueryOutcome, seriesOf } from './prometheus-api';
 import { REPO_ROOT, toolPath } from './tools';
+import { startWebhookStub, type WebhookStub } from './webhook-stub';
 import { SCAPHANDRE_CMDLINE_MAX_LENGTH } from '../../src/components/scaphandre/scaphandre';
 
 const SCRAPE_SECONDS = 2;
@@ -387,31 +387,8 @@ describe('the fleet path survives its faults without losing a sample', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-/** A webhook on loopback that records every notification. */
-async function startWebhook(): Promise<{ server: Server; port: number; received: { at: number; body: string }[] }> {
-  const received: { at: number; body: string }[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      received.push({ at: Date.now(), body });
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { server, port: typeof address === 'object' && address ? address.port : 0, received };
-}
-
-/** Alert names notified (firing) in `received` from `since` (ms) on. */
-function notifiedSince(received: { at: number; body: string }[], since: number): string[] {
-  return received
-    .filter((r) => r.at >= since)
-    .flatMap((r) => (JSON.parse(r.body) as { alerts: { status: string; labels: Record<string, string> }[] }).alerts.filter((a) => a.status === 'firing').map((a) => a.labels.alertname!));
-}
-
 describe('Alertmanager restarted on its data directory keeps its silences and notification log', () => {
-  let webhook: Awaited<ReturnType<typeof startWebhook>>;
+  let webhook: WebhookStub;
   let secrets: TestSecrets;
   let amRoot: string;
   let amData: string;
@@ -463,7 +440,7 @@ describe('Alertmanager restarted on its data directory keeps its silences and no
     );
 
   beforeAll(async () => {
-    webhook = await startWebhook();
+    webhook = await startWebhookStub();
     secrets = makeTestSecrets(['localhost', '127.0.0.1']);
     const plan = await allocateLoopback();
     const synth = synthConstructs((scope) => {
@@ -486,8 +463,7 @@ describe('Alertmanager restarted on its data directory keeps its silences and no
 
   afterAll(async () => {
     await alertmanager?.stop();
-    await new Promise((resolve) => webhook?.server.close(resolve));
-    for (const dir of [amRoot, amData]) if (dir) rmSync(dir, { recursive: true, force: true });
+    await webhook?.stop();
     if (secrets) rmSync(secrets.tls.dir, { recursive: true, force: true });
   });
 
@@ -510,7 +486,7 @@ describe('Alertmanager restarted on its data directory keeps its silences and no
 
     // Before the restart: the notified alert reaches the webhook once, the silenced one never.
     await postAlerts(['FaultNotified', 'FaultSilenced']);
-    await pollUntil('FaultNotified at the webhook', async () => notifiedSince(webhook.received, 0).includes('FaultNotified') || 'not yet', 20_000, 200);
+    await pollUntil('FaultNotified at the webhook', async () => webhook.firingSince(0).includes('FaultNotified') || 'not yet', 20_000, 200);
     const state = JSON.parse((await httpsGet(endpoint, '/api/v2/alerts')).body) as { labels: Record<string, string>; status: { state: string; silencedBy: string[] } }[];
     expect(state.find((a) => a.labels.alertname === 'FaultSilenced')?.status).toMatchObject({ state: 'suppressed', silencedBy: [silenceId] });
 
@@ -523,10 +499,10 @@ describe('Alertmanager restarted on its data directory keeps its silences and no
     const active = await silences();
     // Prometheus sends its firing alerts again (Alertmanager keeps alerts in memory only), and a new one fires.
     await postAlerts(['FaultNotified', 'FaultSilenced', 'FaultAfterRestart']);
-    await pollUntil('FaultAfterRestart at the webhook', async () => notifiedSince(webhook.received, restartedAt).includes('FaultAfterRestart') || 'not yet', 20_000, 200);
+    await pollUntil('FaultAfterRestart at the webhook', async () => webhook.firingSince(restartedAt).includes('FaultAfterRestart') || 'not yet', 20_000, 200);
     // Two more group intervals: anything else due would have been sent by now.
     await sleep(2 * 2000 + 1000);
-    const after = notifiedSince(webhook.received, restartedAt);
+    const after = webhook.firingSince(restartedAt);
     const summary = `data directory after the stop: ${JSON.stringify(files)}; active silences after the restart: ${JSON.stringify(active.map((s) => s.id))} (expected [${silenceId}]); notified after the restart: ${JSON.stringify(after)} (expected ["FaultAfterRestart"])`;
     console.info(`[faults] alertmanager: ${summary}`);
     expect(active.map((s) => s.id), summary).toEqual([silenceId]);
