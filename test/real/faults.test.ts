@@ -464,6 +464,7 @@ describe('Alertmanager restarted on its data directory keeps its silences and no
   afterAll(async () => {
     await alertmanager?.stop();
     await webhook?.stop();
+    for (const dir of [amRoot, amData]) if (dir) rmSync(dir, { recursive: true, force: true });
     if (secrets) rmSync(secrets.tls.dir, { recursive: true, force: true });
   });
 
