@@ -65,6 +65,9 @@ beforeAll(async () => {
   // The platform records: the meter's, the model's (its rate window needs a few scrapes) and the RAPL shortfall.
   await harness.waitForQuery('host:platform_rapl_shortfall_watts', (o) => o.ok && (o.data.result as unknown[]).length > 0);
   await harness.waitForQuery('host:platform_power_watts{source="model"}', (o) => o.ok && (o.data.result as unknown[]).length > 0);
+  // The power split's per-container records: their CPU rate windows need a few scrapes of the fixture.
+  await harness.waitForQuery('container:power_active_watts:cpu_share', (o) => o.ok && (o.data.result as unknown[]).length > 0, 90_000);
+  await harness.waitForQuery('host:cpu_in_containers:ratio', (o) => o.ok && (o.data.result as unknown[]).length > 0, 90_000);
 });
 
 afterAll(async () => {
