@@ -44,6 +44,8 @@ let store: StoreHarness;
 let hosts: Harness[];
 
 const now = () => Date.now() / 1000;
+/** Each host's simulated ACPI power meter (whole-machine watts), for the platform panels. */
+const PLATFORM_METER_WATTS = 120;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` every second until it returns true; throws with the last value after `timeoutMs`. */
@@ -78,6 +80,9 @@ beforeAll(async () => {
         scrapeIntervalSeconds: SCRAPE_SECONDS,
         packageWatts: host.packageWatts,
         coreWatts: host.coreWatts,
+        // A simulated ACPI meter and a power model: the Fleet and Power dashboards' platform panels have data through the store.
+        acpiMeterWatts: PLATFORM_METER_WATTS,
+        platformPower: { model: { idleWatts: 60, maxWatts: 200 } },
         secrets,
         // What the app gives every collector: the fleet store's write target, PeekStack's name and queue.
         configure: (collector, scope) => collector.prometheus.addRemoteWrite(fleetRemoteWrite(buildFleetStore(scope, { dedupMinScrapeIntervalSeconds: SCRAPE_SECONDS }).writeTarget())),
@@ -209,7 +214,7 @@ describe('dashboards through the store', () => {
       { dashboardUid: fleet.uid, panelTitle: 'Hosts not reporting', reason: 'both hosts report: the panel lists none' },
     ];
     const checks = await checkDashboardQueries([fleet], values, run);
-    expect(checks.length).toBe(11); // with the fleet CO₂e and cost panels (energy accounting) and the energy coverage panel
+    expect(checks.length).toBe(15); // with the fleet CO₂e and cost panels (energy accounting), the energy coverage panel and the four platform power panels
     expect(failedQueries(checks), describeChecks(failedQueries(checks))).toEqual([]);
     expect(queriesWithoutData(checks, [fleet.uid], allowed), describeChecks(checks)).toEqual([]);
     expect(staleAllowances(checks, allowed)).toEqual([]);
