@@ -241,9 +241,19 @@ describe('vmalert on the hub: fleet rules on real data, alerts through Alertmana
         .flatMap((payload) => payload.alerts)
         .filter((alert) => alert.labels.alertname === 'PeekStackHostSilentInStore');
     let delivered = silentAlerts().find((alert) => alert.labels.host === 'beta');
-    for (const deadline = Date.now() + 150_000; !delivered && Date.now() < deadline; await sleep(1000)) delivered = silentAlerts().find((alert) => alert.labels.host === 'beta');
-    // On failure, vmalert's own view of its alerts says why.
-    const state = delivered ? '' : await fetch(`http://${addresses.vmalert}:${VMALERT_CONTAINER_PORT}/api/v1/alerts`).then((answer) => answer.text(), String);
+    for (const deadline = Date.now() + 240_000; !delivered && Date.now() < deadline; await sleep(1000)) delivered = silentAlerts().find((alert) => alert.labels.host === 'beta');
+    // On failure, each hop's own view says where it stopped: vmalert's alerts and its notifier's
+    // counters, then what Alertmanager holds.
+    const state = delivered
+      ? ''
+      : [
+          await fetch(`http://${addresses.vmalert}:${VMALERT_CONTAINER_PORT}/api/v1/alerts`).then((answer) => answer.text(), String),
+          await fetch(`http://${addresses.vmalert}:${VMALERT_CONTAINER_PORT}/metrics`)
+            .then((answer) => answer.text(), String)
+            .then((text) => text.split('\n').filter((line) => /^vmalert_alerts_(sent|send_errors|dropped)_total/.test(line)).join('; ')),
+          await httpsGet(amEndpoint, '/api/v2/alerts').then((answer) => answer.body, String),
+          `webhook got ${stub.hooks.length} posts`,
+        ].join('\n');
     expect(delivered, state).toBeDefined();
     if (!delivered) return;
     // alpha writes: never named, not even while its first samples were not visible yet (the alert's `for`).
@@ -254,7 +264,7 @@ describe('vmalert on the hub: fleet rules on real data, alerts through Alertmana
     // vmalert sent it with the password from its file: Alertmanager knows it as a vmalert alert.
     const alerts = JSON.parse((await httpsGet(amEndpoint, '/api/v2/alerts')).body) as { labels: Record<string, string>; generatorURL: string }[];
     expect(alerts.find((alert) => alert.labels.alertname === 'PeekStackHostSilentInStore')?.generatorURL).toMatch(/vmalert/);
-  }, 200_000);
+  }, 300_000);
 
   it('the store scrapes the hub (store, vmauth, vmalert, Alertmanager over HTTPS) and holds every metric the hub alerts read', async () => {
     const jobs = Object.values(HUB_SCRAPE_JOBS).sort();
