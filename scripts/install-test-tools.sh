@@ -13,6 +13,8 @@
 #                 wrapper is .tools/bin/ipmi_exporter (remade when a reinstall of the others wipes bin/).
 #                 Its FreeIPMI tools are not fetched: the tests put a stand-in `ipmi-dcmi` on its
 #                 --freeipmi.path (test/real/ipmi-stand-in.ts).
+#   .tools/lib/   fake-proc-modules.so, built from test/real/mount-namespace/fake-proc-modules.c with
+#                 the system's C compiler (recipe: the source's checksum, in .tools/lib/RECIPE)
 #   .tools/engine/ a Docker Engine for the deployed tests (test/deployed/): root/ holds the unpacked
 #                 packages, bin/ the commands to put first on PATH (dockerd, containerd,
 #                 containerd-shim-runc-v2, runc, docker-init, docker-proxy, docker, iptables*, busybox)
@@ -116,7 +118,18 @@ ipmi_ok() {
   "$BIN/ipmi_exporter" --version >/dev/null 2>&1
 }
 
-if tools_ok && engine_ok && ipmi_ok; then
+# The library that serves /proc/modules to Scaphandre in the real tests (see the header of
+# test/real/mount-namespace/fake-proc-modules.c), built here from its source with the C compiler.
+SHIM_SRC="$REPO/test/real/mount-namespace/fake-proc-modules.c"
+SHIM_DIR="$TOOLS/lib"
+SHIM="$SHIM_DIR/fake-proc-modules.so"
+SHIM_RECIPE="shim-v1 $(sha256sum "$SHIM_SRC" | cut -d' ' -f1)"
+shim_ok() {
+  [[ "${PEEKSTACK_TOOLS_FORCE:-0}" == 1 ]] && return 1
+  [[ -f "$SHIM" && -f "$SHIM_DIR/RECIPE" && "$(cat "$SHIM_DIR/RECIPE")" == "$SHIM_RECIPE" ]]
+}
+
+if tools_ok && engine_ok && ipmi_ok && shim_ok; then
   log "all tools present in $BIN (${TOOL_NAMES[*]} ipmi_exporter) and the engine in $ENGINE/bin; nothing to do"
   exit 0
 fi
@@ -127,7 +140,7 @@ mkdir -p "$TOOLS"
 exec 9>"$TOOLS/.lock"
 if command -v flock >/dev/null; then
   flock 9
-  if tools_ok && engine_ok && ipmi_ok; then log "another run installed the tools meanwhile; nothing to do"; exit 0; fi
+  if tools_ok && engine_ok && ipmi_ok && shim_ok; then log "another run installed the tools meanwhile; nothing to do"; exit 0; fi
 fi
 
 for cmd in apt-get apt-cache dpkg dpkg-deb ldd awk; do
@@ -441,4 +454,15 @@ chmod 755 "$BIN/ipmi_exporter"
 out="$("$BIN/ipmi_exporter" --version 2>&1)" || die "$BIN/ipmi_exporter --version failed: $out"
 log "ipmi_exporter $(echo "$out" | grep -oE '[0-9]+\.[0-9]+\.[0-9]+[^ ,)]*' | head -n1) OK"
 echo "$IPMI_RECIPE" >"$IPMI/RECIPE"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# The /proc/modules library (test/real/mount-namespace/).
+if ! shim_ok; then
+  command -v cc >/dev/null || die "a C compiler builds $SHIM_SRC: apt-get install gcc libc6-dev (.ci/run does)"
+  mkdir -p "$SHIM_DIR"
+  cc -shared -fPIC -O2 -Wall -Wextra -Werror -o "$SHIM.new" "$SHIM_SRC" -ldl
+  mv "$SHIM.new" "$SHIM"
+  echo "$SHIM_RECIPE" >"$SHIM_DIR/RECIPE"
+  log "built $SHIM"
 fi

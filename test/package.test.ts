@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { materializeUploads } from './support/deployed-files';
 import { makeTestSecrets } from './support/test-secrets';
 import { toolPath } from './real/tools';
+import { BIND_MOUNTS_SCRIPT } from './real/mount-namespace';
 import type { UntypedJson } from './support/untyped-json';
 
 const REPO = resolve(__dirname, '..');
@@ -142,7 +143,7 @@ export { url, fleet, InterfaceStack, renderPrometheusConfig, buildDashboards, pa
     expect(readFileSync(join(root, 'etc/prometheus/secrets/remote-write-central.password'), 'utf8')).toBe('${var.central_store_password}');
 
     // promtool 3.x, at the paths the container sees, on the files exactly as rendered.
-    const promtoolIn = (...args: string[]) => execFileSync(toolPath('proot'), ['-b', `${join(root, 'etc/prometheus')}:/etc/prometheus`, toolPath('promtool'), ...args], { encoding: 'utf8', stdio: 'pipe' });
+    const promtoolIn = (...args: string[]) => execFileSync(BIND_MOUNTS_SCRIPT, ['-b', `${join(root, 'etc/prometheus')}:/etc/prometheus`, toolPath('promtool'), ...args], { encoding: 'utf8', stdio: 'pipe' });
     expect(promtoolIn('check', 'config', '/etc/prometheus/prometheus.yml')).toContain('SUCCESS');
     const peekstackRules = promtoolIn('check', 'rules', '/etc/prometheus/rules/peekstack.rules.yml');
     expect(peekstackRules).toMatch(/SUCCESS: [1-9]\d* rules found/);

@@ -36,6 +36,7 @@ import { COMPONENT_PORTS } from './loopback';
 import { type ManagedProcess, startProcess } from './processes';
 import { httpsGet, plainHttpGet, type PrometheusEndpoint, seriesOf } from './prometheus-api';
 import { REPO_ROOT, toolPath } from './tools';
+import { BIND_MOUNTS_SCRIPT } from './mount-namespace';
 
 /** `for:` of PeekStackTargetDown in this test's rule file (deployed: 5m). */
 const TEST_FOR_SECONDS = 10;
@@ -197,7 +198,7 @@ describe('an alert reaches a webhook through Alertmanager, and its resolution fo
     amRoot = materializeUploads(container as never, harness.secrets as TestSecrets, { hook_token: WEBHOOK_TOKEN });
     amData = mkdtempSync(path.join(tmpdir(), 'peekstack-alertmanager-'));
     alertmanager = startProcess(
-      toolPath('proot'),
+      BIND_MOUNTS_SCRIPT,
       [
         '-b', `${path.join(amRoot, 'etc/alertmanager')}:/etc/alertmanager`,
         '-b', `${amData}:${ALERTMANAGER_PATHS.data}`,
@@ -206,7 +207,7 @@ describe('an alert reaches a webhook through Alertmanager, and its resolution fo
         toolPath('alertmanager'),
         ...listenOnLoopback(container.command as string[], harness.plan.alertmanager),
       ],
-      { name: 'alertmanager', env: { PROOT_NO_SECCOMP: '1' } },
+      { name: 'alertmanager' },
     );
     amEndpoint = { address: harness.plan.alertmanager, port: COMPONENT_PORTS.alertmanager, caPem: harness.secrets.caPem, serverName: 'localhost', username: 'prometheus', password: harness.secrets.password };
     await waitForAlertmanager(alertmanager, amEndpoint);

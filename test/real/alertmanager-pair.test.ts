@@ -34,6 +34,7 @@ import { type ManagedProcess, startProcess } from './processes';
 import { httpsGet, httpsPost, type PrometheusEndpoint } from './prometheus-api';
 import { REPO_ROOT, toolPath } from './tools';
 import { startWebhookStub, type WebhookStub } from './webhook-stub';
+import { BIND_MOUNTS_SCRIPT } from './mount-namespace';
 
 const WEB_PORT = 9093;
 const CLUSTER_PORT = 9094;
@@ -74,7 +75,7 @@ function onHostAddress(command: readonly string[], address: string): string[] {
 
 async function launch(member: Member): Promise<void> {
   const proc = startProcess(
-    toolPath('proot'),
+    BIND_MOUNTS_SCRIPT,
     [
       '-b', `${path.join(member.root, 'etc/alertmanager')}:/etc/alertmanager`,
       '-b', `${member.data}:${ALERTMANAGER_PATHS.data}`,
@@ -82,7 +83,7 @@ async function launch(member: Member): Promise<void> {
       toolPath('alertmanager'),
       ...member.command,
     ],
-    { name: `alertmanager-${member.name}`, env: { PROOT_NO_SECCOMP: '1' } },
+    { name: `alertmanager-${member.name}` },
   );
   member.process = proc;
   await pollUntil(

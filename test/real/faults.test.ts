@@ -39,6 +39,7 @@ import { httpsGet, httpsPost, type PrometheusEndpoint, query, type QueryOutcome,
 import { REPO_ROOT, toolPath } from './tools';
 import { startWebhookStub, type WebhookStub } from './webhook-stub';
 import { SCAPHANDRE_CMDLINE_MAX_LENGTH } from '../../src/components/scaphandre/scaphandre';
+import { BIND_MOUNTS_SCRIPT } from './mount-namespace';
 
 const SCRAPE_SECONDS = 2;
 const HOST = 'fault-host';
@@ -398,7 +399,7 @@ describe('Alertmanager restarted on its data directory keeps its silences and no
 
   const launch = async () => {
     const proc = startProcess(
-      toolPath('proot'),
+      BIND_MOUNTS_SCRIPT,
       [
         '-b', `${path.join(amRoot, 'etc/alertmanager')}:/etc/alertmanager`,
         '-b', `${amData}:${ALERTMANAGER_PATHS.data}`,
@@ -406,7 +407,7 @@ describe('Alertmanager restarted on its data directory keeps its silences and no
         toolPath('alertmanager'),
         ...command,
       ],
-      { name: 'alertmanager', env: { PROOT_NO_SECCOMP: '1' } },
+      { name: 'alertmanager' },
     );
     alertmanager = proc;
     await pollUntil(

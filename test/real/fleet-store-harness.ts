@@ -31,6 +31,7 @@ import { canListen } from './loopback';
 import { type ManagedProcess, startProcess } from './processes';
 import { httpsGet, type PrometheusEndpoint, query, type QueryOutcome } from './prometheus-api';
 import { toolPath } from './tools';
+import { BIND_MOUNTS_SCRIPT } from './mount-namespace';
 
 /** The name collectors reach the store's host at, in the tests (its certificate holds it). */
 export const STORE_HOST_NAME = 'hub.peekstack.test';
@@ -101,7 +102,6 @@ export interface StoreHarness {
   stop(): Promise<void>;
 }
 
-const PROOT_ENV = { PROOT_NO_SECCOMP: '1' };
 
 /** Options of {@link startFleetStore} beyond the construct's props. */
 export interface StoreHarnessOptions {
@@ -186,12 +186,12 @@ export async function startFleetStore(secrets: TestSecrets & StoreSecrets, props
     let processes: ManagedProcess[] = [];
     const launch = {
       'victoria-metrics': () =>
-        startProcess(toolPath('proot'), ['-b', `${dataDir}:${FLEET_STORE_PATHS.data}`, ...vmBinds, toolPath('victoria-metrics'), ...run.victoriaMetrics], { name: 'victoria-metrics', env: PROOT_ENV }),
+        startProcess(BIND_MOUNTS_SCRIPT, ['-b', `${dataDir}:${FLEET_STORE_PATHS.data}`, ...vmBinds, toolPath('victoria-metrics'), ...run.victoriaMetrics], { name: 'victoria-metrics' }),
       vmauth: () =>
         startProcess(
-          toolPath('proot'),
+          BIND_MOUNTS_SCRIPT,
           ['-b', `${path.join(vmauthRoot, 'etc/vmauth')}:/etc/vmauth`, '-b', `${hostsPath}:/etc/hosts`, toolPath('vmauth'), ...run.vmauth],
-          { name: 'vmauth', env: PROOT_ENV },
+          { name: 'vmauth' },
         ),
     };
     const waitAnswering = async () => {

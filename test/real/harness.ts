@@ -4,14 +4,14 @@
  * A `Collector` is synthesized with `synthConstructs`; the uploads of its Prometheus and
  * node_exporter containers are written out with `materializeUploads` (Terraform references filled
  * with a password, bcrypt hash, CA and certificate the test generates), and each real binary runs
- * under proot with those files bound at their container paths:
+ * in a mount namespace with those files bound at their container paths (mount-namespace/):
  *
- *   Prometheus     proot -b <root>/etc/prometheus:/etc/prometheus -b <tsdb>:/prometheus
- *                        -b <hosts>:/etc/hosts   prometheus <synthesized command>
- *   node_exporter  proot <the container's view of sysfs: see nodeExporterMounts>
- *                        -b <root>/etc/node_exporter:/etc/node_exporter   node_exporter <synthesized command>
- *   Scaphandre     proot -b <fake modules>:/proc/modules -b <simulated powercap>:/sys/class/powercap
- *                        scaphandre <synthesized command>
+ *   Prometheus     -b <root>/etc/prometheus:/etc/prometheus -b <tsdb>:/prometheus
+ *                  -b <hosts>:/etc/hosts   prometheus <synthesized command>
+ *   node_exporter  <the container's view of sysfs: see nodeExporterMounts>
+ *                  -b <root>/etc/node_exporter:/etc/node_exporter   node_exporter <synthesized command>
+ *   Scaphandre     -b <fake modules>:/proc/modules -b <simulated powercap>:/sys/class/powercap
+ *                  scaphandre <synthesized command>
  *   cAdvisor       a Node HTTP server with cAdvisor's golden exposition (no cAdvisor binary here)
  *
  * What differs from production, and only this:
@@ -216,10 +216,9 @@ function targetHost(config: { scrape_configs: { job_name: string; static_configs
   return host!;
 }
 
-const PROOT_ENV = { PROOT_NO_SECCOMP: '1' }; // see startScaphandre in processes.ts
 
 /**
- * proot bindings that give node_exporter the file system its container has on a current Docker
+ * Bind mounts that give node_exporter the file system its container has on a current Docker
  * host whose RAPL tree is the simulation:
  * - `/host` is the host's `/`, bound recursively (Docker's default), so `/host/sys` is the host's
  *   sysfs and `/host/sys/class/powercap` its RAPL tree (here: the simulated one);
@@ -388,8 +387,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         const proc = startProcess(
           // Under the container's own no-new-privileges and dropped capabilities (container-sandbox.ts).
           // In the file system the container sees (nodeExporterMounts).
-          ...sandboxed(nodeContainer, toolPath('proot'), [...nodeExporterMounts(rapl, acpiMeter), ...(opts.cpu ? ['-b', `${opts.cpu.statFile}:/proc/stat`] : []), '-b', `${nodeConfig}:/etc/node_exporter`, toolPath('node_exporter'), ...run.nodeExporter]),
-          { name: 'node_exporter', env: PROOT_ENV },
+          ...sandboxed(nodeContainer, [...nodeExporterMounts(rapl, acpiMeter), ...(opts.cpu ? ['-b', `${opts.cpu.statFile}:/proc/stat`] : []), '-b', `${nodeConfig}:/etc/node_exporter`], toolPath('node_exporter'), run.nodeExporter),
+          { name: 'node_exporter' },
         );
         processes.nodeExporter = proc;
         cleanups.push(() => proc.stop());
@@ -403,10 +402,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       // blackbox_exporter reads its deployed config (and the CAs beside it) and resolves the probed
       // container names through the same hosts file as Prometheus.
       processes.blackbox = startProcess(
-        ...sandboxed(blackboxContainer, toolPath('proot'), [
-          '-b', `${path.join(files.blackboxRoot, 'etc/blackbox_exporter')}:/etc/blackbox_exporter`, '-b', `${hostsPath}:/etc/hosts`, toolPath('blackbox_exporter'), ...run.blackbox,
-        ]),
-        { name: 'blackbox_exporter', env: PROOT_ENV },
+        ...sandboxed(
+          blackboxContainer,
+          ['-b', `${path.join(files.blackboxRoot, 'etc/blackbox_exporter')}:/etc/blackbox_exporter`, '-b', `${hostsPath}:/etc/hosts`],
+          toolPath('blackbox_exporter'),
+          run.blackbox,
+        ),
+        { name: 'blackbox_exporter' },
       );
       cleanups.push(() => processes.blackbox!.stop());
       readiness.push(
@@ -414,8 +416,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       );
 
       processes.scaphandre = startProcess(
-        ...sandboxed(scaphandreContainer, toolPath('proot'), ['-b', `${rapl.modulesFile}:/proc/modules`, '-b', `${rapl.powercapDir}:/sys/class/powercap`, toolPath('scaphandre'), ...run.scaphandre]),
-        { name: 'scaphandre', env: PROOT_ENV },
+        ...sandboxed(scaphandreContainer, ['-b', `${rapl.modulesFile}:/proc/modules`, '-b', `${rapl.powercapDir}:/sys/class/powercap`], toolPath('scaphandre'), run.scaphandre),
+        { name: 'scaphandre' },
       );
       cleanups.push(() => processes.scaphandre!.stop());
       readiness.push(
@@ -427,14 +429,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
     const launchPrometheus = () => {
       const proc = startProcess(
-        ...sandboxed(prometheusContainer, toolPath('proot'), [
-          '-b', `${path.join(files.prometheusRoot, 'etc/prometheus')}:/etc/prometheus`,
-          '-b', `${tsdb}:${PROMETHEUS_PATHS.data}`,
-          '-b', `${hostsPath}:/etc/hosts`,
+        ...sandboxed(
+          prometheusContainer,
+          ['-b', `${path.join(files.prometheusRoot, 'etc/prometheus')}:/etc/prometheus`, '-b', `${tsdb}:${PROMETHEUS_PATHS.data}`, '-b', `${hostsPath}:/etc/hosts`],
           toolPath('prometheus'),
-          ...run.prometheus,
-        ]),
-        { name: 'prometheus', env: PROOT_ENV },
+          run.prometheus,
+        ),
+        { name: 'prometheus' },
       );
       processes.prometheus = proc;
       cleanups.push(() => proc.stop());
@@ -482,7 +483,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       async restartPrometheus(signal = 'SIGKILL') {
         const old = processes.prometheus!;
         const killedAt = Date.now() / 1000;
-        // The whole group (proot and the traced Prometheus), as stop() does, but with no grace.
+        // The whole group (the launcher's and Prometheus's), as stop() does, but with no grace.
         if (signal === 'SIGKILL') {
           try {
             process.kill(-old.pid, 'SIGKILL');

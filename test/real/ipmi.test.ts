@@ -35,7 +35,6 @@ const BMC_USER = 'peekstack';
 // The characters a YAML or FreeIPMI config would trip on, and a leading space.
 const BMC_PASSWORD = ' Bmc#Pw: "q" \'7\'';
 const PASSWORD_VARIABLE = 'real_host_bmc_password';
-const PROOT_ENV = { PROOT_NO_SECCOMP: '1' };
 
 /** A 127.x.y.z address whose exporter port is free (another block than the harness's, picked the same way). */
 async function exporterAddress(): Promise<string> {
@@ -50,8 +49,8 @@ async function exporterAddress(): Promise<string> {
 async function startExporter(container: Record<string, UntypedJson>, root: string, address: string, standIn: IpmiStandIn): Promise<ManagedProcess> {
   const args = [...listenOnLoopback(container.command as string[], address), `--freeipmi.path=${standIn.toolsDir}`];
   const proc = startProcess(
-    ...sandboxed(container, toolPath('proot'), ['-b', `${path.join(root, path.dirname(IPMI_EXPORTER_PATHS.config))}:${path.dirname(IPMI_EXPORTER_PATHS.config)}`, toolPath('ipmi_exporter'), ...args]),
-    { name: 'ipmi_exporter', env: PROOT_ENV },
+    ...sandboxed(container, ['-b', `${path.join(root, path.dirname(IPMI_EXPORTER_PATHS.config))}:${path.dirname(IPMI_EXPORTER_PATHS.config)}`], toolPath('ipmi_exporter'), args),
+    { name: 'ipmi_exporter' },
   );
   await (await waitForHttp(`http://${address}:${IPMI_EXPORTER_PORT}/metrics`, { process: proc, timeoutMs: 30_000 })).body?.cancel();
   return proc;

@@ -21,6 +21,7 @@ import { type ManagedProcess, parseExposition, type Sample, startProcess } from 
 import { httpsGet, type PrometheusEndpoint } from './prometheus-api';
 import { type RaplSimulation, startRaplSimulation } from './rapl-simulator';
 import { toolPath } from './tools';
+import { BIND_MOUNTS_SCRIPT } from './mount-namespace';
 
 describe('node_exporter as deployed reads RAPL through the host sysfs, past Docker\'s powercap mask', () => {
   let rapl: RaplSimulation;
@@ -54,9 +55,9 @@ describe('node_exporter as deployed reads RAPL through the host sysfs, past Dock
   /** Runs node_exporter with `args` in the container's file system; returns one scrape, then stops it. */
   async function scrapeWith(args: readonly string[]): Promise<Sample[]> {
     const proc = startProcess(
-      toolPath('proot'),
+      BIND_MOUNTS_SCRIPT,
       [...nodeExporterMounts(rapl), '-b', `${path.join(configRoot, 'etc/node_exporter')}:/etc/node_exporter`, toolPath('node_exporter'), ...args],
-      { name: 'node_exporter', env: { PROOT_NO_SECCOMP: '1' } },
+      { name: 'node_exporter' },
     );
     running.push(proc);
     const endpoint: PrometheusEndpoint = {

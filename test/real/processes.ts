@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import type { RaplSimulation } from './rapl-simulator';
 import { toolPath } from './tools';
+import { BIND_MOUNTS_SCRIPT } from './mount-namespace';
 
 /** Keep at most this much of a process's output (the tail), for error messages. */
 const MAX_OUTPUT_CHARS = 64 * 1024;
@@ -258,27 +259,22 @@ export async function startNodeExporter(opts: { sysfsDir: string; port?: number;
 }
 
 /**
- * Start the real Scaphandre Prometheus exporter on 127.0.0.1, under proot so that it sees the
- * simulated tree as /sys/class/powercap and the fake modules file as /proc/modules.
+ * Start the real Scaphandre Prometheus exporter on 127.0.0.1, in a mount namespace where it sees
+ * the simulated tree as /sys/class/powercap and the fake modules file as /proc/modules.
  * No `--containers` (it needs a Docker socket). Resolves once /metrics answers; note Scaphandre
  * needs two reads (>= 2 s apart) before its power gauges mean anything.
  */
 export async function startScaphandre(opts: { raplSim: RaplSimulation; port?: number; extraArgs?: string[] }): Promise<RunningExporter> {
   const port = opts.port ?? (await freePort());
   const proc = startProcess(
-    toolPath('proot'),
+    BIND_MOUNTS_SCRIPT,
     [
       '-b', `${opts.raplSim.modulesFile}:/proc/modules`,
       '-b', `${opts.raplSim.powercapDir}:/sys/class/powercap`,
       toolPath('scaphandre'), 'prometheus', '--address', '127.0.0.1', '--port', String(port),
       ...(opts.extraArgs ?? []),
     ],
-    {
-      name: 'scaphandre',
-      // Debian bookworm's proot is built without seccomp acceleration, so this changes nothing
-      // there; newer builds use it and it misbehaves on some kernels. Plain ptrace is enough here.
-      env: { PROOT_NO_SECCOMP: '1' },
-    },
+    { name: 'scaphandre' },
   );
   const metricsUrl = `http://127.0.0.1:${port}/metrics`;
   try {

@@ -21,6 +21,7 @@ import { DEFAULT_ACCOUNTING_FACTORS } from '../../src/components/energy/factors'
 import { ENERGY_RECORDS } from '../../src/components/energy/definition';
 import { panelExpr } from './dashboard-check';
 import { expectWithin, measured } from './measure';
+import { BIND_MOUNTS_SCRIPT } from './mount-namespace';
 
 const PACKAGE_WATTS = 50;
 const CORE_WATTS = 30;
@@ -60,7 +61,7 @@ describe('the collector as deployed, on loopback', () => {
     expect(cmd).toBe('promtool');
     const run = (root: string) =>
       spawnSync(
-        toolPath('proot'),
+        BIND_MOUNTS_SCRIPT,
         [
           '-b', `${path.join(root, 'etc/prometheus')}:/etc/prometheus`,
           toolPath('promtool'),

@@ -43,11 +43,11 @@ import { httpsGet, httpsPost, type PrometheusEndpoint, seriesOf } from './promet
 import { REMOTE_WRITE_HEADERS, remoteWriteBody } from './remote-write-payload';
 import { REPO_ROOT, toolPath } from './tools';
 import type { TestSecrets } from '../support/test-secrets';
+import { BIND_MOUNTS_SCRIPT } from './mount-namespace';
 
 const HUB_HOST = 'alpha';
 const HEARTBEAT_SECONDS = 4;
 const EVALUATION_SECONDS = 5;
-const PROOT_ENV = { PROOT_NO_SECCOMP: '1' };
 
 /** One POST the stub received. */
 interface Received {
@@ -172,7 +172,7 @@ describe('vmalert on the hub: fleet rules on real data, alerts through Alertmana
     const amData = path.join(work, 'alertmanager');
     startAlertmanager = () =>
       startProcess(
-        toolPath('proot'),
+        BIND_MOUNTS_SCRIPT,
         [
           '-b', `${path.join(amRoot, 'etc/alertmanager')}:/etc/alertmanager`,
           '-b', `${amData}:${ALERTMANAGER_PATHS.data}`,
@@ -180,7 +180,7 @@ describe('vmalert on the hub: fleet rules on real data, alerts through Alertmana
           toolPath('alertmanager'),
           ...listenOnLoopback(amContainer.command as string[], addresses.alertmanager),
         ],
-        { name: 'alertmanager', env: PROOT_ENV },
+        { name: 'alertmanager' },
       );
     amEndpoint = { address: addresses.alertmanager, port: ALERTMANAGER_CONTAINER_PORT, caPem: secrets.caPem, serverName: 'peekstack-alertmanager', username: 'prometheus', password: secrets.password };
 
@@ -192,7 +192,7 @@ describe('vmalert on the hub: fleet rules on real data, alerts through Alertmana
     );
     expect(command.filter((arg) => arg.includes(`https://${STORE_HOST_NAME}:`))).toHaveLength(3); // read, restore, write
     startVmalert = () =>
-      startProcess(toolPath('proot'), ['-b', `${path.join(vmalertRoot, 'etc/vmalert')}:/etc/vmalert`, '-b', `${hosts}:/etc/hosts`, toolPath('vmalert'), ...command], { name: 'vmalert', env: PROOT_ENV });
+      startProcess(BIND_MOUNTS_SCRIPT, ['-b', `${path.join(vmalertRoot, 'etc/vmalert')}:/etc/vmalert`, '-b', `${hosts}:/etc/hosts`, toolPath('vmalert'), ...command], { name: 'vmalert' });
 
     alertmanager = startAlertmanager();
     await until('Alertmanager', async () => ((await httpsGet(amEndpoint, '/api/v2/status')).status === 200 ? true : undefined), 30_000);

@@ -10,6 +10,7 @@ import { makeTestSecrets } from '../support/test-secrets';
 import { toolPath } from '../real/tools';
 import { spawnSync } from 'node:child_process';
 import type { UntypedJson } from '../support/untyped-json';
+import { BIND_MOUNTS_SCRIPT } from '../real/mount-namespace';
 
 /**
  * Contract level: the files exactly as synthesized for the containers (Terraform references filled
@@ -21,7 +22,7 @@ const synth = synthConstructs((scope) => new Collector(scope, 'collector', { hos
 
 /** Runs promtool with `dir` bound at `mountPoint`, as the container would see it. */
 function promtoolIn(root: string, mountPoint: string, ...args: string[]) {
-  const result = spawnSync(toolPath('proot'), ['-b', `${join(root, mountPoint)}:${mountPoint}`, toolPath('promtool'), ...args], { encoding: 'utf8' });
+  const result = spawnSync(BIND_MOUNTS_SCRIPT, ['-b', `${join(root, mountPoint)}:${mountPoint}`, toolPath('promtool'), ...args], { encoding: 'utf8' });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
