@@ -15,7 +15,7 @@ export const SETUP_FILES = ['test/setup.ts'];
  * Test files at once in `npm test`. vitest's default on this 2-core machine is one (cores - 1): the
  * real-binary files, which mostly wait for wall-clock windows (see real-tests-first.mts), then ran
  * one after the other, 990 s in all. Five lanes start the five longest waits together; the
- * CPU-bound files follow at nice 19 (yield-cpu.ts). More lanes run more simulated hosts at once:
+ * CPU-bound files follow, 10 nice levels lower (yield-cpu.ts). More lanes run more simulated hosts at once:
  * each collector of the harness (Scaphandre under proot above all) takes 15-30 % of a core, and a
  * Scaphandre starved of CPU reads its counters late and misses the 1 % energy checks.
  */
