@@ -15,9 +15,12 @@ export const SETUP_FILES = ['test/setup.ts'];
  * Test files at once in `npm test`. vitest's default on this 2-core machine is one (cores - 1): the
  * real-binary files, which mostly wait for wall-clock windows (see real-tests-first.mts), then ran
  * one after the other, 990 s in all. Five lanes start the five longest waits together; the
- * CPU-bound files follow, 10 nice levels lower (yield-cpu.ts). More lanes run more simulated hosts at once:
- * each collector of the harness (Scaphandre under proot above all) takes 15-30 % of a core, and a
- * Scaphandre starved of CPU reads its counters late and misses the 1 % energy checks.
+ * CPU-bound files follow, 10 nice levels lower (yield-cpu.ts). More lanes run more simulated hosts
+ * at once: each collector of the harness (Scaphandre under proot above all) takes 15-30 % of a core,
+ * and a Scaphandre starved of CPU reads its counters late and misses the 1 % energy checks. Seen on
+ * this machine at load 13-35 from other suites: the five first files' seven Scaphandres did not all
+ * answer their first /metrics within the harness's 30 s (docs/real-tests.md, Run time); there,
+ * `npx vitest run --maxWorkers 1` runs one file at a time as before.
  */
 const TEST_FILES_AT_ONCE = 5;
 
