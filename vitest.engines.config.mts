@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import base, { ENGINE_TEST_FILES } from './vitest.config.mjs';
+import base, { ENGINE_TEST_FILES, SETUP_FILES } from './vitest.config.mjs';
 
 /**
  * The second part of `npm test`: the tests on real Docker Engines, after the rest, one file at a time
@@ -11,5 +11,7 @@ export default defineConfig({
     include: ENGINE_TEST_FILES,
     exclude: ['**/node_modules/**'],
     fileParallelism: false,
+    // Alone after the rest: no CPU to yield to the real-binary files (test/support/yield-cpu.ts).
+    setupFiles: SETUP_FILES,
   },
 });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import base from './vitest.config.mjs';
+import base, { SETUP_FILES } from './vitest.config.mjs';
 import { unitTestFiles } from './test/support/test-layers.js';
 
 /**
@@ -19,5 +19,10 @@ export default defineConfig({
     // 33 times (32 s -> 16 s here). Files that would leak state into each other still run isolated
     // in `npm test`, so a unit-only failure points at such a leak.
     isolate: false,
+    // Not `npm test`'s lanes and priority (vitest.config.mts): with one module cache per worker,
+    // vitest's default worker count loads cdktf fewest times, and a lowered priority would outlive
+    // the file that asked for it.
+    maxWorkers: undefined,
+    setupFiles: SETUP_FILES,
   },
 });

@@ -66,6 +66,15 @@ export function unitTestFiles(root: string): string[] {
   });
 }
 
+/**
+ * Whether `file` (absolute, or relative to `root`) runs real binaries against wall-clock windows:
+ * the files in test/real/, which `npm test` starts first and at normal CPU priority
+ * (real-tests-first.mts, yield-cpu.ts).
+ */
+export function isRealBinaryTest(root: string, file: string): boolean {
+  return relative(root, resolve(root, file)).split('\\').join('/').startsWith('test/real/');
+}
+
 /** The test files `npm run test:unit` leaves to `npm test`. */
 export function processTestFiles(root: string): string[] {
   const unit = new Set(unitTestFiles(root));
