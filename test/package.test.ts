@@ -61,7 +61,9 @@ app.synth();
     const synth = JSON.parse(readFileSync(join(app, 'out/stacks/my-monitoring/cdk.tf.json'), 'utf8'));
     const names = Object.values(synth.resource.docker_container as Record<string, { name: string }>).map((c) => c.name).sort();
     expect(names).toEqual(['peekstack-blackbox', 'peekstack-cadvisor', 'peekstack-node-exporter', 'peekstack-prometheus', 'peekstack-scaphandre']);
-  });
+    // npm copies the providers (hundreds of MB) from its cache: 15 s on an idle machine, past a
+    // minute while the real-binary files run beside it.
+  }, 180_000);
 
   it('builds a whole fleet with the exported Fleet, no CLI: every stack byte for byte as `peekstack synth` writes it', () => {
     writeFileSync(

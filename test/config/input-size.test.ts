@@ -93,9 +93,10 @@ describe('values up to 1 MiB in every string field of the fleet file', () => {
       // A message names the field and a cut value, never the megabyte itself.
       expect(run.stderr.length, `field "${field}": ${run.stderr.slice(0, 300)}`).toBeLessThan(4096);
     });
-    const total = (each: Run[]) => each.reduce((sum, run) => sum + run.milliseconds, 0);
+    // Medians, not sums: a load spike on a shared machine slows a few runs, not the typical one.
+    const median = (each: Run[]) => [...each].map((run) => run.milliseconds).sort((a, b) => a - b)[Math.floor(each.length / 2)]!;
     // Linear: at most 4 (less with the fixed cost of a run); square: 16.
-    expect(total(largeRuns) / total(smallRuns), `${total(largeRuns).toFixed(0)} ms for 1 MiB values, ${total(smallRuns).toFixed(0)} ms for 256 KiB`).toBeLessThan(8);
+    expect(median(largeRuns) / median(smallRuns), `median ${median(largeRuns).toFixed(0)} ms for 1 MiB values, ${median(smallRuns).toFixed(0)} ms for 256 KiB`).toBeLessThan(8);
   });
 
   it('a file of 5 MB (one hostile value in the first host\'s ssh options) is answered within 5 s', () => {

@@ -1,6 +1,6 @@
 /**
  * Simulated CPU time, for the power split's real-binary test: a /proc/stat that the real node_exporter
- * reads (bound over /proc/stat under proot), and the CPU seconds of simulated containers, which the
+ * reads (bound over /proc/stat), and the CPU seconds of simulated containers, which the
  * cAdvisor fixture serves as `container_cpu_usage_seconds_total`. This machine's real CPU time is
  * shared with whatever else runs on it, so a share of it could not be known; these are.
  *
@@ -10,7 +10,7 @@
  * In /proc/stat the busy time is spread evenly over the CPUs: containers' time as `user`, the host's
  * own as `system`; the rest is `idle`.
  */
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -59,6 +59,10 @@ const TICKS_PER_SECOND = 100;
 /** Idle seconds each CPU has at the start, so the counters look like a host's that has been up a while. */
 const INITIAL_IDLE_SECONDS = 1000;
 
+/** Width of each number in the simulated /proc/stat: room for 10^14 ticks. */
+const STAT_FIELD_WIDTH = 15;
+const field = (ticks: number) => String(ticks).padStart(STAT_FIELD_WIDTH);
+
 function busyCores(load: CpuLoad): number {
   return Object.values(load.containers).reduce((sum, cores) => sum + cores, 0) + load.hostCores;
 }
@@ -102,12 +106,14 @@ export function startCpuSimulation(opts: CpuSimulationOptions): CpuSimulation {
     const system = perCpu(hostSeconds);
     const idle = perCpu(cpus * (INITIAL_IDLE_SECONDS + elapsedSeconds) - inContainers - hostSeconds);
     // user nice system idle iowait irq softirq steal guest guest_nice
-    const line = (name: string, k: number) => `${name} ${user * k} 0 ${system * k} ${idle * k} 0 0 0 0 0 0`;
+    const line = (name: string, k: number) => `${name} ${[user * k, 0, system * k, idle * k, 0, 0, 0, 0, 0, 0].map(field).join(' ')}`;
     const lines = [line('cpu ', cpus), ...Array.from({ length: cpus }, (_, i) => line(`cpu${i}`, 1))];
-    const tmp = `${statFile}.tmp`;
-    writeFileSync(tmp, `${lines.join('\n')}\n${rest}\n`);
-    renameSync(tmp, statFile);
+    writeSync(fd, `${lines.join('\n')}\n${rest}\n`, 0);
   };
+  // Written in place, one write of the same length each time, never renamed: the real tests bind this
+  // file over /proc/stat, and a bind mount holds the inode it was made with (a file renamed in would
+  // never be seen). Numbers padded with spaces, which /proc/stat's readers split on, keep the length.
+  const fd = openSync(statFile, 'w');
   write();
   const timer = setInterval(write, opts.intervalMs ?? 50);
   timer.unref();
@@ -130,6 +136,7 @@ export function startCpuSimulation(opts: CpuSimulationOptions): CpuSimulation {
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
+      closeSync(fd);
       rmSync(dir, { recursive: true, force: true });
     },
   };

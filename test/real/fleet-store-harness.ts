@@ -170,7 +170,7 @@ export async function startFleetStore(secrets: TestSecrets & StoreSecrets, props
     const extraHosts = Object.entries(options.extraHosts ?? {}).map(([name, address]) => `${address}\t${name}\n`).join('');
     writeFileSync(hostsPath, `${addresses.backend}\tpeekstack-victoria-metrics\n${addresses.vmauth}\tpeekstack-vmauth\n${extraHosts}127.0.0.1\tlocalhost\n`);
     // A store that scrapes the hub (selfScrape) has uploads of its own: its scrape config, a CA, a password.
-    const vmRoot = vmContainer.upload ? materializeUploads(vmContainer, secrets) : undefined;
+    const vmRoot = vmContainer.upload?.length ? materializeUploads(vmContainer, secrets) : undefined;
     if (vmRoot) cleanups.push(() => rmSync(vmRoot, { recursive: true, force: true }));
     const vmBinds = vmRoot ? ['-b', `${path.join(vmRoot, 'etc/victoria-metrics')}:/etc/victoria-metrics`, '-b', `${hostsPath}:/etc/hosts`] : [];
 

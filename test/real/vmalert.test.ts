@@ -18,7 +18,7 @@
  *   unpacked package); the upstream image embeds them.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { TerraformVariable } from 'cdktf';
@@ -170,6 +170,7 @@ describe('vmalert on the hub: fleet rules on real data, alerts through Alertmana
     const amRoot = materializeUploads(amContainer as never, secrets, { heartbeat_url: heartbeatUrl });
     cleanups.push(() => rmSync(amRoot, { recursive: true, force: true }));
     const amData = path.join(work, 'alertmanager');
+    mkdirSync(amData);
     startAlertmanager = () =>
       startProcess(
         BIND_MOUNTS_SCRIPT,

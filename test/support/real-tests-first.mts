@@ -10,13 +10,19 @@ import { isRealBinaryTest } from './test-layers.js';
  * not listed here runs after these, still before the rest.
  */
 const LONGEST_WAITS = [
-  'test/real/energy-coverage.test.ts', // ~230 s: a wrap 110 s in, a 120 s window, VictoriaMetrics' 30 s latency offset
+  'test/real/energy-coverage.test.ts', // ~220 s: a wrap 110 s in, a 120 s window, VictoriaMetrics' 30 s latency offset
   'test/real/fleet-store.test.ts', // ~185 s: 55 s to settle in the store, a 60 s outage, 35 s to settle again
-  'test/real/faults.test.ts', // ~100 s: three kills with 10 s of margin on each side, the store settling
+  'test/real/power-split.test.ts', // ~140 s (serial run, 2026-12-07)
+  'test/real/vmalert.test.ts', // ~135 s: heartbeats stopped and resumed twice
+  'test/real/ipmi.test.ts', // ~130 s (serial run, 2026-12-07)
+  'test/real/faults.test.ts', // ~120 s: three kills with 10 s of margin on each side, the store settling
+  'test/real/platform-power.test.ts', // ~110 s (serial run, 2026-12-07)
+  'test/real/energy-carbon.test.ts', // ~95 s (serial run, 2026-12-07)
   'test/real/wrap.test.ts', // ~80 s: a wrap 45 s in, in the middle of a 60 s window
   'test/real/energy-command.test.ts', // ~70 s: 66 s of data for a 60 s window, a `sleep 30` run
   'test/real/prometheus.test.ts', // ~65 s: 50 s of energy records, a step response
   'test/real/rules.test.ts', // ~60 s: a full minute of data for a [1m] rate
+  'test/real/alertmanager-pair.test.ts', // ~50 s (serial run, 2026-12-07)
   'test/real/alerting.test.ts', // ~25 s: a target down past its 10 s `for`, then back
 ];
 

@@ -12,6 +12,8 @@
 #   tmpfs and COMMAND runs chrooted into it.
 # - DST /proc/modules, which procfs cannot hold, is served by the fake-proc-modules library
 #   (LD_PRELOAD; it acts on programs linked with the C library, as Scaphandre is).
+# - A file bound holds the inode it was bound with: write such a source in place, never replace it
+#   by a rename (a folder bound shows its entries as they change).
 # The binds apply in order, so a later DST may lie inside an earlier one (`-b /:/host -b X:/host/sys/...`).
 # Everything mounted here lives in the namespace and ends with its last process: nothing to unmount.
 # Needs root (CAP_SYS_ADMIN) and util-linux's unshare. Put setpriv after this script, not before:
