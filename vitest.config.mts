@@ -14,13 +14,12 @@ export const SETUP_FILES = ['test/setup.ts'];
 /**
  * Test files at once in `npm test`. vitest's default on this 2-core machine is one (cores - 1): the
  * real-binary files, which mostly wait for wall-clock windows (see real-tests-first.mts), then ran
- * one after the other, 990 s in all. Five lanes start the five longest waits together; the
- * CPU-bound files follow, 10 nice levels lower (yield-cpu.ts). More lanes run more simulated hosts
- * at once: each collector of the harness (Scaphandre under proot above all) takes 15-30 % of a core,
- * and a Scaphandre starved of CPU reads its counters late and misses the 1 % energy checks. Seen on
- * this machine at load 13-35 from other suites: the five first files' seven Scaphandres did not all
- * answer their first /metrics within the harness's 30 s (docs/real-tests.md, Run time); there,
- * `npx vitest run --maxWorkers 1` runs one file at a time as before.
+ * one after the other, 1,800 s in all. Eight lanes overlap those waits; the longest start first, and
+ * the CPU-bound files fill the cores between them, 10 nice levels lower (yield-cpu.ts). What makes
+ * that many lanes safe is that the exporters run in mount namespaces, not under proot
+ * (test/real/mount-namespace/): a harness's collector now takes a few percent of a core, so eight at
+ * once leave the CPU to the scrapes the 1 % energy checks time. On a machine busy with other work,
+ * `npx vitest run --maxWorkers 1` runs one file at a time, in the same order.
  */
 const TEST_FILES_AT_ONCE = 8;
 

@@ -85,7 +85,7 @@ describe('real exporters on a simulated RAPL tree', () => {
     });
   });
 
-  describe('scaphandre prometheus (under proot)', () => {
+  describe('scaphandre prometheus (in a mount namespace)', () => {
     let sc: RunningExporter;
     beforeAll(async () => {
       sc = await startScaphandre({ raplSim: sim });

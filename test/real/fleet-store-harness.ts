@@ -1,10 +1,10 @@
 /**
  * The fleet store on loopback, from the very files and command lines the `FleetStore` construct
  * deploys: VictoriaMetrics single-node and vmauth (Debian's 1.145 build, the release the images pin),
- * each under proot with its uploads bound at their container paths.
+ * each in a mount namespace with its uploads bound at their container paths (mount-namespace/).
  *
- *   VictoriaMetrics  proot -b <data>:/victoria-metrics-data   victoria-metrics <synthesized command>
- *   vmauth           proot -b <root>/etc/vmauth:/etc/vmauth -b <hosts>:/etc/hosts   vmauth <synthesized command>
+ *   VictoriaMetrics  -b <data>:/victoria-metrics-data   victoria-metrics <synthesized command>
+ *   vmauth           -b <root>/etc/vmauth:/etc/vmauth -b <hosts>:/etc/hosts   vmauth <synthesized command>
  *
  * What differs from production, and only this:
  * - listen addresses: VictoriaMetrics' `-httpListenAddr=:8428` becomes `<loopback>:8428`; vmauth's
@@ -96,7 +96,7 @@ export interface StoreHarness {
    * reader, with the times (Unix s) it was killed and answering again.
    */
   restartProcess(name: 'victoria-metrics' | 'vmauth', signal: 'SIGKILL' | 'SIGTERM', downMs?: number): Promise<{ killedAt: number; readyAt: number }>;
-  /** The running processes (proot leaders; the binary is proot's child), for CPU measurements. */
+  /** The running processes (each the binary itself, exec'd by the launcher), for CPU measurements. */
   processes(): readonly ManagedProcess[];
   /** Stops everything and removes the temp dirs. */
   stop(): Promise<void>;
@@ -227,7 +227,7 @@ export async function startFleetStore(secrets: TestSecrets & StoreSecrets, props
       const killedAt = Date.now() / 1000;
       if (signal === 'SIGKILL') {
         try {
-          process.kill(-old.pid, 'SIGKILL'); // the group: proot and the traced binary
+          process.kill(-old.pid, 'SIGKILL'); // the whole group
         } catch {
           // already gone
         }

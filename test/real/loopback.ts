@@ -66,7 +66,7 @@ export async function allocateLoopback(attempts = 8): Promise<LoopbackPlan> {
 }
 
 /**
- * The /etc/hosts the harness's Prometheus sees (bound over /etc/hosts with proot): the container
+ * The /etc/hosts the harness's Prometheus sees (bound over /etc/hosts): the container
  * names of the rendered scrape targets resolve to the harness's loopback addresses. Go's resolver
  * reads /etc/hosts before DNS, so prometheus.yml stays exactly as rendered for production.
  */

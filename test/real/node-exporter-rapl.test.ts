@@ -3,7 +3,7 @@
  * /sys/devices/virtual/powercap in unprivileged containers (moby GHSA-jq35-85cj-fj4p), so the
  * container's /sys/class/powercap links dangle; the host's sysfs is still visible through the
  * recursive read-only bind of / at /host. Here the real node_exporter runs the synthesized command
- * line under proot with exactly that file system (nodeExporterMounts): the rendered flags must find
+ * line in a mount namespace with exactly that file system (nodeExporterMounts): the rendered flags must find
  * both sockets of a simulated two-socket tree, and the same command without `--path.sysfs` must not
  * (which proves the masked view is what the container would see).
  */

@@ -1,7 +1,7 @@
 /**
  * Platform power from the ACPI power meter, end to end with the real binaries: a simulated meter
  * (hwmon `power_meter`, power1_average in µW, stepping between 150 and 195 W) read by the real
- * node_exporter through the synthesized `--path.sysfs=/host/sys` (under proot, the container's file
+ * node_exporter through the synthesized `--path.sysfs=/host/sys` (in a mount namespace, the container's file
  * system), scraped by the real Prometheus with the synthesized rules (harness.ts). Checked against
  * the simulation's log: platform power within ±2 % (records and the power dashboard's panel), platform
  * energy within ±1 % (the records summed, and the dashboard's panel over the same range), and
@@ -127,8 +127,8 @@ describe('platform power from the ACPI power meter (real node_exporter and Prome
 
   it('shows where RAPL falls short: platform − the CPU package\'s records, each within ±2 % of the simulated platform power', async () => {
     // The shortfall is taken against RAPL as the energy rules record it (their latest record at each
-    // evaluation), whatever those read: on this shared machine node_exporter's RAPL reads under
-    // proot carry read-time jitter (single records of a steady 50 W at 35-57 W), which is theirs.
+    // evaluation), whatever those read: on a loaded machine node_exporter's RAPL reads carry
+    // read-time jitter (single records of a steady 50 W at 35-57 W seen under proot), which is theirs.
     const e = harness.scrapeIntervalSeconds;
     const rapl = await samplesOf('zone:rapl_package_energy_kwh:per_evaluation');
     const samples = (await samplesOf(PLATFORM_RECORDS.raplShortfall)).filter(([at]) => steadyAt(at));

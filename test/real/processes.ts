@@ -3,8 +3,8 @@
  * starters for node_exporter and Scaphandre against a simulated RAPL tree.
  *
  * Every child is spawned in a process group of its own (`detached`), and stop() signals the
- * whole group: proot survives a SIGTERM to itself and, even when killed, leaves the traced
- * Scaphandre running, so signalling only the direct child leaks processes.
+ * whole group: a child that starts others (a shell, a launcher, an exporter's helpers) would
+ * otherwise leave them running when only the direct child is signalled.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
@@ -129,7 +129,7 @@ export function startProcess(cmd: string, args: string[], opts: StartProcessOpti
           exited.then(() => false),
           new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref()),
         ]);
-        // Also when the leader exited: other members (the tracee under proot) may remain.
+        // Also when the leader exited: other members of its group may remain.
         if (timedOut || killGroup(pid, 0)) killGroup(pid, 'SIGKILL');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
         running.delete(proc);

@@ -4,7 +4,7 @@
  *
  *   sys/                       pass as node_exporter `--path.sysfs`: links to the real /sys entries,
  *     class/                   except class/powercap, which is ours
- *       powercap/              bind to /sys/class/powercap for Scaphandre (proot -b)
+ *       powercap/              bind to /sys/class/powercap for Scaphandre (bind-mounts.sh -b)
  *         intel-rapl:0/        name=package-0, energy_uj, max_energy_range_uj, enabled
  *         intel-rapl:0:0/      name=core, energy_uj, max_energy_range_uj, enabled
  *         intel-rapl:1/        name=package-1 ... one package zone per socket, each with its core

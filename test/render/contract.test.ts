@@ -15,7 +15,7 @@ import { BIND_MOUNTS_SCRIPT } from '../real/mount-namespace';
 /**
  * Contract level: the files exactly as synthesized for the containers (Terraform references filled
  * with test material) are checked by the real promtool 3.x, at the paths the containers see them,
- * through proot bind mounts.
+ * through bind mounts in a mount namespace (test/real/mount-namespace/).
  */
 const secrets = makeTestSecrets();
 const synth = synthConstructs((scope) => new Collector(scope, 'collector', { hostName: 'host-a', addresses: ['192.0.2.10'] }));
