@@ -235,7 +235,7 @@ describe('vmalert on the hub: fleet rules on real data, alerts through Alertmana
     expect(seriesOf(await store.query(`${FLEET_RECORDS.remoteWriteLag}{host="beta"}`))).toHaveLength(0);
   }, 120_000);
 
-  it('a host never seen in the store fires PeekStackHostSilentInStore, which vmalert delivers to Alertmanager (TLS, basic auth), routed to the receiver', async () => {
+  it('a host never seen in the store fires PeekStackHostSilentInStore, which vmalert delivers to Alertmanager (TLS, basic auth), routed to the receiver and posted to its webhook', async () => {
     type AmAlert = { labels: Record<string, string>; generatorURL: string; receivers: { name: string }[]; status: { state: string } };
     const silentInAlertmanager = async () =>
       (JSON.parse((await httpsGet(amEndpoint, '/api/v2/alerts')).body) as AmAlert[]).filter((alert) => alert.labels.alertname === 'PeekStackHostSilentInStore');
@@ -261,11 +261,12 @@ describe('vmalert on the hub: fleet rules on real data, alerts through Alertmana
     expect((await silentInAlertmanager()).filter((alert) => alert.labels.host !== 'beta').map((alert) => alert.labels.host)).toEqual([]);
     // The Watchdog goes to the heartbeat only, never to the other receivers.
     expect(stub.hooks.some((hook) => hook.body.includes('"alertname":"Watchdog"'))).toBe(false);
-    // Alertmanager's own delivery to a webhook is asserted in alerting.test.ts and faults.test.ts;
-    // here it is reported (seen missing in some runs of this file, not diagnosed: docs/real-tests.md).
-    const webhookDeadline = Date.now() + 20_000;
+    // And Alertmanager posts it to the receiver's webhook. (It once seemed not to, in some runs: those
+    // Alertmanagers shared a notification log on the machine's root, left by earlier runs, and it
+    // said the group was already notified: docs/real-tests.md, Findings.)
+    const webhookDeadline = Date.now() + 30_000;
     while (!stub.hooks.some((hook) => hook.body.includes('"host":"beta"')) && Date.now() < webhookDeadline) await sleep(500);
-    console.info(`[vmalert] PeekStackHostSilentInStore{host="beta"} at the webhook: ${stub.hooks.some((hook) => hook.body.includes('"host":"beta"')) ? 'yes' : 'not within 20 s'}`);
+    expect(stub.hooks.some((hook) => hook.body.includes('"host":"beta"')), 'PeekStackHostSilentInStore{host="beta"} at the loopback webhook within 30 s').toBe(true);
   }, 300_000);
 
   it('the store scrapes the hub (store, vmauth, vmalert, Alertmanager over HTTPS) and holds every metric the hub alerts read', async () => {
