@@ -28,8 +28,6 @@ export const MICRO = 1e6;
 export const MICROJOULES_PER_KWH = 3.6e12;
 /** Grafana custom unit of emissions panels: grams of CO₂-equivalent. */
 export const CO2E_UNIT = 'suffix: gCO₂e';
-/** Joules per kilowatt-hour. */
-export const JOULES_PER_KWH = 3.6e6;
 
 /**
  * `datasource` variable: the PeekStack Prometheus datasources (named `PeekStack <host>`).

@@ -7,10 +7,10 @@ import { isScalar, parseDocument, visit } from 'yaml';
 
 /**
  * Fleet input that cannot hang: every string field of the example fleet, in turn, is given a value
- * of 256 KiB and of 1 MiB in shapes that made backtracking checks take time in the square of the
+ * of 1 MiB and of 4 MiB in shapes that made backtracking checks take time in the square of the
  * length (long runs of scheme characters, "scheme://user:" repeated, separators, quotes, "@").
- * `validate` must answer each within 5 s, with messages of bounded length, and the work must grow
- * linearly: four times the input, at most eight times the time (square growth would be sixteen).
+ * `validate` must answer each 1 MiB one within 5 s, with messages of bounded length, and the work
+ * must grow linearly: four times the input, at most eight times the time (square growth would be sixteen).
  * The two sizes alternate in one process, so the machine's changing load hits both alike.
  */
 
@@ -78,26 +78,28 @@ function stringCount(source: string): number {
 
 describe('values up to 1 MiB in every string field of the fleet file', () => {
   it('each answered within 5 s, with short messages, in time linear in the length', () => {
-    const small = filesWith(hostile(256 * 1024), 'small');
-    const large = filesWith(hostile(1024 * 1024), 'large');
-    expect(small.files.length).toBeGreaterThanOrEqual(30);
-    validateAll(small.files.slice(0, 3)); // warm the process's code paths before measuring
-    // Small and large alternate in one process, so a change of the machine's load hits both alike.
-    const runs = validateAll(small.files.flatMap((file, index) => [file, large.files[index]]));
-    const smallRuns = runs.filter((_, index) => index % 2 === 0);
-    const largeRuns = runs.filter((_, index) => index % 2 === 1);
-    largeRuns.forEach((run, index) => {
-      const field = large.fields[index];
+    const mebibyte = filesWith(hostile(1024 * 1024), '1mib');
+    const fourMebibytes = filesWith(hostile(4 * 1024 * 1024), '4mib');
+    expect(mebibyte.files.length).toBeGreaterThanOrEqual(30);
+    validateAll(mebibyte.files.slice(0, 3)); // warm the process's code paths before measuring
+    // The two sizes alternate in one process, so a change of the machine's load hits both alike.
+    const runs = validateAll(mebibyte.files.flatMap((file, index) => [file, fourMebibytes.files[index]!]));
+    const mebibyteRuns = runs.filter((_, index) => index % 2 === 0);
+    const fourMebibyteRuns = runs.filter((_, index) => index % 2 === 1);
+    runs.forEach((run, index) => {
+      const field = mebibyte.fields[Math.floor(index / 2)];
       expect(run.code, `field "${field}": ${run.stderr.slice(0, 300)}`).not.toBe('threw');
-      expect(run.milliseconds, `field "${field}"`).toBeLessThan(5000);
       // A message names the field and a cut value, never the megabyte itself.
       expect(run.stderr.length, `field "${field}": ${run.stderr.slice(0, 300)}`).toBeLessThan(4096);
     });
-    // Medians, not sums: a load spike on a shared machine slows a few runs, not the typical one.
+    mebibyteRuns.forEach((run, index) => expect(run.milliseconds, `field "${mebibyte.fields[index]}"`).toBeLessThan(5000));
+    // Growth is measured from 1 MiB up: below about 1 MiB the value fits the CPU's caches and runs
+    // 2-5 times faster per character (256 KiB to 1 MiB read 7-9 times the time here, 1 to 2 MiB 2-2.5
+    // times), which is the cache, not the algorithm. Medians: a load spike slows a few runs.
     const median = (each: Run[]) => [...each].map((run) => run.milliseconds).sort((a, b) => a - b)[Math.floor(each.length / 2)]!;
     // Linear: at most 4 (less with the fixed cost of a run); square: 16.
-    expect(median(largeRuns) / median(smallRuns), `median ${median(largeRuns).toFixed(0)} ms for 1 MiB values, ${median(smallRuns).toFixed(0)} ms for 256 KiB`).toBeLessThan(8);
-  });
+    expect(median(fourMebibyteRuns) / median(mebibyteRuns), `median ${median(fourMebibyteRuns).toFixed(0)} ms for 4 MiB values, ${median(mebibyteRuns).toFixed(0)} ms for 1 MiB`).toBeLessThan(8);
+  }, 180_000);
 
   it('a file of 5 MB (one hostile value in the first host\'s ssh options) is answered within 5 s', () => {
     const withValue = (length: number) => readFileSync(EXAMPLE, 'utf8').replace('"StrictHostKeyChecking=yes"', JSON.stringify(hostile(length)));
