@@ -128,9 +128,25 @@ export function summarize(fleet: FleetSpec): string {
   const uiHost = fleet.hosts.find((host) => host.name === ui.host);
   rows.push([ui.stackName, ui.host, uiHost?.docker.host ?? '', uiHost?.addresses.join(', ') ?? '', `${ui.port} grafana`, stateLocation(resolveStateBackend(ui.stackName, ui.backend))].map(safeText));
   const store = fleet.store;
-  const hubHost = hubStackOf(fleet) ? fleet.hosts.find((host) => host.name === store.host) : undefined;
-  if (hubHost) rows.unshift([store.stackName, hubHost.name, hubHost.docker.host, hubHost.addresses.join(', '), `${store.port} fleet store`, stateLocation(resolveStateBackend(store.stackName, store.backend))].map(safeText));
-  const counts = `${fleet.hosts.length} host(s), ${rows.length} stack(s), credentials: ${fleet.credentials}`;
+  const alerting = fleet.alerting;
+  const hubStack = hubStackOf(fleet);
+  const hubHost = hubStack ? fleet.hosts.find((host) => host.name === (alerting?.host ?? store.host)) : undefined;
+  if (hubStack && hubHost) {
+    // The hub stack deploys to its host and, with an Alertmanager pair, to the peer's host too: a row each.
+    const hubRow = (host: (typeof fleet.hosts)[number], ports: string[]) =>
+      [hubStack, host.name, host.docker.host, host.addresses.join(', '), ports.join(', '), stateLocation(resolveStateBackend(hubStack, store.backend))].map(safeText);
+    const gossip = alerting?.peerHost === undefined ? [] : [`${alerting.clusterPort} alertmanager gossip`];
+    const peerHost = fleet.hosts.find((host) => host.name === alerting?.peerHost);
+    rows.unshift(
+      hubRow(hubHost, [
+        ...(store.enabled && store.kind === 'embedded' ? [`${store.port} fleet store`] : []),
+        ...(alerting ? [`${alerting.port} alertmanager`, ...gossip] : []),
+      ]),
+      ...(alerting && peerHost ? [hubRow(peerHost, [`${alerting.port} alertmanager (peer)`, ...gossip])] : []),
+    );
+  }
+  const stackCount = new Set(rows.map((row) => row[0])).size;
+  const counts = `${fleet.hosts.length} host(s), ${stackCount} stack(s), credentials: ${fleet.credentials}`;
   return `${safeText(fleet.file)}: valid; ${counts}\n\n${table(['STACK', 'HOST', 'DOCKER ENDPOINT', 'ADDRESSES', 'PUBLISHED PORTS', 'STATE'], rows)}\n`;
 }
 

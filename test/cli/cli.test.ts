@@ -60,9 +60,19 @@ describe('peekstack list / validate', () => {
     const { code, stdout } = run(['validate', '--fleet', EXAMPLE]);
     expect(code).toBe(0);
     expect(stdout).toContain('4 host(s), 6 stack(s)');
-    expect(stdout).toMatch(/STACK.*\n-+.*\nhub\s+ops\s+unix:\/\/\/var\/run\/docker\.sock.*18427 fleet store/);
+    expect(stdout).toMatch(/STACK.*\n-+.*\nhub\s+ops\s+unix:\/\/\/var\/run\/docker\.sock.*18427 fleet store, 9093 alertmanager\s/);
     expect(stdout).toMatch(/collector-db-1\s+db-1\s+tcp:\/\/db-1\.example\.net:2376\s+db-1\.example\.net, 192\.0\.2\.12\s+19090 prometheus, 9101 node_exporter/);
     expect(stdout).toMatch(/interface\s+ops\s+unix:\/\/\/var\/run\/docker\.sock.*13000 grafana/);
+  });
+
+  it('validate shows the Alertmanager pair: the peer\'s host as a row of the hub stack, the gossip port on both, the hub counted once', () => {
+    const paired = file('paired.yaml', readFileSync(EXAMPLE, 'utf8').replace('\nalerting:\n', '\nalerting:\n  peerHost: db-1\n'));
+    const { code, stdout, stderr } = run(['validate', '--fleet', paired]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('4 host(s), 6 stack(s)');
+    expect(stdout).toMatch(/\nhub\s+ops\s+\S+\s+ops\.example\.net, 192\.0\.2\.10\s+18427 fleet store, 9093 alertmanager, 9094 alertmanager gossip\s/);
+    expect(stdout).toMatch(/\nhub\s+db-1\s+tcp:\/\/db-1\.example\.net:2376\s+db-1\.example\.net, 192\.0\.2\.12\s+9093 alertmanager \(peer\), 9094 alertmanager gossip\s+s3:\/\/example-peekstack-state\/peekstack\/hub\.tfstate/);
   });
 
   it('invalid fleet: exit 2, one file:line:col message per problem on stderr, no stack trace', () => {
