@@ -32,7 +32,7 @@ describe('IPMI from the fleet file', () => {
   const [web, db, ops] = stacks.collectors.map((stack) => synthStack(stack));
   delete process.env.TF_VAR_db_1_bmc_password;
 
-  it('the password is a sensitive variable of the host\'s stack, referenced only in the exporter\'s config file; cdk.tf.json never holds it', () => {
+  it('the password is a sensitive variable of the host\'s stack, referenced only in the exporter\'s config file and its one-line precondition; cdk.tf.json never holds it', () => {
     expect(db.variable).toMatchObject({
       db_1_bmc_password: { type: 'string', sensitive: true, nullable: false },
       db_1_bmc_user: { type: 'string', sensitive: true, nullable: false },
@@ -41,8 +41,10 @@ describe('IPMI from the fleet file', () => {
     const config = uploadedFile(containerNamed(db, 'peekstack-ipmi-exporter'), IPMI_EXPORTER_PATHS.config);
     expect(config).toContain('${var.db_1_bmc_password}');
     expect(config).toContain('${var.db_1_bmc_user}');
-    // Every other mention of the variable is its declaration.
-    expect(JSON.stringify(db).split('var.db_1_bmc_password').length - 1).toBe(1);
+    // The only other reference is the container's precondition (no line break), which reads it at plan.
+    const container = containerNamed(db, 'peekstack-ipmi-exporter') as { lifecycle: { precondition: { condition: string }[] } };
+    expect(container.lifecycle.precondition.map((check) => check.condition).filter((condition) => condition.includes('var.db_1_bmc_password'))).toHaveLength(1);
+    expect(JSON.stringify(db).split('var.db_1_bmc_password').length - 1).toBe(2);
   });
 
   it('remote: a job reading the BMC through the exporter\'s /ipmi endpoint; in-band: /metrics; no exporter on hosts without ipmi', () => {
@@ -111,5 +113,28 @@ describe('IpmiExporter refuses', () => {
     expect(parse(config.replace('${var.bmc_password}', 'p: #1'))).toEqual({
       modules: { remote: { driver: 'LAN_2_0', privilege: 'user', user: 'monitor', pass: 'p: #1', collectors: ['dcmi'] } },
     });
+  });
+
+  it('refuses a password or user token with a line break at plan: a precondition on the container that names no value', () => {
+    const synth = synthConstructs((scope) => {
+      const user = new TerraformVariable(scope, 'bmc_user', { type: 'string', sensitive: true });
+      const password = new TerraformVariable(scope, 'bmc_password', { type: 'string', sensitive: true });
+      new Collector(scope, 'collector', { hostName: 'h', addresses: ['h.example'], ipmi: { mode: 'remote', address: '10.1.2.3', user: user.stringValue, password: password.stringValue } });
+    });
+    const preconditions = (containerNamed(synth, 'peekstack-ipmi-exporter') as { lifecycle?: { precondition?: { condition: string; error_message: string }[] } }).lifecycle?.precondition;
+    // Checked by hand with Terraform 1.11.4 (`terraform plan` on this condition in a terraform_data
+    // resource): "s3cr3t\nline2" and "s3cr3t\rx" fail with the message alone, "p: #1 \"q\" \\ok" plans.
+    expect(preconditions).toEqual(
+      ['bmc_user', 'bmc_password'].map((name) => ({
+        condition: `\${(length(regexall("[\\r\\n]", var.${name})) < 1)}`,
+        error_message: 'The BMC user name and password of peekstack-ipmi-exporter must each be on one line (no line break).',
+      })),
+    );
+    // A literal user is checked at synth (BMC_USER); the in-band mode has no login to check.
+    const literalUser = synthConstructs((scope) => {
+      const password = new TerraformVariable(scope, 'bmc_password', { type: 'string', sensitive: true });
+      new Collector(scope, 'collector', { hostName: 'h', addresses: ['h.example'], ipmi: { mode: 'remote', address: '10.1.2.3', user: 'monitor', password: password.stringValue } });
+    });
+    expect((containerNamed(literalUser, 'peekstack-ipmi-exporter') as { lifecycle?: { precondition?: unknown[] } }).lifecycle?.precondition).toHaveLength(1);
   });
 });

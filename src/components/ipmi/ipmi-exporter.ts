@@ -5,7 +5,7 @@
  * password in the exporter's config file, filled in by Terraform from sensitive variables.
  */
 import { Construct } from 'constructs';
-import { Token } from 'cdktf';
+import { Fn, Op, Token } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { MonitoringComponent } from '../component';
 import type { CollectorComponent, ComponentHost } from '../collector-component';
@@ -152,6 +152,19 @@ export class IpmiExporter extends Construct {
         dropAllCapabilities: true,
       },
     });
+    if (this.mode === 'remote') {
+      // A line break in a value Terraform fills in at apply would end the YAML value, and the line of
+      // the FreeIPMI configuration the exporter writes from it. Refused at plan by a precondition on
+      // the container: unlike a variable's own validation (Terraform 1.11 prints the value there,
+      // sensitive or not), a precondition's error shows only this message.
+      const oneLine = [props.user, props.password].filter((value): value is string => value !== undefined && Token.isUnresolved(value));
+      this.service.container.lifecycle = {
+        precondition: oneLine.map((value) => ({
+          condition: Op.lt(Fn.lengthOf(Fn.regexall('[\\r\\n]', value)), 1),
+          errorMessage: `The BMC user name and password of ${this.containerName} must each be on one line (no line break).`,
+        })),
+      };
+    }
     this.component = {
       name: 'ipmi-exporter',
       scrapeTarget,
