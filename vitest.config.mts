@@ -33,7 +33,7 @@ export default defineConfig({
     // Real-binary tests start processes and wait for scrapes; give them room.
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: ['test/global-setup.ts', 'test/support/run-temp-dir.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

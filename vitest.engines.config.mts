@@ -11,6 +11,8 @@ export default defineConfig({
     include: ENGINE_TEST_FILES,
     exclude: ['**/node_modules/**'],
     fileParallelism: false,
+    // The install of the tools only: the engines' sockets stay under the plain /tmp (run-temp-dir.ts).
+    globalSetup: ['test/global-setup.ts'],
     // Alone after the rest: no CPU to yield to the real-binary files (test/support/yield-cpu.ts).
     setupFiles: SETUP_FILES,
   },

@@ -14,7 +14,8 @@ export default defineConfig({
   test: {
     ...base.test,
     include: unitTestFiles(root),
-    globalSetup: [],
+    // Not the real binaries' install (no test here runs one); one temp folder for the run.
+    globalSetup: ['test/support/run-temp-dir.ts'],
     // One module cache per worker instead of one per file: cdktf and the providers load once, not
     // 33 times (32 s -> 16 s here). Files that would leak state into each other still run isolated
     // in `npm test`, so a unit-only failure points at such a leak.
