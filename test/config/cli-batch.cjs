@@ -1,6 +1,7 @@
 /**
  * Runs the compiled CLI (dist/src/cli/cli.js) on many argument lists in one node process, the way
- * `node dist/src/cli/cli.js ARGS` would, and writes what each run printed and returned, and how long it took, as JSON to
+ * `node dist/src/cli/cli.js ARGS` would, and writes what each run printed and returned, and how long it took
+ * (wall time, and the process's CPU time, which a busy machine's other processes do not inflate), as JSON to
  * the file named by the first argument. Everything that reaches stdout or stderr is captured: the
  * CLI's output (through its io, which writes straight to the file descriptors outside tests),
  * console output and other stream writes, and process warnings (a library warning would show up in
@@ -29,6 +30,7 @@ const results = runs.map(({ argv }) => {
   err = '';
   let code;
   const start = performance.now();
+  const startCpu = process.cpuUsage();
   try {
     code = runCli(argv, { out: (text) => (out += text), err: (text) => (err += text) });
   } catch (error) {
@@ -36,7 +38,8 @@ const results = runs.map(({ argv }) => {
     code = 'threw';
     err += String(error && error.stack);
   }
-  return { argv, code, stdout: out, stderr: err, milliseconds: performance.now() - start };
+  const cpu = process.cpuUsage(startCpu);
+  return { argv, code, stdout: out, stderr: err, milliseconds: performance.now() - start, cpuMilliseconds: (cpu.user + cpu.system) / 1000 };
 });
 process.stdout.write = realWrite.out;
 process.stderr.write = realWrite.err;
