@@ -5,7 +5,7 @@
  * is checked, not assumed: an exporter that needed a dropped capability would fail here.
  * (The memory limit is a cgroup setting the harness cannot impose without Docker.)
  */
-import { withBindMounts } from './mount-namespace';
+import { BIND_MOUNTS_SCRIPT } from './mount-namespace';
 
 /** The synthesized settings read here (snake_case, as in cdk.tf.json). */
 interface HardenedContainer {
@@ -33,11 +33,5 @@ export function sandboxPrefix(container: HardenedContainer): string[] {
  * first: setpriv drops the capability they need.
  */
 export function sandboxed(container: HardenedContainer, bindArgs: readonly string[], command: string, args: readonly string[]): [string, string[]] {
-  return withBindMounts(bindArgs, ...restricted(container, command, args));
-}
-
-/** `command args` under `container`'s restrictions, without mounts. */
-function restricted(container: HardenedContainer, command: string, args: readonly string[]): [string, string[]] {
-  const prefix = sandboxPrefix(container);
-  return prefix.length === 0 ? [command, [...args]] : [prefix[0], [...prefix.slice(1), command, ...args]];
+  return [BIND_MOUNTS_SCRIPT, [...bindArgs, ...sandboxPrefix(container), command, ...args]];
 }

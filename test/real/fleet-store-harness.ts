@@ -102,7 +102,6 @@ export interface StoreHarness {
   stop(): Promise<void>;
 }
 
-
 /** Options of {@link startFleetStore} beyond the construct's props. */
 export interface StoreHarnessOptions {
   /**

@@ -483,7 +483,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       async restartPrometheus(signal = 'SIGKILL') {
         const old = processes.prometheus!;
         const killedAt = Date.now() / 1000;
-        // The whole group (the launcher's and Prometheus's), as stop() does, but with no grace.
+        // The whole group, as stop() does, but with no grace.
         if (signal === 'SIGKILL') {
           try {
             process.kill(-old.pid, 'SIGKILL');

@@ -15,15 +15,10 @@
  */
 import * as path from 'node:path';
 
-/** The launcher: `bind-mounts.sh [-b SRC:DST]... COMMAND [ARG]...`. */
-export const BIND_MOUNTS_SCRIPT = path.join(__dirname, 'bind-mounts.sh');
-
 /**
- * The command and arguments that run `command args` with `bindArgs` mounted.
- * @param bindArgs `-b SRC:DST` pairs, as proot takes them, applied in order (a later DST may lie
- *   inside an earlier one). A missing DST is created in the namespace only; DST /proc/modules is
- *   served to programs linked with the C library (see fake-proc-modules.c).
+ * The launcher: `bind-mounts.sh [-b SRC:DST]... COMMAND [ARG]...`, the `-b` pairs as proot takes
+ * them, applied in order (a later DST may lie inside an earlier one). A missing DST is created in the
+ * namespace only; DST /proc/modules is served to programs linked with the C library (see
+ * fake-proc-modules.c).
  */
-export function withBindMounts(bindArgs: readonly string[], command: string, args: readonly string[]): [string, string[]] {
-  return [BIND_MOUNTS_SCRIPT, [...bindArgs, command, ...args]];
-}
+export const BIND_MOUNTS_SCRIPT = path.join(__dirname, 'bind-mounts.sh');
